@@ -1,0 +1,86 @@
+// Opens the database: postgres.js when DATABASE_URL is set, embedded PGlite in DATA_DIR otherwise — same schema and SQL.
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import type { SQL } from 'drizzle-orm'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
+import postgres from 'postgres'
+import * as schema from './schema/index.ts'
+
+export { schema }
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
+
+/** What pg-boss needs to run on either driver (its `db` adapter). */
+export interface SqlExecutor {
+  executeSql (text: string, values?: unknown[]): Promise<{ rows: unknown[] }>
+}
+
+export interface Database {
+  kind: 'pglite' | 'postgres'
+  db: Db
+  /** Present for postgres: pg-boss connects itself with this URL. */
+  url?: string
+  executor: SqlExecutor
+  close (): Promise<void>
+  /** PGlite only: the whole data dir, to start other instances from (test speed). */
+  snapshot?: () => Promise<Blob>
+}
+
+/** Rows of a raw `db.execute(sql…)`, whichever driver answered. */
+export async function queryRows<T = Record<string, unknown>> (db: Db, query: SQL): Promise<T[]> {
+  const result = await db.execute(query) as unknown
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[]
+}
+
+export async function openPostgres (url: string, opts: { max?: number } = {}): Promise<Database> {
+  const client = postgres(url, {
+    max: opts.max ?? 10,
+    onnotice: () => {},
+    // bigint columns come back as JS numbers (ids and đồng amounts stay below 2^53).
+    types: { bigint: postgres.BigInt },
+    connection: { application_name: 'tich-diem' },
+  })
+  const db = drizzlePostgres(client, { schema }) as unknown as Db
+  return {
+    kind: 'postgres',
+    db,
+    url,
+    executor: {
+      async executeSql (text, values) {
+        const rows = await client.unsafe(text, (values ?? []) as never[])
+        return { rows: [...rows] }
+      },
+    },
+    close: () => client.end({ timeout: 5 }),
+  }
+}
+
+/** dataDir undefined → in memory (tests); fromSnapshot starts from a dumped data dir instead of initdb. */
+export async function openPglite (dataDir?: string, opts: { fromSnapshot?: Blob } = {}): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true })
+  const client = await PGlite.create({ dataDir: dataDir ? join(dataDir, 'pglite') : undefined, loadDataDir: opts.fromSnapshot })
+  const db = drizzlePglite(client, { schema }) as unknown as Db
+  return {
+    kind: 'pglite',
+    db,
+    executor: {
+      async executeSql (text, values) {
+        if (values && values.length > 0) {
+          const r = await client.query(text, values)
+          return { rows: r.rows }
+        }
+        // Several statements without parameters only run through exec (PGlite's query is single-statement).
+        const results = await client.exec(text)
+        return { rows: results.at(-1)?.rows ?? [] }
+      },
+    },
+    close: () => client.close(),
+    snapshot: () => client.dumpDataDir('none'),
+  }
+}
+
+export function openDatabase (opts: { databaseUrl?: string, dataDir: string }): Promise<Database> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts.dataDir)
+}

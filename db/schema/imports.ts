@@ -1,0 +1,44 @@
+// CSV imports (opening balances, bulk adjustments): one row per upload and one per parsed line.
+import { bigint, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid, index } from 'drizzle-orm/pg-core'
+
+export const imports = pgTable('imports', {
+  shopId: text('shop_id').notNull(),
+  id: uuid('id').notNull(),
+  kind: text('kind', { enum: ['opening_balance', 'point_adjustment'] }).notNull(),
+  status: text('status', { enum: ['parsing', 'previewed', 'applying', 'done', 'failed', 'undoing', 'undone'] }).notNull(),
+  fileName: text('file_name'),
+  totalRows: integer('total_rows').notNull().default(0),
+  doneRows: integer('done_rows').notNull().default(0),
+  preview: jsonb('preview').$type<Record<string, unknown>>(),
+  result: jsonb('result').$type<Record<string, unknown>>(),
+  options: jsonb('options').$type<Record<string, unknown>>().notNull().default({}),
+  error: text('error'),
+  createdBy: text('created_by'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+  undoneAt: timestamp('undone_at', { withTimezone: true }),
+}, (t) => [
+  primaryKey({ columns: [t.shopId, t.id] }),
+  index('imports_created_idx').on(t.shopId, t.createdAt),
+])
+
+export const importRows = pgTable('import_rows', {
+  shopId: text('shop_id').notNull(),
+  importId: uuid('import_id').notNull(),
+  line: integer('line').notNull(),
+  status: text('status', { enum: ['matched', 'not_found', 'already_imported', 'invalid', 'duplicate'] }).notNull(),
+  customerId: bigint('customer_id', { mode: 'number' }),
+  phoneE164: text('phone_e164'),
+  name: text('name'),
+  email: text('email'),
+  raw: jsonb('raw').$type<Record<string, string>>(),
+  amount: bigint('amount', { mode: 'number' }),
+  secondAmount: bigint('second_amount', { mode: 'number' }),
+  points: bigint('points', { mode: 'number' }),
+  reason: text('reason'),
+  warning: text('warning'),
+  appliedAt: timestamp('applied_at', { withTimezone: true }),
+}, (t) => [
+  primaryKey({ columns: [t.shopId, t.importId, t.line] }),
+])

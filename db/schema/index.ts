@@ -1,0 +1,7 @@
+// Every table of the app; each is keyed by shop_id first (tenancy, and Citus distribution later).
+export * from './shops.ts'
+export * from './customers.ts'
+export * from './loyalty.ts'
+export * from './inbox.ts'
+export * from './imports.ts'
+export * from './segments.ts'

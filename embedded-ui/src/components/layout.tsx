@@ -1,0 +1,16 @@
+// The admin frame: sidebar on the left, top bar above the current page.
+import type { ComponentChildren } from 'preact'
+import { Sidebar } from './sidebar.tsx'
+import { TopBar } from './top-bar.tsx'
+
+export function Layout ({ children }: { children: ComponentChildren }) {
+  return (
+    <div class='layout'>
+      <Sidebar />
+      <div class='layout__main'>
+        <TopBar />
+        <main class='page'>{children}</main>
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,31 @@
+// One table of the admin's pages, shared by the sidebar and the router so they cannot drift apart.
+import type { MessageKey } from './i18n.ts'
+
+export interface PageRoute {
+  path: string
+  navKey: MessageKey
+  /** What the page will do, shown while the page has no server support yet. */
+  descriptionKey?: MessageKey
+}
+
+export const overviewRoute: PageRoute = { path: '/', navKey: 'nav.overview' }
+
+export const mainRoutes: PageRoute[] = [
+  overviewRoute,
+  { path: '/members', navKey: 'nav.members', descriptionKey: 'page.members.description' },
+  { path: '/customers', navKey: 'nav.customers', descriptionKey: 'page.customers.description' },
+  { path: '/segments', navKey: 'nav.segments', descriptionKey: 'page.segments.description' },
+  { path: '/campaigns', navKey: 'nav.campaigns', descriptionKey: 'page.campaigns.description' },
+]
+
+export const settingsRoutes: PageRoute[] = [
+  { path: '/settings/loyalty', navKey: 'nav.settingsLoyalty', descriptionKey: 'page.settingsLoyalty.description' },
+  { path: '/settings/messages', navKey: 'nav.settingsMessages', descriptionKey: 'page.settingsMessages.description' },
+  { path: '/settings/import', navKey: 'nav.settingsImport', descriptionKey: 'page.settingsImport.description' },
+  { path: '/settings/activity', navKey: 'nav.settingsActivity', descriptionKey: 'page.settingsActivity.description' },
+]
+
+/** Pages whose server side is not built yet: they show an honest empty state. */
+export const unavailableRoutes = [...mainRoutes, ...settingsRoutes].filter(
+  (route): route is PageRoute & { descriptionKey: MessageKey } => route.descriptionKey !== undefined
+)

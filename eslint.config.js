@@ -1,0 +1,11 @@
+// One lint config for the whole repo: neostandard with TypeScript.
+import neostandard from 'neostandard'
+
+export default [
+  ...neostandard({ ts: true, ignores: ['node_modules', 'data', 'embedded-ui/dist', 'db/migrations', '.tap'] }),
+  {
+    rules: {
+      '@stylistic/comma-dangle': 'off'
+    }
+  }
+]

@@ -1,0 +1,71 @@
+// The process entry: env → database → migrations → jobs → HTTP → (sandbox) → graceful close on SIGINT/SIGTERM.
+import { pino } from 'pino'
+import { openDatabase, type Database } from '../db/client.ts'
+import { migrate } from '../db/migrate.ts'
+import { buildApp, loggerOptions, type App } from './app.ts'
+import { ConfigError, loadConfig, type Config } from './config.ts'
+import { startBoss } from './jobs/boss.ts'
+import { startSandbox, type Sandbox } from './sandbox.ts'
+
+function readConfig (): Config {
+  try {
+    return loadConfig(process.env)
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`Tích Điểm cannot start.\n${err.message}`)
+      process.exit(1)
+    }
+    throw err
+  }
+}
+
+async function main () {
+  const config = readConfig()
+  const pretty = !config.isProduction && process.stdout.isTTY
+  const log = pino({
+    ...loggerOptions(config) as object,
+    ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
+  })
+
+  let database: Database | undefined
+  let app: App | undefined
+  let sandbox: Sandbox | undefined
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) {
+      log.warn('second signal: exiting without waiting')
+      process.exit(1)
+    }
+    closing = true
+    log.info({ signal }, 'shutting down: finishing requests and running jobs')
+    try {
+      await sandbox?.close()
+      await app?.close()
+      await database?.close()
+      log.info('bye')
+      process.exit(0)
+    } catch (err) {
+      log.error({ err }, 'error during shutdown')
+      process.exit(1)
+    }
+  }
+  process.once('SIGINT', () => { void shutdown('SIGINT') })
+  process.once('SIGTERM', () => { void shutdown('SIGTERM') })
+
+  database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+  log.info({ database: database.kind === 'postgres' ? 'postgres' : `pglite in ${config.dataDir}` }, 'database opened')
+  const { applied } = await migrate(database.db)
+  log.info({ applied }, 'migrations done')
+
+  // In sandbox the simulator must listen before anything uses the Haravan URLs.
+  if (config.haravan.sandbox) sandbox = await startSandbox(config, log)
+  const boss = await startBoss(database, { onError: (err) => log.error({ err }, 'job queue error') })
+  app = await buildApp({ config, database, boss, logger: log })
+  await app.listen({ port: config.port, host: config.host })
+  if (sandbox) await sandbox.installDemoShops(app)
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exit(1)
+})
