@@ -1,6 +1,7 @@
 // Tiny i18n: Vietnamese first, English second; every visible string goes through t().
 import { useEffect, useState } from 'preact/hooks'
 import { localStore } from './storage.ts'
+// Feature strings live in ./messages/<feature>.ts (vi + en) and are spread into the dictionaries below.
 
 export type Language = 'vi' | 'en'
 
