@@ -1,10 +1,11 @@
 // The process entry: env → database → migrations → jobs → HTTP → (sandbox) → graceful close on SIGINT/SIGTERM.
+import type PgBoss from 'pg-boss'
 import { pino } from 'pino'
 import { openDatabase, type Database } from '../db/client.ts'
 import { migrate } from '../db/migrate.ts'
 import { buildApp, loggerOptions, type App } from './app.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
-import { startBoss } from './jobs/boss.ts'
+import { startBoss, stopBoss } from './jobs/boss.ts'
 import { startSandbox, type Sandbox } from './sandbox.ts'
 
 function readConfig (): Config {
@@ -27,9 +28,8 @@ async function main () {
     ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
   })
 
-  let database: Database | undefined
-  let app: App | undefined
-  let sandbox: Sandbox | undefined
+  // Filled in as start-up proceeds; a signal at any point closes what exists so far.
+  const running: { database?: Database, boss?: PgBoss, app?: App, sandbox?: Sandbox } = {}
   let closing = false
   const shutdown = async (signal: string) => {
     if (closing) {
@@ -39,9 +39,11 @@ async function main () {
     closing = true
     log.info({ signal }, 'shutting down: finishing requests and running jobs')
     try {
-      await sandbox?.close()
-      await app?.close()
-      await database?.close()
+      await running.sandbox?.close()
+      // Closing the app also stops the job queue gracefully (an onClose hook in buildApp).
+      if (running.app) await running.app.close()
+      else if (running.boss) await stopBoss(running.boss)
+      await running.database?.close()
       log.info('bye')
       process.exit(0)
     } catch (err) {
@@ -49,18 +51,18 @@ async function main () {
       process.exit(1)
     }
   }
-  process.once('SIGINT', () => { void shutdown('SIGINT') })
-  process.once('SIGTERM', () => { void shutdown('SIGTERM') })
+  process.on('SIGINT', () => { shutdown('SIGINT').catch(() => process.exit(1)) })
+  process.on('SIGTERM', () => { shutdown('SIGTERM').catch(() => process.exit(1)) })
 
-  database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+  const database = running.database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
   log.info({ database: database.kind === 'postgres' ? 'postgres' : `pglite in ${config.dataDir}` }, 'database opened')
   const { applied } = await migrate(database.db)
   log.info({ applied }, 'migrations done')
 
   // In sandbox the simulator must listen before anything uses the Haravan URLs.
-  if (config.haravan.sandbox) sandbox = await startSandbox(config, log)
-  const boss = await startBoss(database, { onError: (err) => log.error({ err }, 'job queue error') })
-  app = await buildApp({ config, database, boss, logger: log })
+  const sandbox = running.sandbox = config.haravan.sandbox ? await startSandbox(config, log) : undefined
+  const boss = running.boss = await startBoss(database, { onError: (err) => log.error({ err }, 'job queue error') })
+  const app = running.app = await buildApp({ config, database, boss, logger: log })
   await app.listen({ port: config.port, host: config.host })
   if (sandbox) await sandbox.installDemoShops(app)
 }

@@ -56,8 +56,13 @@ t.test('real Haravan credentials turn the sandbox off and require the whole set'
 
 t.test('production with valid secrets loads', async (t) => {
   const c = loadConfig({
-    NODE_ENV: 'production', DATA_DIR: dataDir(), SESSION_SECRET: 'x'.repeat(40), ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
-    HARAVAN_CLIENT_ID: 'id', HARAVAN_CLIENT_SECRET: 's', HARAVAN_WEBHOOK_VERIFY_TOKEN: 'v',
+    NODE_ENV: 'production',
+    DATA_DIR: dataDir(),
+    SESSION_SECRET: 'x'.repeat(40),
+    ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+    HARAVAN_CLIENT_ID: 'id',
+    HARAVAN_CLIENT_SECRET: 's',
+    HARAVAN_WEBHOOK_VERIFY_TOKEN: 'v',
   })
   t.equal(c.isProduction, true)
 })
