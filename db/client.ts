@@ -24,6 +24,12 @@ export interface Database {
   url?: string
   executor: SqlExecutor
   close (): Promise<void>
+  /**
+   * Runs fn while holding a lock named `key` across every app instance; returns { ran: false } when another
+   * holder has it. On Postgres this is a session advisory lock on a reserved connection, so a killed process
+   * releases it at once (its connection drops) and a restarted one resumes without waiting for a lease.
+   */
+  withExclusiveLock<T> (key: string, fn: () => Promise<T>): Promise<{ ran: true, value: T } | { ran: false }>
   /** PGlite only: the whole data dir, to start other instances from (test speed). */
   snapshot?: () => Promise<Blob>
 }
@@ -53,6 +59,20 @@ export async function openPostgres (url: string, opts: { max?: number } = {}): P
         return { rows: [...rows] }
       },
     },
+    async withExclusiveLock (key, fn) {
+      const conn = await client.reserve()
+      try {
+        const [row] = await conn`select pg_try_advisory_lock(hashtext(${key})) as ok`
+        if (!row?.ok) return { ran: false }
+        try {
+          return { ran: true, value: await fn() }
+        } finally {
+          await conn`select pg_advisory_unlock(hashtext(${key}))`
+        }
+      } finally {
+        conn.release()
+      }
+    },
     close: () => client.end({ timeout: 5 }),
   }
 }
@@ -62,6 +82,7 @@ export async function openPglite (dataDir?: string, opts: { fromSnapshot?: Blob 
   if (dataDir) mkdirSync(dataDir, { recursive: true })
   const client = await PGlite.create({ dataDir: dataDir ? join(dataDir, 'pglite') : undefined, loadDataDir: opts.fromSnapshot })
   const db = drizzlePglite(client, { schema }) as unknown as Db
+  const heldLocks = new Set<string>()
   return {
     kind: 'pglite',
     db,
@@ -75,6 +96,16 @@ export async function openPglite (dataDir?: string, opts: { fromSnapshot?: Blob 
         const results = await client.exec(text)
         return { rows: results.at(-1)?.rows ?? [] }
       },
+    },
+    // One process owns an embedded database, so an in-process set is the whole truth.
+    async withExclusiveLock (key, fn) {
+      if (heldLocks.has(key)) return { ran: false }
+      heldLocks.add(key)
+      try {
+        return { ran: true, value: await fn() }
+      } finally {
+        heldLocks.delete(key)
+      }
     },
     close: () => client.close(),
     snapshot: () => client.dumpDataDir('none'),

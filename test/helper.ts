@@ -87,7 +87,7 @@ export async function build (t: Teardown, opts: BuildOptions = {}): Promise<Buil
   const { database, dispose } = await createDatabase()
   const config = testConfig(opts.env)
   const boss = opts.jobs ? await startBoss(database, { onError: () => {} }) : null
-  const app = await buildApp({ config, database, boss, clock: opts.clock, logger: false })
+  const app = await buildApp({ config, database, boss, clock: opts.clock, logger: false, jobPollingSeconds: 0.5 })
   // One teardown, in order: the app (and its jobs) first, then the database under it.
   t.teardown(async () => { await app.close(); await dispose() })
   await app.ready()
