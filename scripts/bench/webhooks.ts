@@ -1,0 +1,205 @@
+// Benchmark: signed orders/paid webhooks over HTTP against the real app (child process) on Postgres, beside a raw SQL baseline.
+// Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:webhooks -- [--requests 20000] [--connections 32]
+import { spawn } from 'node:child_process'
+import { createHmac } from 'node:crypto'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import postgres from 'postgres'
+import { Pool } from 'undici'
+
+const { values: args } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '20000' },
+    connections: { type: 'string', default: '32' },
+    customers: { type: 'string', default: '5000' },
+    port: { type: 'string', default: '3917' },
+  },
+})
+const REQUESTS = Number(args.requests)
+const CONNECTIONS = Number(args.connections)
+const CUSTOMERS = Number(args.customers)
+const PORT = Number(args.port)
+const SHOP = '1000000001'
+const SECRET = 'bench-client-secret'
+const root = resolve(import.meta.dirname, '../..')
+
+const baseUrl = process.env.DATABASE_URL
+if (!baseUrl) {
+  console.error('Set DATABASE_URL to a Postgres server (the benchmark creates and drops its own database).')
+  process.exit(2)
+}
+const dbName = `tichdiem_bench_webhooks_${process.pid}`
+const dbUrl = new URL(baseUrl)
+dbUrl.pathname = `/${dbName}`
+
+function orderBody (i: number): string {
+  const customerId = 5_000_000 + (i % CUSTOMERS)
+  const phone = `09${String(10_000_000 + (i % CUSTOMERS)).padStart(8, '0')}`
+  const total = 100_000 + (i % 50) * 10_000
+  return JSON.stringify({
+    id: 9_000_000_000 + i,
+    name: `#${100000 + i}`,
+    order_number: `#${100000 + i}`,
+    email: `khach${i % CUSTOMERS}@example.vn`,
+    currency: 'VND',
+    created_at: '2026-11-01T07:30:10.062Z',
+    updated_at: '2026-11-01T07:37:04.120Z',
+    customer: { id: customerId, email: `khach${i % CUSTOMERS}@example.vn`, phone, first_name: 'Lan', last_name: 'Nguyễn Thị' },
+    billing_address: { phone },
+    shipping_address: { phone },
+    financial_status: 'paid',
+    fulfillment_status: 'notfulfilled',
+    cancelled_at: null,
+    cancelled_status: 'uncancelled',
+    gateway: 'COD',
+    source_name: 'web',
+    line_items: [{ id: 1, product_id: 1, variant_id: 1, title: 'Đầm babydoll', quantity: 1, price: total - 30_000 }],
+    subtotal_price: total - 30_000,
+    total_discounts: 0,
+    total_price: total,
+    shipping_lines: [{ price: 30_000, title: 'Giao hàng tiêu chuẩn' }],
+    refunds: [],
+    transactions: [{ id: i, kind: 'capture', amount: total }],
+  })
+}
+
+function percentile (sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0
+}
+
+async function seed (sql: postgres.Sql) {
+  await sql`insert into shops (shop_id, name, status, installed_at) values (${SHOP}, 'Bench shop', 'installed', now())`
+  await sql`
+    insert into customers (shop_id, id, phone, phone_e164, first_name, last_name, full_name, search_text, haravan_updated_at)
+    select ${SHOP}, 5000000 + g, '09' || lpad((10000000 + g)::text, 8, '0'), '+849' || lpad((10000000 + g)::text, 8, '0'),
+           'Lan', 'Nguyễn Thị', 'Nguyễn Thị Lan', 'nguyen thi lan', now() - interval '1 day'
+    from generate_series(0, ${CUSTOMERS - 1}) g`
+  await sql`
+    insert into members (shop_id, customer_id, phone_e164, activation_source, activated_at)
+    select ${SHOP}, 5000000 + g, '+849' || lpad((10000000 + g)::text, 8, '0'), 'manual', now() - interval '1 day'
+    from generate_series(0, ${CUSTOMERS - 1}) g`
+}
+
+async function waitHealthy (url: string) {
+  const deadline = Date.now() + 60_000
+  while (Date.now() < deadline) {
+    try { if ((await fetch(url)).ok) return } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  throw new Error('the app did not become healthy')
+}
+
+async function load (pool: Pool, bodies: string[]) {
+  const latencies: number[] = new Array(bodies.length)
+  let next = 0
+  let failures = 0
+  const worker = async () => {
+    for (;;) {
+      const i = next++
+      if (i >= bodies.length) return
+      const body = bodies[i]!
+      const started = performance.now()
+      const res = await pool.request({
+        path: '/webhooks/haravan',
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'x-haravan-hmacsha256': createHmac('sha256', SECRET).update(body).digest('base64'),
+          'x-haravan-topic': 'orders/paid',
+          'x-haravan-org-id': SHOP,
+        },
+        body,
+      })
+      await res.body.dump()
+      latencies[i] = performance.now() - started
+      if (res.statusCode !== 200) failures++
+    }
+  }
+  const t0 = performance.now()
+  await Promise.all(Array.from({ length: CONNECTIONS }, worker))
+  const seconds = (performance.now() - t0) / 1000
+  latencies.sort((a, b) => a - b)
+  return { seconds, rate: bodies.length / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), failures }
+}
+
+/** Baseline: the same rows written by plain SQL (inbox insert + order upsert + one ledger entry + balance update per delivery). */
+async function baseline (sql: postgres.Sql, count: number) {
+  await sql`create table bench_inbox (shop_id text, id bigserial, topic text, body_hash text, payload jsonb, primary key (shop_id, id), unique (shop_id, topic, body_hash))`
+  await sql`create table bench_orders (shop_id text, id bigint, total bigint, primary key (shop_id, id))`
+  await sql`create table bench_ledger (shop_id text, id bigserial, customer_id bigint, points bigint, key text, primary key (shop_id, id), unique (shop_id, key))`
+  await sql`create table bench_members (shop_id text, customer_id bigint, points bigint default 0, primary key (shop_id, customer_id))`
+  await sql`insert into bench_members select ${SHOP}, 5000000 + g from generate_series(0, ${CUSTOMERS - 1}) g`
+  const latencies: number[] = []
+  let next = 0
+  const t0 = performance.now()
+  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+    for (;;) {
+      const i = next++
+      if (i >= count) return
+      const started = performance.now()
+      const body = orderBody(i)
+      const customerId = 5_000_000 + (i % CUSTOMERS)
+      await sql.begin(async (tx) => {
+        await tx`insert into bench_inbox (shop_id, topic, body_hash, payload) values (${SHOP}, 'orders/paid', md5(${body}), ${body}::jsonb) on conflict do nothing`
+        await tx`insert into bench_orders values (${SHOP}, ${9_000_000_000 + i}, 1000000) on conflict (shop_id, id) do update set total = excluded.total`
+        await tx`insert into bench_ledger (shop_id, customer_id, points, key) values (${SHOP}, ${customerId}, 100, ${'o' + i}) on conflict do nothing`
+        await tx`update bench_members set points = points + 100 where shop_id = ${SHOP} and customer_id = ${customerId}`
+      })
+      latencies.push(performance.now() - started)
+    }
+  }))
+  const seconds = (performance.now() - t0) / 1000
+  latencies.sort((a, b) => a - b)
+  return { seconds, rate: count / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) }
+}
+
+async function main () {
+  const admin = postgres(baseUrl!, { max: 1, onnotice: () => {} })
+  await admin.unsafe(`create database ${dbName}`)
+  const sql = postgres(dbUrl.toString(), { max: CONNECTIONS, onnotice: () => {} })
+  const env = {
+    ...process.env,
+    NODE_ENV: 'production',
+    PORT: String(PORT),
+    DATABASE_URL: dbUrl.toString(),
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'tich-diem-bench-')),
+    LOG_LEVEL: 'warn',
+    SESSION_SECRET: 'bench-session-secret-0123456789abcdef012345',
+    ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
+    HARAVAN_CLIENT_ID: 'bench',
+    HARAVAN_CLIENT_SECRET: SECRET,
+    HARAVAN_WEBHOOK_VERIFY_TOKEN: 'bench',
+    // Nothing calls Haravan during the benchmark; these only have to be valid URLs.
+    HARAVAN_ACCOUNTS_URL: 'http://127.0.0.1:9',
+    HARAVAN_API_URL: 'http://127.0.0.1:9',
+    HARAVAN_WEBHOOK_API_URL: 'http://127.0.0.1:9',
+  }
+  const app = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/index.ts')], { env, stdio: ['ignore', 'inherit', 'inherit'] })
+  try {
+    await waitHealthy(`http://127.0.0.1:${PORT}/healthz`)
+    await seed(sql)
+    const pool = new Pool(`http://127.0.0.1:${PORT}`, { connections: CONNECTIONS, pipelining: 1 })
+    const warmup = Array.from({ length: 500 }, (_, i) => orderBody(REQUESTS + i))
+    await load(pool, warmup)
+    const result = await load(pool, Array.from({ length: REQUESTS }, (_, i) => orderBody(i)))
+    await pool.close()
+    const [ledger] = await sql`select count(*)::int n from ledger_entries where shop_id = ${SHOP}`
+    const base = await baseline(sql, REQUESTS)
+    console.log(`\nsigned orders/paid webhooks, ${REQUESTS} requests, ${CONNECTIONS} connections, ${CUSTOMERS} members`)
+    console.log(`app:      ${result.rate.toFixed(0)} req/s sustained over ${result.seconds.toFixed(1)} s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, non-200: ${result.failures}, ledger entries: ${ledger!.n}`)
+    console.log(`baseline: ${base.rate.toFixed(0)} tx/s (raw SQL, same rows), p50 ${base.p50.toFixed(1)} ms, p99 ${base.p99.toFixed(1)} ms`)
+  } finally {
+    app.kill('SIGTERM')
+    await new Promise((resolve) => app.once('exit', resolve))
+    await sql.end()
+    await admin.unsafe(`drop database if exists ${dbName} with (force)`)
+    await admin.end()
+  }
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exitCode = 1
+})
