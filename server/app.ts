@@ -5,12 +5,16 @@ import Fastify, { type FastifyBaseLogger, type FastifyServerOptions } from 'fast
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type PgBoss from 'pg-boss'
 import type { Database } from '../db/client.ts'
+import installRoutes from './auth/oauth.ts'
 import type { Config } from './config.ts'
+import { createMailer, type Mailer } from './mail.ts'
 import { stopBoss } from './jobs/boss.ts'
+import { registerJobs } from './jobs/index.ts'
 import authPlugin from './plugins/auth.ts'
 import contextPlugin from './plugins/context.ts'
 import errorHandler from './plugins/error-handler.ts'
 import spaPlugin from './plugins/spa.ts'
+import webhookRoutes from '../webhooks/index.ts'
 import healthRoutes from './routes/health.ts'
 import apiRoutes from './routes/index.ts'
 
@@ -19,10 +23,14 @@ export interface AppDeps {
   database: Database
   /** A started pg-boss, or null where no background work is needed (some tests). */
   boss?: PgBoss | null
+  /** How often idle workers poll (seconds); tests lower it. */
+  jobPollingSeconds?: number
   clock?: () => Date
   /** A pino instance (server/index.ts) or logger options (tests pass false). */
   logger?: FastifyBaseLogger | FastifyServerOptions['logger']
   uiDistDir?: string
+  /** Outgoing mail; default createMailer(config) (SMTP_URL, or .eml files in DATA_DIR/outbox). */
+  mailer?: Mailer
 }
 
 // Secrets never reach the log, whatever object carries them.
@@ -52,7 +60,7 @@ export async function buildApp (deps: AppDeps) {
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
 
-  await app.register(contextPlugin, { config, database: deps.database, clock: deps.clock ?? (() => new Date()), boss: deps.boss ?? null })
+  await app.register(contextPlugin, { config, database: deps.database, clock: deps.clock ?? (() => new Date()), boss: deps.boss ?? null, mailer: deps.mailer ?? createMailer(config) })
   await app.register(errorHandler)
   await app.register(helmet, {
     // The admin lives in an iframe in the Haravan dashboard: frame-ancestors replaces X-Frame-Options.
@@ -84,12 +92,17 @@ export async function buildApp (deps: AppDeps) {
 
   await app.register(healthRoutes)
   await app.register(apiRoutes, { prefix: '/api' })
+  await app.register(installRoutes)
+  await app.register(webhookRoutes)
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   await app.register(spaPlugin, { distDir: deps.uiDistDir })
 
   const boss = deps.boss
   // Closing the app finishes running jobs (or leaves them to expire and retry) before the database goes.
-  if (boss) app.addHook('onClose', async () => { await stopBoss(boss) })
+  if (boss) {
+    app.addHook('onReady', async () => { await registerJobs(app, { pollingIntervalSeconds: deps.jobPollingSeconds }) })
+    app.addHook('onClose', async () => { await stopBoss(boss) })
+  }
   return app
 }
 

@@ -62,7 +62,7 @@ async function main () {
   // In sandbox the simulator must listen before anything uses the Haravan URLs.
   const sandbox = running.sandbox = config.haravan.sandbox ? await startSandbox(config, log) : undefined
   const boss = running.boss = await startBoss(database, { onError: (err) => log.error({ err }, 'job queue error') })
-  const app = running.app = await buildApp({ config, database, boss, logger: log })
+  const app = running.app = await buildApp({ config: sandbox?.config ?? config, database, boss, logger: log })
   await app.listen({ port: config.port, host: config.host })
   if (sandbox) await sandbox.installDemoShops(app)
 }

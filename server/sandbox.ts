@@ -1,30 +1,91 @@
-// Sandbox mode: without Haravan credentials the app runs against its built-in simulator with demo shops.
+// Sandbox mode: the built-in Haravan simulator runs in-process and the demo shops are installed through the real OAuth path.
+import type { AddressInfo } from 'node:net'
 import type { FastifyBaseLogger } from 'fastify'
+import { startHaravanSim, type HaravanSim } from '../scripts/haravan-sim/index.ts'
 import type { App } from './app.ts'
 import type { Config } from './config.ts'
-import { mintSessionToken } from './auth/session.ts'
-import { shops } from '../db/schema/index.ts'
 
 export interface Sandbox {
+  /** The config to build the app with: Haravan URLs point at the simulator. */
+  config: Config
+  sim: HaravanSim
   installDemoShops (app: App): Promise<void>
   close (): Promise<void>
 }
+
+export const DEMO_CUSTOMERS = 300
+export const DEMO_ORDERS = 900
+const DEMO_SEED = 20_240_601
 
 export function sandboxShopIds (count: number): string[] {
   return Array.from({ length: count }, (_, i) => String(1_000_000_001 + i))
 }
 
+export const sandboxShopName = (i: number) => (i === 0 ? 'Cửa hàng Demo' : `Cửa hàng Demo ${i + 1}`)
+
+/** Starts the simulator (ephemeral port) with the app's credentials and the demo shops; call before buildApp. */
 export async function startSandbox (config: Config, log: FastifyBaseLogger): Promise<Sandbox> {
+  const h = config.haravan
+  const sim = await startHaravanSim({
+    clientId: h.clientId,
+    clientSecret: h.clientSecret,
+    verifyToken: h.webhookVerifyToken,
+    redirectUris: [`${config.appUrl}/install/login`, `${config.appUrl}/install/grandservice`],
+    webhookUrl: `${config.appUrl}/webhooks/haravan`,
+  })
+  const ids = sandboxShopIds(config.sandboxShops)
+  // Same order and seed on every start → the same Haravan ids, so a persisted ./data stays consistent.
+  for (const [i, orgid] of ids.entries()) {
+    sim.addShop({ orgid, name: sandboxShopName(i), handle: `demo${i + 1}` })
+    if (config.sandboxDemoData) sim.seedDemoData(orgid, { customers: DEMO_CUSTOMERS, orders: DEMO_ORDERS, seed: DEMO_SEED + i })
+  }
+  log.info({ url: sim.url, shops: ids.length, demoData: config.sandboxDemoData }, 'Haravan simulator started')
+  const sandboxConfig: Config = { ...config, haravan: { ...h, accountsUrl: sim.accountsUrl, apiUrl: sim.apiUrl, webhookApiUrl: sim.webhookApiUrl } }
+
   return {
+    config: sandboxConfig,
+    sim,
     async installDemoShops (app) {
-      for (const [i, shopId] of sandboxShopIds(config.sandboxShops).entries()) {
-        await app.db.insert(shops).values({
-          shopId, name: i === 0 ? 'Cửa hàng Demo' : `Cửa hàng Demo ${i + 1}`, domain: `demo${i + 1}.myharavan.com`, sandbox: true, status: 'installed', installedAt: app.clock(),
-        }).onConflictDoNothing()
-        const token = await mintSessionToken(config.sessionSecret, { orgid: shopId, sub: 'sandbox-admin' }, { now: app.clock() })
-        log.info(`Sandbox shop ${shopId}: open ${config.appUrl}/#token=${token}`)
+      // Talk to the app where it actually listens; redirect URIs keep the configured APP_URL.
+      const addr = app.server.address() as AddressInfo
+      const base = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`
+      for (const orgid of ids) {
+        try {
+          await installOverOAuth(base, orgid)
+          log.info(`Sandbox: open ${config.appUrl}/sandbox/open?orgid=${orgid}`)
+        } catch (err) {
+          log.error({ err, orgid }, 'sandbox: installing the demo shop through OAuth failed')
+        }
       }
     },
-    async close () {},
+    close: () => sim.close(),
   }
+}
+
+/** What a merchant's browser does: follow the redirects and submit the form_post pages (asking the sim for JSON). */
+export async function installOverOAuth (appBase: string, orgid: string): Promise<string> {
+  // reconnect=1: the simulator is new on each start, so an installed shop needs fresh tokens from it.
+  const start = await fetch(`${appBase}/install/start?orgid=${orgid}&reconnect=1`, { redirect: 'manual' })
+  let location = expectRedirect(start, 'GET /install/start')
+  for (const step of ['login', 'install']) {
+    const authorize = await fetch(location, { headers: { accept: 'application/json' } })
+    if (authorize.status !== 200) throw new Error(`authorize (${step}) answered ${authorize.status}: ${await authorize.text()}`)
+    const { action, fields } = await authorize.json() as { action: string, fields: Record<string, string> }
+    const callback = new URL(action)
+    const res = await fetch(`${appBase}${callback.pathname}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+      redirect: 'manual',
+    })
+    location = expectRedirect(res, `POST ${callback.pathname}`)
+    if (location.startsWith('/#token=')) return location.slice('/#token='.length)
+  }
+  throw new Error(`the OAuth install of ${orgid} did not end with a session`)
+}
+
+function expectRedirect (res: Response, what: string): string {
+  const location = res.headers.get('location')
+  if (res.status !== 302 || !location) throw new Error(`${what} answered ${res.status} instead of a redirect`)
+  return location
 }

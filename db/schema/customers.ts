@@ -1,4 +1,5 @@
 // Mirrors of Haravan customers and orders, money in integer đồng, keyed by (shop_id, Haravan id).
+import { sql } from 'drizzle-orm'
 import { bigint, boolean, date, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
 
 export const customers = pgTable('customers', {
@@ -32,6 +33,8 @@ export const customers = pgTable('customers', {
   primaryKey({ columns: [t.shopId, t.id] }),
   index('customers_phone_idx').on(t.shopId, t.phoneE164),
   index('customers_updated_idx').on(t.shopId, t.haravanUpdatedAt),
+  // Segment condition birthdayMonth (the expression must match server/segments/compile.ts exactly).
+  index('customers_birthday_month_idx').on(t.shopId, sql`extract(month from ${t.birthday})`),
 ])
 
 export const orders = pgTable('orders', {

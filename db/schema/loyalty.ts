@@ -28,6 +28,11 @@ export const members = pgTable('members', {
 }, (t) => [
   primaryKey({ columns: [t.shopId, t.customerId] }),
   index('members_phone_idx').on(t.shopId, t.phoneE164),
+  // Member list sorts and segment conditions (Hồ sơ thành viên over 1,000,000 members).
+  // customer_id last: the list's tie-breaker, so the first page reads straight off the index.
+  index('members_last_order_idx').on(t.shopId, t.lastOrderAt.desc().nullsLast(), t.customerId.desc()),
+  index('members_total_spent_idx').on(t.shopId, t.totalSpent, t.customerId),
+  index('members_activated_idx').on(t.shopId, t.activatedAt, t.customerId),
 ])
 
 export const ledgerEntries = pgTable('ledger_entries', {

@@ -9,6 +9,14 @@ import { SessionScreen } from './components/session-screen.tsx'
 import { OverviewPage } from './pages/overview.tsx'
 import { UnavailablePage } from './pages/unavailable-page.tsx'
 import { NotFoundPage } from './pages/not-found.tsx'
+import { SettingsImportPage } from './pages/settings-import.tsx'
+import { MembersPage } from './pages/members.tsx'
+import { CustomersPage } from './pages/customers.tsx'
+import { SegmentsPage } from './pages/segments.tsx'
+import { ActivityPage } from './pages/activity.tsx'
+import { SettingsLoyaltyPage } from './pages/settings-loyalty.tsx'
+import { SettingsRewardsPage } from './pages/settings-rewards.tsx'
+import { MemberProfilePage } from './pages/member-profile.tsx'
 
 export function App () {
   // Subscribing here re-renders the whole tree in the new language; t() reads the module state.
@@ -25,6 +33,14 @@ export function App () {
               language; keying by language remounts it (only unsaved input on that page is lost). */}
           <Router key={language}>
             <Route path='/' component={OverviewPage} />
+            <Route path='/settings/import' component={SettingsImportPage} />
+            <Route path='/members' component={MembersPage} />
+            <Route path='/customers' component={CustomersPage} />
+            <Route path='/segments' component={SegmentsPage} />
+            <Route path='/settings/activity' component={ActivityPage} />
+            <Route path='/settings/loyalty' component={SettingsLoyaltyPage} />
+            <Route path='/settings/rewards' component={SettingsRewardsPage} />
+            <Route path='/members/:customerId' component={MemberProfilePage} />
             {unavailableRoutes.map((route) => (
               <Route
                 key={route.path}

@@ -1,6 +1,10 @@
 // Tiny i18n: Vietnamese first, English second; every visible string goes through t().
 import { useEffect, useState } from 'preact/hooks'
 import { localStore } from './storage.ts'
+import { vi as customersVi, en as customersEn } from './messages/customers.ts'
+import { vi as importsVi, en as importsEn } from './messages/imports.ts'
+import { vi as loyaltyVi, en as loyaltyEn } from './messages/loyalty.ts'
+import { vi as rewardsVi, en as rewardsEn } from './messages/rewards.ts'
 // Feature strings live in ./messages/<feature>.ts (vi + en) and are spread into the dictionaries below.
 
 export type Language = 'vi' | 'en'
@@ -31,6 +35,7 @@ export const vi = {
   'auth.expiredBody': 'Phiên làm việc đã hết hạn. Hãy mở lại ứng dụng từ trang quản trị Haravan.',
   'auth.missingTitle': 'Hãy mở Tích Điểm từ trang quản trị Haravan',
   'auth.missingBody': 'Không tìm thấy phiên làm việc. Ứng dụng chỉ dùng được khi mở từ mục Ứng dụng trong trang quản trị Haravan của cửa hàng.',
+  'auth.installLink': 'Đăng nhập bằng Haravan để cài đặt hoặc mở ứng dụng',
 
   'overview.intro': 'Tích điểm, xếp hạng thành viên và chăm sóc khách hàng thân thiết cho cửa hàng Haravan của bạn.',
   'overview.shopCard': 'Thông tin cửa hàng',
@@ -57,6 +62,10 @@ export const vi = {
   'notFound.title': 'Không tìm thấy trang',
   'notFound.body': 'Đường dẫn này không có trong Tích Điểm.',
   'notFound.back': 'Về trang Tổng quan',
+  ...customersVi,
+  ...importsVi,
+  ...loyaltyVi,
+  ...rewardsVi,
 }
 
 export type MessageKey = keyof typeof vi
@@ -88,6 +97,7 @@ export const en: Record<MessageKey, string> = {
   'auth.expiredBody': 'Your session has expired. Please open the app again from the Haravan admin.',
   'auth.missingTitle': 'Open Tích Điểm from the Haravan admin',
   'auth.missingBody': 'No session was found. The app only works when opened from the Apps section of your shop\'s Haravan admin.',
+  'auth.installLink': 'Sign in with Haravan to install or open the app',
 
   'overview.intro': 'Reward points, member tiers and customer care for your Haravan shop.',
   'overview.shopCard': 'Shop information',
@@ -114,6 +124,10 @@ export const en: Record<MessageKey, string> = {
   'notFound.title': 'Page not found',
   'notFound.body': 'This address does not exist in Tích Điểm.',
   'notFound.back': 'Back to Overview',
+  ...customersEn,
+  ...importsEn,
+  ...loyaltyEn,
+  ...rewardsEn,
 }
 
 const dictionaries: Record<Language, Record<MessageKey, string>> = { vi, en }

@@ -12,17 +12,18 @@ export const overviewRoute: PageRoute = { path: '/', navKey: 'nav.overview' }
 
 export const mainRoutes: PageRoute[] = [
   overviewRoute,
-  { path: '/members', navKey: 'nav.members', descriptionKey: 'page.members.description' },
-  { path: '/customers', navKey: 'nav.customers', descriptionKey: 'page.customers.description' },
-  { path: '/segments', navKey: 'nav.segments', descriptionKey: 'page.segments.description' },
+  { path: '/members', navKey: 'nav.members' },
+  { path: '/customers', navKey: 'nav.customers' },
+  { path: '/segments', navKey: 'nav.segments' },
   { path: '/campaigns', navKey: 'nav.campaigns', descriptionKey: 'page.campaigns.description' },
 ]
 
 export const settingsRoutes: PageRoute[] = [
-  { path: '/settings/loyalty', navKey: 'nav.settingsLoyalty', descriptionKey: 'page.settingsLoyalty.description' },
+  { path: '/settings/loyalty', navKey: 'nav.settingsLoyalty' },
+  { path: '/settings/rewards', navKey: 'nav.settingsRewards' },
   { path: '/settings/messages', navKey: 'nav.settingsMessages', descriptionKey: 'page.settingsMessages.description' },
-  { path: '/settings/import', navKey: 'nav.settingsImport', descriptionKey: 'page.settingsImport.description' },
-  { path: '/settings/activity', navKey: 'nav.settingsActivity', descriptionKey: 'page.settingsActivity.description' },
+  { path: '/settings/import', navKey: 'nav.settingsImport' },
+  { path: '/settings/activity', navKey: 'nav.settingsActivity' },
 ]
 
 /** Pages whose server side is not built yet: they show an honest empty state. */

@@ -1,12 +1,30 @@
 // The loyalty side of synced Haravan facts: called in the same transaction that stored the customer or order.
+import { and, eq } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
+import { customers, members } from '../../db/schema/index.ts'
+import { activateMember } from './ledger.ts'
+import { convergeCustomerOrders, convergeOrder } from './order-points.ts'
+import { getLoyaltySettings } from './settings.ts'
 
-/** After a customer row was inserted or updated (webhook, backfill or reconciliation). */
-export async function applyCustomerEffects (_tx: Db, _shopId: string, _customerId: number, _now: Date): Promise<void> {
-  // Filled in by the loyalty engine (auto-activation, identifier freeze).
+/**
+ * After a customer row was inserted or updated (webhook, backfill or reconciliation).
+ * With autoActivate on (the default), customer sync alone activates the customer (DESIGN: "automatic … on first
+ * order or customer sync"), then converges the orders that arrived before the customer did. A member's frozen
+ * phone and email are never touched here: sync writes only the customers mirror.
+ */
+export async function applyCustomerEffects (tx: Db, shopId: string, customerId: number, now: Date): Promise<void> {
+  const [member] = await tx.select({ id: members.customerId }).from(members)
+    .where(and(eq(members.shopId, shopId), eq(members.customerId, customerId)))
+  if (member) return
+  const settings = await getLoyaltySettings(tx, shopId)
+  if (!settings.autoActivate) return
+  const [customer] = await tx.select({ id: customers.id }).from(customers).where(and(eq(customers.shopId, shopId), eq(customers.id, customerId)))
+  if (!customer) return
+  const { created } = await activateMember(tx, shopId, customerId, 'auto', 'system', now)
+  if (created) await convergeCustomerOrders(tx, shopId, customerId, now)
 }
 
 /** After an order row was inserted or updated: converge the order's points (safe to call any number of times). */
-export async function applyOrderEffects (_tx: Db, _shopId: string, _orderId: number, _now: Date): Promise<void> {
-  // Filled in by the loyalty engine (order convergence under a per-order lock).
+export async function applyOrderEffects (tx: Db, shopId: string, orderId: number, now: Date): Promise<void> {
+  await convergeOrder(tx, shopId, orderId, now)
 }

@@ -54,7 +54,30 @@ const fail = (reason: string): PhoneResult => ({ ok: false, reason })
 // (\s also covers NBSP and the BOM that Excel exports carry.)
 const SEPARATORS = /[\s.\-()]/g
 
+// Fast path for the shape nearly every spreadsheet cell has: a current mobile written as 0 + 9 digits, +84/84 + 9
+// digits, or the 9 digits alone (Excel dropped the 0). Those inputs reach validateNational unchanged, and for a 9-digit
+// significant number starting 3/5/7/8/9 libphonenumber's VN metadata has no fixed-line, toll-free or other type of that
+// length, so it answers MOBILE exactly when its mobile pattern (copied here) matches. Anything else takes the full
+// path; test/loyalty/phone.test.ts checks every 3-digit prefix and random numbers against it (~50 µs → <1 µs a row).
+const CURRENT_MOBILE = /^(?:(?:3\d|7[06-9])\d|5(?:[1689]\d|2[238]|59)|8(?:[1-8]\d|9[6-9])|9(?:[0-8]\d|9[013-9]))\d{6}$/
+
+export function fastMobile (input: string): PhoneResult | null {
+  let significant: string
+  if (input.length === 10 && input.charCodeAt(0) === 48 /* 0 */) significant = input.slice(1)
+  else if (input.length === 12 && input.startsWith('+84')) significant = input.slice(3)
+  else if (input.length === 11 && input.startsWith('84')) significant = input.slice(2)
+  else if (input.length === 9) significant = input
+  else return null
+  if (!CURRENT_MOBILE.test(significant)) return null
+  return { ok: true, e164: '+84' + significant, national: '0' + significant, kind: 'mobile' }
+}
+
 export function normalizeVietnamPhone (input: string): PhoneResult {
+  return fastMobile(input) ?? normalizeSlow(input)
+}
+
+/** The full rules (exported for the test that holds the fast path to them). */
+export function normalizeSlow (input: string): PhoneResult {
   const compact = input.replace(SEPARATORS, '')
   if (compact === '') return fail(REASON.empty)
   if (!/^\+?\d+$/.test(compact)) return fail(REASON.badChars)

@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import type PgBoss from 'pg-boss'
 import type { Db, Database } from '../../db/client.ts'
 import type { Config } from '../config.ts'
+import type { Mailer } from '../mail.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -12,10 +13,11 @@ declare module 'fastify' {
     db: Db
     clock: () => Date
     boss: PgBoss | null
+    mailer: Mailer
   }
 }
 
-export interface ContextOptions { config: Config, database: Database, clock: () => Date, boss: PgBoss | null }
+export interface ContextOptions { config: Config, database: Database, clock: () => Date, boss: PgBoss | null, mailer: Mailer }
 
 async function contextPlugin (app: FastifyInstance, opts: ContextOptions) {
   app.decorate('config', opts.config)
@@ -23,6 +25,7 @@ async function contextPlugin (app: FastifyInstance, opts: ContextOptions) {
   app.decorate('db', opts.database.db)
   app.decorate('clock', opts.clock)
   app.decorate('boss', opts.boss)
+  app.decorate('mailer', opts.mailer)
 }
 
 export default fp(contextPlugin, { name: 'context' })

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { handleLaunch, isLaunchRequest } from '../auth/launch.ts'
 import { sendError } from './error-handler.ts'
 
 export const UI_DIST = fileURLToPath(new URL('../../embedded-ui/dist', import.meta.url))
@@ -45,7 +46,8 @@ async function spaPlugin (app: FastifyInstance, opts: { distDir?: string }) {
   }
 
   const sendIndex = (reply: FastifyReply) => reply.header('Cache-Control', 'no-cache').type('text/html; charset=utf-8').send(indexHtml)
-  app.get('/', { schema: { hide: true } }, (_req, reply) => sendIndex(reply))
+  // `/` is also the embedded launch URL (orgid, shop, timestamp, hmac): verified and redirected with a session token.
+  app.get('/', { schema: { hide: true } }, (req, reply) => isLaunchRequest(req) ? handleLaunch(app, req, reply) : sendIndex(reply))
 
   app.setNotFoundHandler((request, reply) => {
     if (isPageRoute(request)) return sendIndex(reply)

@@ -1,7 +1,7 @@
 // Vietnamese phone normalisation: prefix conversion, messy spreadsheet input, reasons for rejection.
 import t from 'tap'
 import fc from 'fast-check'
-import { formatVietnamPhone, normalizeVietnamPhone, phoneSearchKey } from '../../server/loyalty/phone.ts'
+import { fastMobile, formatVietnamPhone, normalizeSlow, normalizeVietnamPhone, phoneSearchKey } from '../../server/loyalty/phone.ts'
 
 const PREFIX_CONVERSIONS: Array<[string, string]> = [
   ['0162', '032'], ['0163', '033'], ['0164', '034'], ['0165', '035'],
@@ -133,5 +133,41 @@ t.test('property: formatting variations of a valid number give the same e164', a
     const result = normalizeVietnamPhone(variant)
     return result.ok && result.e164 === reference.e164
   }))
+  t.pass()
+})
+
+// The fast path (already-clean current mobiles) must answer exactly what the full libphonenumber path answers.
+const agree = (input: string): boolean => {
+  const fast = fastMobile(input)
+  return fast === null || JSON.stringify(fast) === JSON.stringify(normalizeSlow(input))
+}
+
+t.test('fast path: every 3-digit prefix of a 9-digit significant number, in every accepted shape, agrees with the full path', async t => {
+  let taken = 0
+  for (let p = 0; p < 1000; p++) {
+    const prefix = String(p).padStart(3, '0')
+    for (const tail of ['000000', '999999', '123456', '500000']) {
+      const significant = prefix + tail
+      for (const input of ['0' + significant, '+84' + significant, '84' + significant, significant]) {
+        if (!agree(input)) t.fail(`fast path differs for ${input}`)
+        if (fastMobile(input) !== null) taken++
+      }
+    }
+  }
+  t.ok(taken > 0, `fast path taken for ${taken} inputs`)
+  // Shapes it must leave to the full path.
+  for (const input of ['0912 345 678', ' 0912345678', '01683456789', '02838221234', '0123456789', '1900123456', '+6591234567']) {
+    t.equal(fastMobile(input), null, input)
+  }
+})
+
+t.test('property: the fast path equals the full path for random inputs', async t => {
+  const digits = (n: number) => fc.stringMatching(new RegExp(`^[0-9]{${n}}$`))
+  const input = fc.oneof(
+    validNational,
+    digits(9), digits(10), digits(11), digits(12),
+    fc.tuple(fc.constantFrom('0', '+84', '84', ''), fc.constantFrom(...MOBILE_PREFIXES).map((p) => p.slice(1)), digits(7)).map(([a, b, c]) => a + b + c),
+  )
+  fc.assert(fc.property(input, (s) => agree(s) && JSON.stringify(normalizeVietnamPhone(s)) === JSON.stringify(normalizeSlow(s))), { numRuns: 20_000 })
   t.pass()
 })

@@ -14,6 +14,8 @@ export function SessionScreen ({ status }: { status: Exclude<SessionStatus, 'act
           {t(expired ? 'auth.expiredTitle' : 'auth.missingTitle')}
         </h1>
         <p>{t(expired ? 'auth.expiredBody' : 'auth.missingBody')}</p>
+        {/* target=_top: Haravan's login page cannot be shown inside the admin iframe. */}
+        <p><a class='button' href='/install/start' target='_top' data-testid='install-link'>{t('auth.installLink')}</a></p>
       </section>
     </div>
   )

@@ -1,0 +1,91 @@
+// npm run bench:import [-- --rows N] [--no-apply]: opening-balance import end to end on Postgres, beside a plain COPY.
+import { createReadStream, createWriteStream } from 'node:fs'
+import { mkdtemp, rm, stat } from 'node:fs/promises'
+import { once } from 'node:events'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import { and, eq, sql } from 'drizzle-orm'
+import postgres from 'postgres'
+import { openPostgres } from '../../db/client.ts'
+import { migrate } from '../../db/migrate.ts'
+import { imports, shops } from '../../db/schema/index.ts'
+import { applyImport } from '../../server/imports/apply.ts'
+import { createImport } from '../../server/imports/preview.ts'
+
+const args = process.argv.slice(2)
+const rowsArg = args.indexOf('--rows')
+const ROWS = rowsArg >= 0 ? Number(args[rowsArg + 1]) : 1_000_000
+const APPLY = !args.includes('--no-apply')
+const SHOP = '9000000001'
+const baseUrl = process.env.DATABASE_URL
+if (!baseUrl) { console.error('DATABASE_URL=postgres://… is required'); process.exit(1) }
+
+const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`
+const secs = (ms: number) => (ms / 1000).toFixed(1)
+const phone = (i: number) => '091' + String(i).padStart(7, '0')
+
+async function writeFile (file: string) {
+  const out = createWriteStream(file)
+  out.write('\uFEFFHoTen;DienThoai;Email;DTDauKy;DTTichLuy\r\n')
+  for (let i = 1; i <= ROWS; i++) {
+    if (!out.write(`Khách hàng ${i};${phone(i)};;1.500.000;3.000.000\r\n`)) await once(out, 'drain')
+  }
+  out.end()
+  await once(out, 'finish')
+}
+
+async function main () {
+  const name = `tichdiem_bench_import_${process.pid}`
+  const admin = postgres(baseUrl!, { max: 1, onnotice: () => {} })
+  await admin.unsafe(`create database ${name}`)
+  const url = new URL(baseUrl!)
+  url.pathname = `/${name}`
+  const database = await openPostgres(url.toString(), { max: 4 })
+  const dir = await mkdtemp(join(tmpdir(), 'bench-import-'))
+  try {
+    await migrate(database.db)
+    const db = database.db
+    await db.insert(shops).values({ shopId: SHOP, name: 'Bench', status: 'installed' })
+    await db.execute(sql`insert into customers (shop_id, id, phone, phone_e164, full_name)
+      select ${SHOP}, g, '091' || lpad(g::text, 7, '0'), '+8491' || lpad(g::text, 7, '0'), 'Khách hàng ' || g from generate_series(1, ${ROWS}) g`)
+    await db.execute(sql`analyze customers`)
+    const file = join(dir, 'opening.csv')
+    await writeFile(file)
+    const size = (await stat(file)).size
+    console.log(`rows ${ROWS.toLocaleString('en')}, file ${(size / 1024 / 1024).toFixed(0)} MB, customers seeded`)
+
+    // Baseline: the same bytes straight into a scratch table.
+    const raw = postgres(url.toString(), { max: 1, onnotice: () => {} })
+    await raw.unsafe('create table scratch (a text, b text, c text, d text, e text)')
+    let started = performance.now()
+    await pipeline(createReadStream(file), await raw.unsafe("copy scratch from stdin with (format csv, header true, delimiter ';')").writable())
+    const copyMs = performance.now() - started
+    console.log(`COPY: ${secs(copyMs)} s, ${Math.round(ROWS / (copyMs / 1000)).toLocaleString('en')} rows/s`)
+    await raw.end()
+
+    started = performance.now()
+    const { id, preview } = await createImport(db, { shopId: SHOP, kind: 'opening_balance', fileName: 'bench.csv', actor: 'bench', now: new Date(), source: createReadStream(file) })
+    const previewMs = performance.now() - started
+    console.log(`parse + preview: ${secs(previewMs)} s, ${Math.round(ROWS / (previewMs / 1000)).toLocaleString('en')} rows/s, matched ${preview.matched}`)
+
+    let applyMs = 0
+    if (APPLY) {
+      await db.update(imports).set({ status: 'applying', totalRows: preview.matched }).where(and(eq(imports.shopId, SHOP), eq(imports.id, id)))
+      started = performance.now()
+      const done = await applyImport(db, SHOP, id, { now: () => new Date() })
+      applyMs = performance.now() - started
+      console.log(`apply: ${secs(applyMs)} s, ${Math.round(ROWS / (applyMs / 1000)).toLocaleString('en')} rows/s, status ${done?.status}`)
+    }
+    const total = previewMs + applyMs
+    console.log(`total (parse → preview${APPLY ? ' → apply' : ''}): ${secs(total)} s, ${Math.round(ROWS / (total / 1000)).toLocaleString('en')} rows/s`)
+    console.log(`peak RSS: ${mb(process.resourceUsage().maxRSS)}`)
+  } finally {
+    await database.close()
+    await admin.unsafe(`drop database if exists ${name} with (force)`)
+    await admin.end()
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+main().catch((err) => { console.error(err); process.exit(1) })

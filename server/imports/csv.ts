@@ -1,0 +1,115 @@
+// Streaming CSV reader for merchant spreadsheets: BOM, `,` or `;` (sniffed from the header), CRLF/LF, quotes, NFC text.
+import { Readable } from 'node:stream'
+import { parse } from 'fast-csv'
+import { BadRequestError } from '../errors.ts'
+
+export interface CsvRecord {
+  /** The spreadsheet row number: the header is line 1, so the first data row is line 2. */
+  line: number
+  /** The expected columns by their template name, NFC-normalised; missing cells are ''. */
+  fields: Record<string, string>
+}
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf])
+// Enough to hold any sane header line; a file without a newline in its first 64 KB is not our template.
+const MAX_HEADER_BYTES = 64 * 1024
+
+/** Comma or semicolon, whichever the header line uses more often outside quotes (Excel in vi-VN writes `;`). */
+export function sniffDelimiter (headerLine: string): ',' | ';' {
+  let commas = 0
+  let semicolons = 0
+  let quoted = false
+  for (const ch of headerLine) {
+    if (ch === '"') quoted = !quoted
+    else if (!quoted && ch === ',') commas++
+    else if (!quoted && ch === ';') semicolons++
+  }
+  return semicolons > commas ? ';' : ','
+}
+
+const headerKey = (cell: string): string => cell.normalize('NFC').replace(/^\uFEFF/, '').trim().toLowerCase()
+
+// Maps the file's columns onto the template's; order may differ, case and surrounding spaces do not matter,
+// and empty trailing columns (Excel's `;;;`) are ignored. Anything else means it is not our template.
+function mapHeader (cells: string[], expected: readonly string[]): number[] {
+  const wanted = new Map(expected.map((name, i) => [name.toLowerCase(), i]))
+  const indexOf: number[] = new Array<number>(expected.length).fill(-1)
+  let ok = true
+  cells.forEach((cell, position) => {
+    const key = headerKey(cell)
+    if (key === '') return
+    const target = wanted.get(key)
+    if (target === undefined || indexOf[target] !== -1) ok = false
+    else indexOf[target] = position
+  })
+  if (!ok || indexOf.includes(-1)) {
+    throw new BadRequestError(`Tiêu đề file không đúng mẫu: cần đúng các cột ${expected.join(', ')} (dòng 1). Hãy tải file CSV mẫu và nhập dữ liệu vào đó.`)
+  }
+  return indexOf
+}
+
+async function * withoutBomSniffed (source: AsyncIterable<Buffer | string>, onHeaderLine: (line: string) => void): AsyncGenerator<Buffer> {
+  let head: Buffer = Buffer.alloc(0)
+  let sniffed = false
+  for await (const chunk of source) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+    if (sniffed) { yield buf; continue }
+    head = Buffer.concat([head, buf])
+    const newline = head.indexOf(0x0a)
+    if (newline === -1 && head.length < MAX_HEADER_BYTES) continue
+    if (head.subarray(0, 3).equals(BOM)) head = head.subarray(3)
+    onHeaderLine(head.subarray(0, newline === -1 ? head.length : newline).toString('utf8'))
+    sniffed = true
+    yield head
+  }
+  if (!sniffed) {
+    if (head.subarray(0, 3).equals(BOM)) head = head.subarray(3)
+    onHeaderLine(head.toString('utf8'))
+    if (head.length > 0) yield head
+  }
+}
+
+/**
+ * Reads records one at a time with backpressure (memory stays flat in the file size).
+ * Throws BadRequestError for an empty file, a header that is not the template, or broken quoting.
+ */
+export async function * readCsv (source: AsyncIterable<Buffer | string>, expected: readonly string[]): AsyncGenerator<CsvRecord> {
+  let delimiter: ',' | ';' = ','
+  const chunks = withoutBomSniffed(source, (line) => { delimiter = sniffDelimiter(line) })
+  // The parser is created lazily: the delimiter is only known once the first line has gone through.
+  const first = await chunks.next()
+  if (first.done === true) throw new BadRequestError('File trống: cần dòng tiêu đề ' + expected.join(', '))
+  async function * all () { yield first.value as Buffer; yield * chunks }
+  const bytes = Readable.from(all())
+  const parser = parse({ delimiter, ignoreEmpty: false, trim: false })
+  bytes.on('error', (err) => parser.destroy(err))
+  bytes.pipe(parser)
+
+  let line = 0
+  let columns: number[] | null = null
+  try {
+    for await (const row of parser as AsyncIterable<string[]>) {
+      line++
+      if (columns === null) {
+        columns = mapHeader(row, expected)
+        continue
+      }
+      // A blank spreadsheet row still has a row number, so later line numbers match what Excel shows.
+      if (row.every((cell) => cell.trim() === '')) continue
+      const fields: Record<string, string> = {}
+      for (let i = 0; i < expected.length; i++) {
+        const cell = row[columns[i] as number] ?? ''
+        // Pasted from macOS or some web forms, Vietnamese comes decomposed (NFD); names compare in NFC.
+        fields[expected[i] as string] = cell.normalize('NFC')
+      }
+      yield { line, fields }
+    }
+  } catch (err) {
+    // Only the parser's own complaints are the file's fault; a stream error (size limit, aborted upload) stays as it is.
+    if (!(err instanceof Error) || !err.message.startsWith('Parse Error')) throw err
+    throw new BadRequestError(`File CSV bị lỗi định dạng sau dòng ${line}: ${(err as Error).message}`)
+  } finally {
+    bytes.destroy()
+  }
+  if (columns === null) throw new BadRequestError('File trống: cần dòng tiêu đề ' + expected.join(', '))
+}

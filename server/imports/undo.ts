@@ -1,0 +1,62 @@
+// Undo an applied import: a compensating entry per applied line (never a delete), baselines reset, resumable, set-based.
+import { and, asc, eq, isNotNull } from 'drizzle-orm'
+import type { Db } from '../../db/client.ts'
+import { importRows, imports } from '../../db/schema/index.ts'
+import { logActivity } from '../activity.ts'
+import { getLoyaltySettings, shopTimeZone } from '../loyalty/settings.ts'
+import { APPLY_BATCH, loadImport, type ImportRow, type RunOptions } from './apply.ts'
+import { undoBulk } from './apply-bulk.ts'
+import { recomputeTiersFor } from './tiers.ts'
+
+export const UNDO_REASON = {
+  opening_balance: 'Hoàn tác nhập dữ liệu đầu kỳ',
+  point_adjustment: 'Hoàn tác điều chỉnh điểm hàng loạt',
+} as const
+
+const undoActor = (imp: ImportRow): string => (typeof imp.options.undoneBy === 'string' ? imp.options.undoneBy : imp.createdBy) ?? 'system'
+
+// Undone lines get applied_at back to null: "applied and not yet undone" is then the one thing left to do on resume.
+async function undoBatch (db: Db, imp: ImportRow, window: 'lifetime' | 'rolling_12_months', timeZone: string, now: Date, size: number): Promise<number> {
+  const { shopId, id: importId } = imp
+  return db.transaction(async (transaction) => {
+    const tx = transaction as unknown as Db
+    const rows = await tx.select({ line: importRows.line, customerId: importRows.customerId }).from(importRows)
+      .where(and(eq(importRows.shopId, shopId), eq(importRows.importId, importId), isNotNull(importRows.appliedAt)))
+      .orderBy(asc(importRows.line)).limit(size).for('update')
+    if (rows.length === 0) return 0
+    const customerIds = [...new Set(rows.map((r) => r.customerId as number))]
+    await undoBulk(tx, {
+      shopId,
+      importId,
+      opening: imp.kind === 'opening_balance',
+      lines: rows.map((r) => ({ line: r.line, customerId: r.customerId as number })),
+      reason: UNDO_REASON[imp.kind],
+      actor: undoActor(imp),
+      now,
+    })
+    await recomputeTiersFor(tx, shopId, customerIds, { now, window, allowDowngrade: true, timeZone })
+    return rows.length
+  })
+}
+
+/** Runs (or resumes) an import in status 'undoing'; returns the import when this call finished it. */
+export async function undoImport (db: Db, shopId: string, importId: string, opts: RunOptions): Promise<ImportRow | null> {
+  const imp = await loadImport(db, shopId, importId)
+  if (!imp || imp.status !== 'undoing') return null
+  const settings = await getLoyaltySettings(db, shopId)
+  const timeZone = await shopTimeZone(db, shopId)
+  for (let batches = 0; ; batches++) {
+    if (opts.maxBatches !== undefined && batches >= opts.maxBatches) return null
+    if (await undoBatch(db, imp, settings.ranking.window, timeZone, opts.now(), opts.batchSize ?? APPLY_BATCH) === 0) break
+  }
+  const now = opts.now()
+  return db.transaction(async (transaction) => {
+    const tx = transaction as unknown as Db
+    const [done] = await tx.update(imports).set({ status: 'undone', undoneAt: now })
+      .where(and(eq(imports.shopId, shopId), eq(imports.id, importId), eq(imports.status, 'undoing'))).returning()
+    if (!done) return null
+    const action = imp.kind === 'opening_balance' ? 'import.opening_balance.undone' : 'import.point_adjustment.undone'
+    await logActivity(tx, shopId, { actor: undoActor(imp), action, subject: importId, details: { fileName: imp.fileName, rows: done.totalRows } }, now)
+    return done
+  })
+}

@@ -1,0 +1,140 @@
+// The shop's redemption options and automatic rewards (first purchase, registration, tier upgrade), and queueing the latter.
+import { randomUUID } from 'node:crypto'
+import { and, asc, eq, notInArray } from 'drizzle-orm'
+import { z } from 'zod'
+import type { Db } from '../../db/client.ts'
+import { AUTO_TRIGGERS, autoRewards, DISCOUNT_TYPES, rewardOptions, rewards } from '../../db/schema/index.ts'
+import { logActivity } from '../activity.ts'
+import { newRewardCode, shopTimeZone, validityWindow } from './rewards-terms.ts'
+import { parseVi } from './validation.ts'
+
+export type AutoTrigger = typeof AUTO_TRIGGERS[number]
+
+const terms = {
+  discountType: z.enum(DISCOUNT_TYPES),
+  value: z.number().int().min(0).max(1_000_000_000),
+  validDays: z.number().int().min(1).max(3650),
+  minimumOrderAmount: z.number().int().min(0).max(100_000_000_000).default(0),
+}
+
+// Percent between 1 and 100, an amount above 0; free shipping carries no value.
+function checkValue (v: { discountType: string, value: number }, ctx: z.RefinementCtx) {
+  if (v.discountType === 'percentage' && (v.value < 1 || v.value > 100)) ctx.addIssue({ code: 'custom', path: ['value'], message: 'Phần trăm giảm phải từ 1 đến 100' })
+  if (v.discountType === 'fixed_amount' && v.value < 1) ctx.addIssue({ code: 'custom', path: ['value'], message: 'Số tiền giảm phải lớn hơn 0' })
+}
+
+export const optionsInputSchema = z.array(z.object({
+  id: z.string().uuid().optional(),
+  name: z.string().trim().min(1).max(200),
+  pointsCost: z.number().int().min(1).max(1_000_000_000),
+  ...terms,
+  active: z.boolean().default(true),
+}).superRefine(checkValue)).max(100)
+
+export const autoInputSchema = z.array(z.object({
+  trigger: z.enum(AUTO_TRIGGERS),
+  tierId: z.string().trim().min(1).max(100).nullable().default(null),
+  enabled: z.boolean(),
+  ...terms,
+}).superRefine((v, ctx) => {
+  if (v.enabled) checkValue(v, ctx)
+  if (v.tierId !== null && v.trigger !== 'tier_upgrade') ctx.addIssue({ code: 'custom', path: ['tierId'], message: 'Chỉ ưu đãi lên hạng mới chọn được hạng' })
+})).max(50).superRefine((rows, ctx) => {
+  const seen = new Set<string>()
+  rows.forEach((r, i) => {
+    const k = `${r.trigger}:${r.tierId ?? ''}`
+    if (seen.has(k)) ctx.addIssue({ code: 'custom', path: [i], message: 'Trùng ưu đãi tự động (cùng sự kiện và hạng)' })
+    seen.add(k)
+  })
+})
+
+function optionView (r: typeof rewardOptions.$inferSelect) {
+  return { id: r.id, name: r.name, pointsCost: r.pointsCost, discountType: r.discountType, value: r.value, validDays: r.validDays, minimumOrderAmount: r.minimumOrderAmount, active: r.active }
+}
+
+export async function getRewardOptions (db: Db, shopId: string) {
+  const rows = await db.select().from(rewardOptions).where(eq(rewardOptions.shopId, shopId)).orderBy(asc(rewardOptions.position), asc(rewardOptions.createdAt))
+  return rows.map(optionView)
+}
+
+/** Replaces the catalogue; ids of kept options stay (issued rewards keep their own copy of the terms anyway). */
+export async function replaceRewardOptions (db: Db, shopId: string, input: unknown, actor: string, now: Date) {
+  const next = parseVi(optionsInputSchema, input)
+  await db.transaction(async (t) => {
+    const tx = t as unknown as Db
+    const existing = new Set((await tx.select({ id: rewardOptions.id }).from(rewardOptions).where(eq(rewardOptions.shopId, shopId))).map(r => r.id))
+    const rows = next.map((o, position) => ({ ...o, id: o.id && existing.has(o.id) ? o.id : randomUUID(), position }))
+    await tx.delete(rewardOptions).where(and(eq(rewardOptions.shopId, shopId), rows.length > 0 ? notInArray(rewardOptions.id, rows.map(r => r.id)) : undefined))
+    for (const r of rows) {
+      const values = { name: r.name, pointsCost: r.pointsCost, discountType: r.discountType, value: r.discountType === 'shipping' ? 0 : r.value, validDays: r.validDays, minimumOrderAmount: r.minimumOrderAmount, active: r.active, position: r.position, updatedAt: now }
+      await tx.insert(rewardOptions).values({ shopId, id: r.id, ...values, createdAt: now })
+        .onConflictDoUpdate({ target: [rewardOptions.shopId, rewardOptions.id], set: values })
+    }
+    await logActivity(tx, shopId, { actor, action: 'settings.rewards.options.updated', details: { options: rows.length } }, now)
+  })
+  return getRewardOptions(db, shopId)
+}
+
+function autoView (r: typeof autoRewards.$inferSelect) {
+  return { trigger: r.trigger, tierId: r.tierId, enabled: r.enabled, discountType: r.discountType, value: r.value, validDays: r.validDays, minimumOrderAmount: r.minimumOrderAmount }
+}
+
+/** One row per trigger at least (disabled defaults for the ones never saved), plus tier-specific upgrade rewards. */
+export async function getAutoRewards (db: Db, shopId: string) {
+  const rows = (await db.select().from(autoRewards).where(eq(autoRewards.shopId, shopId))).map(autoView)
+  const out = [...rows]
+  for (const trigger of AUTO_TRIGGERS) {
+    if (!rows.some(r => r.trigger === trigger && r.tierId === null)) {
+      out.push({ trigger, tierId: null, enabled: false, discountType: 'fixed_amount', value: 0, validDays: 30, minimumOrderAmount: 0 })
+    }
+  }
+  const order = (r: { trigger: AutoTrigger, tierId: string | null }) => `${AUTO_TRIGGERS.indexOf(r.trigger)}:${r.tierId ?? ''}`
+  return out.sort((a, b) => order(a).localeCompare(order(b)))
+}
+
+export async function replaceAutoRewards (db: Db, shopId: string, input: unknown, actor: string, now: Date) {
+  const next = parseVi(autoInputSchema, input)
+  await db.transaction(async (t) => {
+    const tx = t as unknown as Db
+    await tx.delete(autoRewards).where(eq(autoRewards.shopId, shopId))
+    if (next.length > 0) {
+      await tx.insert(autoRewards).values(next.map(r => ({ shopId, ...r, value: r.discountType === 'shipping' ? 0 : r.value, updatedAt: now })))
+    }
+    await logActivity(tx, shopId, { actor, action: 'settings.rewards.automatic.updated', details: { enabled: next.filter(r => r.enabled).map(r => r.tierId ? `${r.trigger}:${r.tierId}` : r.trigger) } }, now)
+  })
+  return getAutoRewards(db, shopId)
+}
+
+/**
+ * Inside the caller's transaction (activation, a first earning order, a tier upgrade): queues a 'pending'
+ * automatic reward when the shop enabled that trigger. The idempotency key makes it once per member (and tier);
+ * the 'rewards.issue' job creates the code. Returns the reward id, or null when nothing was queued.
+ */
+export async function queueAutomaticReward (
+  tx: Db, shopId: string, customerId: number, trigger: AutoTrigger, opts: { tierId?: string | null }, now: Date,
+): Promise<string | null> {
+  const configs = await tx.select().from(autoRewards)
+    .where(and(eq(autoRewards.shopId, shopId), eq(autoRewards.trigger, trigger), eq(autoRewards.enabled, true)))
+  const tierId = trigger === 'tier_upgrade' ? (opts.tierId ?? null) : null
+  const config = configs.find(c => tierId !== null && c.tierId === tierId) ?? configs.find(c => c.tierId === null)
+  if (!config) return null
+  const id = randomUUID()
+  const [inserted] = await tx.insert(rewards).values({
+    shopId,
+    id,
+    customerId,
+    trigger,
+    status: 'pending',
+    points: 0,
+    discountType: config.discountType,
+    value: config.value,
+    minimumOrderAmount: config.minimumOrderAmount,
+    code: newRewardCode(),
+    ...validityWindow(now, config.validDays, await shopTimeZone(tx, shopId)),
+    idempotencyKey: `auto:${trigger}:${customerId}${tierId ? `:${tierId}` : ''}`,
+    createdBy: 'system',
+    createdAt: now,
+    updatedAt: now,
+  }).onConflictDoNothing({ target: [rewards.shopId, rewards.idempotencyKey] }).returning({ id: rewards.id })
+  return inserted?.id ?? null
+}

@@ -1,0 +1,108 @@
+// The webhook inbox: store a verified delivery once (shop, topic, body hash) and apply it in the same transaction.
+import { createHash } from 'node:crypto'
+import { sql, type SQL } from 'drizzle-orm'
+import { queryRows, type Db } from '../db/client.ts'
+import { topicHandlerFor, UNINSTALL_TOPIC } from './topics/index.ts'
+
+export interface Delivery {
+  shopId: string
+  /** canonical topic */
+  topic: string
+  /** the raw body as text (UTF-8) */
+  body: string
+  bodyHash: string
+  now: Date
+}
+
+export type DeliveryResult = 'applied' | 'failed' | 'duplicate' | 'unknown_shop' | 'shop_uninstalled'
+export interface DeliveryOutcome { result: DeliveryResult, error?: string }
+
+export function bodyHash (raw: Buffer | string): string {
+  return createHash('sha256').update(raw).digest('hex')
+}
+
+// Deliveries are kept only for shops we serve; app/uninstalled also for a shop already uninstalled (it is idempotent).
+function shopServed (shopId: string, topic: string): SQL {
+  return topic === UNINSTALL_TOPIC
+    ? sql`exists (select 1 from shops where shop_id = ${shopId})`
+    : sql`exists (select 1 from shops where shop_id = ${shopId} and status = 'installed')`
+}
+
+// The payload column is jsonb: a body that is not JSON is kept as a JSON string, so it is still there to look at.
+function payloadValue (body: string, isJson: boolean): SQL {
+  return isJson ? sql`${body}::jsonb` : sql`to_jsonb(${body}::text)`
+}
+
+const MAX_ERROR = 2000
+
+/**
+ * What goes into last_error and the log: the innermost cause (the database's own message). Drizzle's wrapper
+ * repeats the query with its parameters, i.e. customers' personal data, so it is never used.
+ */
+export function errorText (err: unknown): string {
+  let inner = err
+  while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause
+  const message = inner instanceof Error ? `${inner.name}: ${inner.message}` : String(inner)
+  return message.length > MAX_ERROR ? message.slice(0, MAX_ERROR) : message
+}
+
+/**
+ * Happy path in one transaction: insert the inbox row already as 'applied' (the unique index makes a duplicate a
+ * no-op, and the shop check rides in the same statement), apply, commit. If applying throws, the transaction rolls
+ * back and the delivery is recorded as 'failed' for the retry job.
+ */
+export async function receiveDelivery (db: Db, d: Delivery, payload: unknown): Promise<DeliveryOutcome> {
+  const handler = topicHandlerFor(d.topic)
+  if (!handler) throw new Error(`no handler for ${d.topic}`)
+  const at = d.now.toISOString()
+  let stored: boolean
+  try {
+    stored = await db.transaction(async (tx) => {
+      const rows = await queryRows(tx, sql`
+        insert into webhook_inbox (shop_id, topic, body_hash, payload, status, attempts, received_at, processed_at)
+        select ${d.shopId}, ${d.topic}, ${d.bodyHash}, ${payloadValue(d.body, true)}, 'applied', 1, ${at}::timestamptz, ${at}::timestamptz
+        where ${shopServed(d.shopId, d.topic)}
+        on conflict (shop_id, topic, body_hash) do nothing
+        returning id`)
+      if (rows.length === 0) return false
+      await handler.apply(tx, d.shopId, payload, d.now)
+      return true
+    })
+  } catch (err) {
+    const error = errorText(err)
+    const recorded = await recordFailure(db, d, error, true)
+    // Not recorded means the shop is not served (or it was applied meanwhile): nothing left to do.
+    return { result: recorded ? 'failed' : await classifySkipped(db, d.shopId), error }
+  }
+  return { result: stored ? 'applied' : await classifySkipped(db, d.shopId) }
+}
+
+/**
+ * Keeps a delivery we could not apply (bad JSON, schema, or an apply error) as 'failed', counting attempts.
+ * Returns false when nothing was written: unknown or uninstalled shop, or the row is already applied.
+ */
+export async function recordFailure (db: Db, d: Delivery, error: string, isJson: boolean): Promise<boolean> {
+  const at = d.now.toISOString()
+  const rows = await queryRows(db, sql`
+    insert into webhook_inbox as i (shop_id, topic, body_hash, payload, status, attempts, last_error, received_at, processed_at)
+    select ${d.shopId}, ${d.topic}, ${d.bodyHash}, ${payloadValue(d.body, isJson)}, 'failed', 1, ${error}, ${at}::timestamptz, ${at}::timestamptz
+    where ${shopServed(d.shopId, d.topic)}
+    on conflict (shop_id, topic, body_hash) do update
+      set status = 'failed', attempts = i.attempts + 1, last_error = excluded.last_error, processed_at = excluded.processed_at
+      where i.status <> 'applied'
+    returning id`)
+  return rows.length > 0
+}
+
+/** Why nothing was stored: only reached off the happy path, so the extra lookup costs nothing there. */
+async function classifySkipped (db: Db, shopId: string): Promise<DeliveryResult> {
+  const [shop] = await queryRows<{ status: string }>(db, sql`select status from shops where shop_id = ${shopId}`)
+  if (!shop) return 'unknown_shop'
+  return shop.status === 'installed' ? 'duplicate' : 'shop_uninstalled'
+}
+
+/** A delivery whose body failed JSON parsing or the schema: kept as failed (when the shop is served), never applied. */
+export async function receiveInvalid (db: Db, d: Delivery, error: string, isJson: boolean): Promise<DeliveryOutcome> {
+  const recorded = await recordFailure(db, d, error, isJson)
+  return { result: recorded ? 'failed' : await classifySkipped(db, d.shopId), error }
+}
