@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process'
 import { createHmac } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -14,13 +15,13 @@ const { values: args } = parseArgs({
     requests: { type: 'string', default: '20000' },
     connections: { type: 'string', default: '32' },
     customers: { type: 'string', default: '5000' },
-    port: { type: 'string', default: '3917' },
+    port: { type: 'string', default: '0' },
   },
 })
 const REQUESTS = Number(args.requests)
 const CONNECTIONS = Number(args.connections)
 const CUSTOMERS = Number(args.customers)
-const PORT = Number(args.port)
+let PORT = Number(args.port)
 const SHOP = '1000000001'
 const SECRET = 'bench-client-secret'
 const root = resolve(import.meta.dirname, '../..')
@@ -155,7 +156,17 @@ async function baseline (sql: postgres.Sql, count: number) {
   return { seconds, rate: count / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) }
 }
 
+/** A port nobody listens on now (a stale app on a fixed port would answer /healthz for us). */
+async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
 async function main () {
+  if (PORT === 0) PORT = await freePort()
   const admin = postgres(baseUrl!, { max: 1, onnotice: () => {} })
   await admin.unsafe(`create database ${dbName}`)
   const sql = postgres(dbUrl.toString(), { max: CONNECTIONS, onnotice: () => {} })
@@ -176,7 +187,9 @@ async function main () {
     HARAVAN_API_URL: 'http://127.0.0.1:9',
     HARAVAN_WEBHOOK_API_URL: 'http://127.0.0.1:9',
   }
-  const app = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/index.ts')], { env, stdio: ['ignore', 'inherit', 'inherit'] })
+  // BENCH_APP_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the app process.
+  const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  const app = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(root, 'server/index.ts')], { env, stdio: ['ignore', 'inherit', 'inherit'] })
   try {
     await waitHealthy(`http://127.0.0.1:${PORT}/healthz`)
     await seed(sql)

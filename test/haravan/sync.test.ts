@@ -6,6 +6,9 @@ import { backfillChunk, reconcileShop, type SyncState } from '../../server/harav
 import { QUEUE_BACKFILL } from '../../server/jobs/sync.ts'
 import { ORGID, simAndApp, syncDeps } from './sync-helpers.ts'
 
+// 5,000 orders through the real convergence path take over a minute on single-threaded PGlite.
+t.setTimeout(600_000)
+
 async function rowCounts (db: Parameters<typeof backfillChunk>[0]['db']) {
   const [c] = await db.select({ n: count() }).from(customers).where(eq(customers.shopId, ORGID))
   const [o] = await db.select({ n: count() }).from(orders).where(eq(orders.shopId, ORGID))
