@@ -2,7 +2,7 @@
 import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { once } from 'node:events'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { and, eq, sql } from 'drizzle-orm'
@@ -24,6 +24,8 @@ if (!baseUrl) { console.error('DATABASE_URL=postgres://… is required'); proces
 const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`
 const secs = (ms: number) => (ms / 1000).toFixed(1)
 const phone = (i: number) => '091' + String(i).padStart(7, '0')
+// The machine is shared: every figure is printed with the load average it was measured under.
+const load = () => `load average ${loadavg().map((l) => l.toFixed(2)).join(', ')}`
 
 async function writeFile (file: string) {
   const out = createWriteStream(file)
@@ -53,7 +55,7 @@ async function main () {
     const file = join(dir, 'opening.csv')
     await writeFile(file)
     const size = (await stat(file)).size
-    console.log(`rows ${ROWS.toLocaleString('en')}, file ${(size / 1024 / 1024).toFixed(0)} MB, customers seeded`)
+    console.log(`rows ${ROWS.toLocaleString('en')}, file ${(size / 1024 / 1024).toFixed(0)} MB, customers seeded (${load()})`)
 
     // Baseline: the same bytes straight into a scratch table.
     const raw = postgres(url.toString(), { max: 1, onnotice: () => {} })
@@ -79,7 +81,7 @@ async function main () {
     }
     const total = previewMs + applyMs
     console.log(`total (parse → preview${APPLY ? ' → apply' : ''}): ${secs(total)} s, ${Math.round(ROWS / (total / 1000)).toLocaleString('en')} rows/s`)
-    console.log(`peak RSS: ${mb(process.resourceUsage().maxRSS)}`)
+    console.log(`peak RSS: ${mb(process.resourceUsage().maxRSS)} (${load()})`)
   } finally {
     await database.close()
     await admin.unsafe(`drop database if exists ${name} with (force)`)

@@ -14,16 +14,8 @@
 import { sql, type SQL } from 'drizzle-orm'
 import { queryRows, type Db } from '../../db/client.ts'
 import { NotFoundError } from '../errors.ts'
-import type { NewEntry } from '../loyalty/ledger.ts'
-import type { Tier } from '../loyalty/rules.ts'
-
-/** One applied line: the member it touches, its baseline (opening), and its entry when it moves points. */
-export interface BulkLine {
-  line: number
-  customerId: number
-  baseline: number
-  entry: NewEntry | null
-}
+import type { LoyaltySettings, Tier } from '../loyalty/rules.ts'
+import { REASONS } from './preview.ts'
 
 // balanceDelta (server/loyalty/ledger.ts), summed per member over the rows an insert returned (alias e).
 const BALANCE_SUMS = sql.raw(`
@@ -33,30 +25,6 @@ const BALANCE_SUMS = sql.raw(`
   -sum(case when e.kind = 'expire' then e.points else 0 end) as expired,
   sum(e.rank_points) as rank,
   bool_or(e.kind in ('earn', 'redeem', 'opening')) as activity`)
-
-const bigintArray = (ids: number[]): string => `{${ids.join(',')}}`
-
-function entryJson (e: NewEntry) {
-  if (!Number.isSafeInteger(e.points) || !Number.isSafeInteger(e.rankPoints ?? 0)) throw new RangeError('ledger points must be safe integers')
-  if (e.kind === 'release' && e.state !== 'available') throw new RangeError('a release entry is always available')
-  return {
-    kind: e.kind,
-    points: e.points,
-    rank_points: e.rankPoints ?? 0,
-    state: e.state,
-    available_at: e.availableAt.toISOString(),
-    expires_at: e.expiresAt?.toISOString() ?? null,
-    source: e.source,
-    source_id: e.sourceId ?? null,
-    key: e.idempotencyKey,
-    reason: e.reason ?? null,
-    rule: e.rule ?? null,
-    actor: e.actor ?? null,
-  }
-}
-
-const ENTRY_COLUMNS = sql.raw(`kind text, points bigint, rank_points bigint, state text, available_at timestamptz, expires_at timestamptz,
-  source text, source_id text, key text, reason text, rule jsonb, actor text`)
 
 // Inserts the entries of x (rows with a kind), skipping keys that exist; the CTE returns what was really inserted.
 const insertEntries = (shopId: string, now: string): SQL => sql`
@@ -68,95 +36,164 @@ const insertEntries = (shopId: string, now: string): SQL => sql`
   on conflict (shop_id, idempotency_key) do nothing
   returning customer_id, kind, points, rank_points, state`
 
-export interface ApplyBulkInput {
+export interface ApplyBatchInput {
   shopId: string
   importId: string
-  opening: boolean
-  lines: BulkLine[]
-  /** Members that existed (and were locked) before this batch; every other line's customer is activated here. */
-  existing: number[]
+  kind: 'opening_balance' | 'point_adjustment'
+  size: number
+  /** Lines up to this one are done: a keyset cursor, so a batch never walks past the rows applied before it. */
+  after: number
+  settings: LoyaltySettings
+  /** expires_at of entries with positive points (null: the shop's points do not expire by lot). */
+  expiresAt: Date | null
+  actor: string
   tiers: Tier[]
   lowestTier: string
-  /** Lines of the batch to mark already_imported (skipped). */
-  skipped: number[]
-  skippedReason: string
-  /** How many import rows the batch took (applied + skipped): the progress bump. */
-  taken: number
   now: Date
 }
 
-/** Applies one batch in one statement (plus one for skipped lines); returns nothing, throws when a member is missing. */
-export async function applyBulk (tx: Db, input: ApplyBulkInput): Promise<void> {
-  const { shopId, importId, opening, lines, existing, now } = input
+/** pointsForAmount(amount, earning, 100) in exact numeric arithmetic (rules.ts does it in BigInt). */
+export function pointsSql (amount: SQL, earning: LoyaltySettings['earning']): SQL {
+  const numerator = sql`(${amount})::numeric * ${earning.pointsPerStep}::numeric * 100`
+  const denominator = sql`${earning.vndPerPoint}::numeric * 100`
+  return earning.rounding === 'half_up'
+    ? sql`case when (${amount}) > 0 then div(2 * ${numerator} + ${denominator}, 2 * ${denominator}) else 0 end`
+    : sql`case when (${amount}) > 0 then div(${numerator}, ${denominator}) else 0 end`
+}
+
+// Every digit followed by a multiple of three digits gets a dot after it (the pattern travels as a parameter).
+const VND_GROUPS = String.raw`(\d)(?=(\d{3})+$)`
+/** n.toLocaleString('vi-VN') for a non-negative integer: thousands grouped with dots. */
+export const vndTextSql = (amount: SQL): SQL => sql`regexp_replace((${amount})::text, ${VND_GROUPS}, '\\1.', 'g')`
+
+export interface BatchOutcome { taken: number, last: number, existed: number[] }
+
+const intArray = (ns: number[]): string => `{${ns.join(',')}}`
+
+/**
+ * Applies the next `size` matched, unapplied lines of an import: the lines and the members they touch are locked
+ * (two small statements), an opening balance already imported (by another file since the preview, or on an earlier
+ * line of this one) becomes already_imported, and the rest post entryForRow's entries (apply.ts) with the same keys
+ * in one statement. Every join in it is an index probe or an aggregate (no join between two CTEs), so its plan does
+ * not hang on row estimates of a freshly filled import_rows.
+ */
+export async function applyNextBatch (tx: Db, input: ApplyBatchInput): Promise<BatchOutcome> {
+  const { shopId, importId, settings, now } = input
+  const opening = input.kind === 'opening_balance'
   const at = now.toISOString()
-  if (input.skipped.length > 0) {
+  const rows = await queryRows<{ line: number, customer_id: unknown }>(tx, sql`
+    select line, customer_id from import_rows
+    where shop_id = ${shopId} and import_id = ${importId}::uuid and line > ${input.after} and status = 'matched' and applied_at is null
+    order by line limit ${input.size} for update`)
+  if (rows.length === 0) return { taken: 0, last: input.after, existed: [] }
+  const last = rows[rows.length - 1]!.line
+  const customerIds = [...new Set(rows.map((r) => Number(r.customer_id)))]
+  // Locked in its own statement, so the check below sees any import of these members committed before the lock.
+  const existing = new Map((await queryRows<{ customer_id: unknown, opening_import_id: string | null }>(tx, sql`
+    select customer_id, opening_import_id from members
+    where shop_id = ${shopId} and customer_id = any(${intArray(customerIds)}::bigint[]) for update`))
+    .map((m) => [Number(m.customer_id), m.opening_import_id]))
+  const applied: number[] = []
+  const skipped: number[] = []
+  const seen = new Set<number>()
+  for (const row of rows) {
+    const customerId = Number(row.customer_id)
+    if (opening && (existing.get(customerId) || seen.has(customerId))) {
+      // Imported by another file since the preview (or twice in this one): once per member, never twice.
+      skipped.push(row.line)
+      continue
+    }
+    seen.add(customerId)
+    applied.push(row.line)
+  }
+  if (skipped.length > 0) {
     await tx.execute(sql`
-      update import_rows set status = 'already_imported', reason = ${input.skippedReason}, warning = null
-      where shop_id = ${shopId} and import_id = ${importId}::uuid and line = any(${`{${input.skipped.join(',')}}`}::int[])`)
+      update import_rows set status = 'already_imported', reason = ${REASONS.alreadyImported}, warning = null
+      where shop_id = ${shopId} and import_id = ${importId}::uuid and line = any(${intArray(skipped)}::int[])`)
   }
-  if (lines.length === 0) {
-    await bumpProgress(tx, shopId, importId, input.taken)
-    return
+  const existed = [...existing.keys()].filter((id) => seen.has(id))
+  if (applied.length === 0) {
+    await tx.execute(sql`update imports set done_rows = done_rows + ${rows.length} where shop_id = ${shopId} and id = ${importId}::uuid`)
+    return { taken: rows.length, last, existed }
   }
-  const json = JSON.stringify(lines.map((l) => ({ line: l.line, customer_id: l.customerId, baseline: l.baseline, ...(l.entry ? entryJson(l.entry) : {}) })))
+
   const tierValues = sql.join(input.tiers.map((t) => sql`(${t.id}::text, ${t.threshold}::bigint)`), sql`, `)
-  const existingIds = bigintArray(existing)
-  // A new member's tier: its rank points are all in this batch (lifetime and rolling window alike), and from the
-  // lowest tier an upgrade-only recompute lands on the highest tier they reach — the same as recomputeTiersFor.
-  const [counts] = await queryRows<{ members: unknown, written: unknown }>(tx, sql`
+  const amount = sql`coalesce(ir.amount, 0)`
+  const ruleBase = JSON.stringify({ earning: settings.earning, multiplierPct: 100, ranking: settings.ranking })
+  // The columns of entryForRow (apply.ts) per kind.
+  const values = opening
+    ? sql`'opening'::text as kind, ${pointsSql(amount, settings.earning)} as points,
+        div(${amount}::numeric, ${settings.ranking.vndPerRankPoint}::numeric) as rank_points,
+        'Dữ liệu đầu kỳ: DTDauKy ' || ${vndTextSql(amount)} || ' ₫' as reason,
+        ${ruleBase}::jsonb || jsonb_build_object('amount', ${amount}) as rule`
+    : sql`'adjust'::text as kind, coalesce(ir.points, 0)::numeric as points, 0::numeric as rank_points,
+        coalesce(ir.raw->>'NoiDungDieuChinh', 'Điều chỉnh điểm hàng loạt') as reason, null::jsonb as rule`
+  const lines = intArray(applied)
+  const [out] = await queryRows<{ members: unknown, written: unknown }>(tx, sql`
     with t(id, threshold) as (values ${tierValues}),
-    x as (select * from jsonb_to_recordset(${json}::jsonb) as x(line int, customer_id bigint, baseline bigint, ${ENTRY_COLUMNS})),
+    v as materialized (
+      select ir.line, ir.customer_id, ir.second_amount, ir.customer_id = any(${intArray(existed)}::bigint[]) as existed, ${values}
+      from import_rows ir where ir.shop_id = ${shopId} and ir.import_id = ${importId}::uuid and ir.line = any(${lines}::int[])
+    ),
+    x as (
+      select v.customer_id, v.kind, v.points, v.rank_points, 'available'::text as state, ${at}::timestamptz as available_at,
+        case when v.points > 0 then ${input.expiresAt?.toISOString() ?? null}::timestamptz end as expires_at,
+        'import'::text as source, ${importId}::text as source_id, 'import:' || ${importId}::text || ':' || v.line as key,
+        v.reason, v.rule, ${input.actor}::text as actor
+      from v where v.points <> 0 or v.rank_points <> 0
+    ),
     ins as (${insertEntries(shopId, at)}),
-    agg as (select e.customer_id, ${BALANCE_SUMS} from ins e group by e.customer_id),
-    m as (select x.customer_id, max(x.baseline) as baseline from x group by x.customer_id),
+    -- One row per member of the batch: its lines (zero points) and the entries really inserted, summed.
+    u as (
+      select e.customer_id, bool_or(e.existed) as existed, max(e.baseline) as baseline, ${BALANCE_SUMS}
+      from (
+        select v.customer_id, v.existed, v.second_amount as baseline, null::text as kind, 0::bigint as points, 0::bigint as rank_points, null::text as state from v
+        union all
+        select ins.customer_id, null, null, ins.kind, ins.points, ins.rank_points, ins.state from ins
+      ) e group by e.customer_id
+    ),
     fresh as (
       insert into members (shop_id, customer_id, phone_e164, email, activated_at, activation_source, tier_id,
         points_available, points_pending, points_used, points_expired, rank_points, spend_baseline, opening_import_id, last_activity_at, updated_at)
-      select ${shopId}, c.id, c.phone_e164, c.email, ${at}::timestamptz, 'import',
-        coalesce((select t.id from t where t.threshold <= coalesce(agg.rank, 0) order by t.threshold desc limit 1), ${input.lowestTier}),
-        coalesce(agg.available, 0), coalesce(agg.pending, 0), coalesce(agg.used, 0), coalesce(agg.expired, 0), coalesce(agg.rank, 0),
-        ${opening ? sql`m.baseline` : sql`0`}, ${opening ? sql`${importId}::uuid` : sql`null`},
-        case when agg.activity then ${at}::timestamptz end, ${at}::timestamptz
-      from m join customers c on c.shop_id = ${shopId} and c.id = m.customer_id
-        left join agg on agg.customer_id = m.customer_id
-      where m.customer_id <> all(${existingIds}::bigint[])
+      select ${shopId}, cu.id, cu.phone_e164, cu.email, ${at}::timestamptz, 'import',
+        coalesce((select t.id from t where t.threshold <= u.rank order by t.threshold desc limit 1), ${input.lowestTier}),
+        u.available, u.pending, u.used, u.expired, u.rank,
+        ${opening ? sql`coalesce(u.baseline, 0)` : sql`0`}, ${opening ? sql`${importId}::uuid` : sql`null`},
+        case when u.activity then ${at}::timestamptz end, ${at}::timestamptz
+      from u join customers cu on cu.shop_id = ${shopId} and cu.id = u.customer_id
+      where not u.existed
       on conflict (shop_id, customer_id) do nothing
       returning customer_id
     ),
     upd as (
       update members mb set
-        points_available = mb.points_available + coalesce(agg.available, 0),
-        points_pending = mb.points_pending + coalesce(agg.pending, 0),
-        points_used = mb.points_used + coalesce(agg.used, 0),
-        points_expired = mb.points_expired + coalesce(agg.expired, 0),
-        rank_points = mb.rank_points + coalesce(agg.rank, 0),
-        last_activity_at = case when agg.activity then greatest(mb.last_activity_at, ${at}::timestamptz) else mb.last_activity_at end,
-        ${opening ? sql`spend_baseline = m.baseline, opening_import_id = ${importId}::uuid,` : sql``}
+        points_available = mb.points_available + u.available,
+        points_pending = mb.points_pending + u.pending,
+        points_used = mb.points_used + u.used,
+        points_expired = mb.points_expired + u.expired,
+        rank_points = mb.rank_points + u.rank,
+        last_activity_at = case when u.activity then greatest(mb.last_activity_at, ${at}::timestamptz) else mb.last_activity_at end,
+        ${opening ? sql`spend_baseline = coalesce(u.baseline, 0), opening_import_id = ${importId}::uuid,` : sql``}
         updated_at = ${at}::timestamptz
-      from m left join agg on agg.customer_id = m.customer_id
-      where mb.shop_id = ${shopId} and mb.customer_id = m.customer_id and m.customer_id = any(${existingIds}::bigint[])
+      from u where mb.shop_id = ${shopId} and mb.customer_id = u.customer_id and u.existed
       returning mb.customer_id
     ),
     done as (
-      update import_rows r set applied_at = ${at}::timestamptz
-      from x where r.shop_id = ${shopId} and r.import_id = ${importId}::uuid and r.line = x.line
+      update import_rows set applied_at = ${at}::timestamptz
+      where shop_id = ${shopId} and import_id = ${importId}::uuid and line = any(${lines}::int[])
       returning 1
     ),
     progress as (
-      update imports set done_rows = done_rows + ${input.taken} where shop_id = ${shopId} and id = ${importId}::uuid returning 1
+      update imports set done_rows = done_rows + ${rows.length} where shop_id = ${shopId} and id = ${importId}::uuid returning 1
     )
     -- (done and progress run too: Postgres always runs a data-modifying CTE to completion, read or not.)
-    select (select count(*) from m) as members,
-      (select count(*) from fresh) + (select count(*) from upd) as written`)
-  if (Number(counts?.members) !== Number(counts?.written)) {
+    select (select count(*) from u) as members, (select count(*) from fresh) + (select count(*) from upd) as written`)
+  if (Number(out?.members) !== Number(out?.written)) {
     // A customer gone since the preview, or a member activated by someone else after our lock: nothing of the
     // batch stays (the caller's transaction rolls back) and the job's retry starts it again.
-    throw new NotFoundError(`Không kích hoạt được ${Number(counts?.members) - Number(counts?.written)} thành viên của lô nhập (member not written; retry)`)
+    throw new NotFoundError(`Không kích hoạt được ${Number(out?.members) - Number(out?.written)} thành viên của lô nhập (member not written; retry)`)
   }
-}
-
-async function bumpProgress (tx: Db, shopId: string, importId: string, n: number): Promise<void> {
-  await tx.execute(sql`update imports set done_rows = done_rows + ${n} where shop_id = ${shopId} and id = ${importId}::uuid`)
+  return { taken: rows.length, last, existed }
 }
 
 export interface UndoBulkInput {
@@ -173,49 +210,55 @@ export interface UndoBulkInput {
 export async function undoBulk (tx: Db, input: UndoBulkInput): Promise<void> {
   const { shopId, importId, opening, now } = input
   const at = now.toISOString()
-  const json = JSON.stringify(input.lines.map((l) => ({ line: l.line, customer_id: l.customerId })))
+  const keys = `{${input.lines.map((l) => `import:${importId}:${l.line}`).join(',')}}` // uuid, digits and ':': no quoting needed
+  const customerIds = intArray([...new Set(input.lines.map((l) => l.customerId))])
   const [counts] = await queryRows<{ expected: unknown, written: unknown }>(tx, sql`
-    with b as (select * from jsonb_to_recordset(${json}::jsonb) as b(line int, customer_id bigint)),
-    x as (
+    with x as (
       -- Points spent since the import are not taken from elsewhere: the balance goes negative, visibly.
       select o.customer_id, 'reverse'::text as kind, -o.points as points, -o.rank_points as rank_points, 'available'::text as state,
         ${at}::timestamptz as available_at, null::timestamptz as expires_at, 'import'::text as source, ${importId}::text as source_id,
-        'undo:' || ${importId}::text || ':' || b.line as key, ${input.reason}::text as reason, null::jsonb as rule, ${input.actor}::text as actor
-      from b join ledger_entries o on o.shop_id = ${shopId} and o.idempotency_key = 'import:' || ${importId}::text || ':' || b.line
-        and o.source = 'import' and o.source_id = ${importId}::text
+        'undo:' || substr(o.idempotency_key, 8) as key, ${input.reason}::text as reason, null::jsonb as rule, ${input.actor}::text as actor
+      from ledger_entries o
+      where o.shop_id = ${shopId} and o.idempotency_key = any(${keys}::text[]) and o.source = 'import' and o.source_id = ${importId}::text
     ),
     ins as (${insertEntries(shopId, at)}),
-    agg as (select e.customer_id, ${BALANCE_SUMS} from ins e group by e.customer_id),
-    m as (select distinct b.customer_id from b),
+    -- One row per member of the batch: zero for each, plus the compensating entries really inserted.
+    u as (
+      select e.customer_id, count(e.kind) as entries, ${BALANCE_SUMS}
+      from (
+        select unnest(${customerIds}::bigint[]) as customer_id, null::text as kind, 0::bigint as points, 0::bigint as rank_points, null::text as state
+        union all
+        select ins.customer_id, ins.kind, ins.points, ins.rank_points, ins.state from ins
+      ) e group by e.customer_id
+    ),
     upd as (
       update members mb set
-        points_available = mb.points_available + coalesce(agg.available, 0),
-        points_pending = mb.points_pending + coalesce(agg.pending, 0),
-        points_used = mb.points_used + coalesce(agg.used, 0),
-        points_expired = mb.points_expired + coalesce(agg.expired, 0),
-        rank_points = mb.rank_points + coalesce(agg.rank, 0),
-        last_activity_at = case when agg.activity then greatest(mb.last_activity_at, ${at}::timestamptz) else mb.last_activity_at end,
+        points_available = mb.points_available + u.available,
+        points_pending = mb.points_pending + u.pending,
+        points_used = mb.points_used + u.used,
+        points_expired = mb.points_expired + u.expired,
+        rank_points = mb.rank_points + u.rank,
+        last_activity_at = case when u.activity then greatest(mb.last_activity_at, ${at}::timestamptz) else mb.last_activity_at end,
         ${opening
           // Only where this import set it: the member can then be imported again.
           ? sql`spend_baseline = case when mb.opening_import_id = ${importId}::uuid then 0 else mb.spend_baseline end,
             opening_import_id = case when mb.opening_import_id = ${importId}::uuid then null else mb.opening_import_id end,`
           : sql``}
         updated_at = ${at}::timestamptz
-      from m left join agg on agg.customer_id = m.customer_id
-      where mb.shop_id = ${shopId} and mb.customer_id = m.customer_id
-        and (agg.customer_id is not null ${opening ? sql`or mb.opening_import_id = ${importId}::uuid` : sql``})
-      returning mb.customer_id
+      from u
+      where mb.shop_id = ${shopId} and mb.customer_id = u.customer_id
+        and (u.entries > 0 ${opening ? sql`or mb.opening_import_id = ${importId}::uuid` : sql``})
+      returning mb.customer_id, u.entries
     ),
     done as (
-      update import_rows r set applied_at = null
-      from b where r.shop_id = ${shopId} and r.import_id = ${importId}::uuid and r.line = b.line
+      update import_rows set applied_at = null
+      where shop_id = ${shopId} and import_id = ${importId}::uuid and line = any(${intArray(input.lines.map((l) => l.line))}::int[])
       returning 1
     ),
     progress as (
       update imports set done_rows = done_rows + ${input.lines.length} where shop_id = ${shopId} and id = ${importId}::uuid returning 1
     )
-    select (select count(*) from agg) as expected,
-      (select count(*) from upd where customer_id in (select customer_id from agg)) as written`)
+    select (select count(*) from u where u.entries > 0) as expected, (select count(*) from upd where upd.entries > 0) as written`)
   if (Number(counts?.expected) !== Number(counts?.written)) {
     throw new NotFoundError('Khách hàng chưa là thành viên (member not found)')
   }

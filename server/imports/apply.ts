@@ -7,8 +7,8 @@ import type { NewEntry } from '../loyalty/ledger.ts'
 import { addMonths, pointsForAmount, tierForRankPoints, type LoyaltySettings, type Tier } from '../loyalty/rules.ts'
 import { getLoyaltySettings, shopTimeZone } from '../loyalty/settings.ts'
 import { getTiers } from '../loyalty/tiers.ts'
-import { applyBulk, type BulkLine } from './apply-bulk.ts'
-import { countPreview, REASONS } from './preview.ts'
+import { applyNextBatch } from './apply-bulk.ts'
+import { countPreview } from './preview.ts'
 import { recomputeTiersFor } from './tiers.ts'
 
 // 5,000 lines per transaction: a batch is a handful of statements, so bigger batches mostly save round trips.
@@ -35,7 +35,10 @@ function expiresAt (settings: LoyaltySettings, now: Date, timeZone: string): Dat
   return settings.expiry.mode === 'after_earning' ? addMonths(now, settings.expiry.months, timeZone) : null
 }
 
-/** The ledger entry of one matched line; null when it moves no points (e.g. DTDauKy empty, only a baseline). */
+/**
+ * The ledger entry of one matched line; null when it moves no points (e.g. DTDauKy empty, only a baseline).
+ * The apply computes the same in SQL (apply-bulk.ts, applyNextBatch); test/imports/bulk.test.ts holds the two equal.
+ */
 export function entryForRow (
   imp: ImportRow, row: { line: number, customerId: number, amount: number | null, points: number | null, raw: Record<string, string> | null },
   settings: LoyaltySettings, now: Date, timeZone: string,
@@ -78,64 +81,28 @@ export function entryForRow (
 
 interface BatchContext { settings: LoyaltySettings, timeZone: string, tiers: Tier[], lowestTier: string }
 
-// One transaction per batch, set-based (apply-bulk.ts): lock the batch's rows and members, decide skips, then one statement.
-async function applyBatch (db: Db, imp: ImportRow, ctx: BatchContext, now: Date, size: number): Promise<number> {
+// One transaction and one statement per batch (apply-bulk.ts), then the tiers of the members that existed before.
+async function applyBatch (db: Db, imp: ImportRow, ctx: BatchContext, now: Date, size: number, after: number): Promise<{ taken: number, last: number }> {
   const { shopId, id: importId } = imp
   const { settings, timeZone } = ctx
   return db.transaction(async (transaction) => {
     const tx = transaction as unknown as Db
-    const rows = await queryRows<{ line: number, customer_id: number | string, amount: number | string | null, second_amount: number | string | null, points: number | string | null, note: string | null }>(tx, sql`
-      select line, customer_id, amount, second_amount, points, raw->>'NoiDungDieuChinh' as note from import_rows
-      where shop_id = ${shopId} and import_id = ${importId}::uuid and status = 'matched' and applied_at is null
-      order by line limit ${size} for update`)
-    if (rows.length === 0) return 0
-    const T = [performance.now()]
-    const customerIds = [...new Set(rows.map((r) => Number(r.customer_id)))]
-    // Locked, so a concurrent import of the same member cannot slip between this check and the update.
-    const existing = new Map((await queryRows<{ customer_id: number | string, opening_import_id: string | null }>(tx, sql`
-      select customer_id, opening_import_id from members
-      where shop_id = ${shopId} and customer_id = any(${`{${customerIds.join(',')}}`}::bigint[]) for update`))
-      .map((m) => [Number(m.customer_id), m.opening_import_id]))
-
-    T.push(performance.now())
-    const lines: BulkLine[] = []
-    const skipped: number[] = []
-    const seen = new Set<number>()
-    const num = (v: number | string | null) => v === null ? null : Number(v)
-    for (const row of rows) {
-      const customerId = Number(row.customer_id)
-      if (imp.kind === 'opening_balance' && (existing.get(customerId) || seen.has(customerId))) {
-        // Imported by another file since the preview (or twice in this one): once per member, never twice.
-        skipped.push(row.line)
-        continue
-      }
-      seen.add(customerId)
-      const raw = row.note === null ? null : { NoiDungDieuChinh: row.note }
-      const entry = entryForRow(imp, { line: row.line, customerId, amount: num(row.amount), points: num(row.points), raw }, settings, now, timeZone)
-      lines.push({ line: row.line, customerId, baseline: num(row.second_amount) ?? 0, entry })
-    }
-
-    T.push(performance.now())
-    await applyBulk(tx, {
+    const { taken, last, existed } = await applyNextBatch(tx, {
       shopId,
       importId,
-      opening: imp.kind === 'opening_balance',
-      lines,
-      existing: [...existing.keys()],
+      kind: imp.kind,
+      size,
+      after,
+      settings,
+      expiresAt: expiresAt(settings, now, timeZone),
+      actor: imp.createdBy ?? 'system',
       tiers: ctx.tiers,
       lowestTier: ctx.lowestTier,
-      skipped,
-      skippedReason: REASONS.alreadyImported,
-      taken: rows.length,
       now,
     })
     // New members got their tier on insert; members that existed may move up (never down) with the new points.
-    T.push(performance.now())
-    const before = lines.map((l) => l.customerId).filter((id) => existing.has(id))
-    await recomputeTiersFor(tx, shopId, before, { now, window: settings.ranking.window, allowDowngrade: false, timeZone })
-    T.push(performance.now())
-    if (process.env.TRACE) console.log('batch', T.slice(1).map((t, i) => (t - T[i]!).toFixed(0)).join(' '))
-    return rows.length
+    await recomputeTiersFor(tx, shopId, existed, { now, window: settings.ranking.window, allowDowngrade: false, timeZone })
+    return { taken, last }
   })
 }
 
@@ -167,9 +134,13 @@ export async function applyImport (db: Db, shopId: string, importId: string, opt
     tiers,
     lowestTier: tierForRankPoints(tiers, Number.MIN_SAFE_INTEGER).id,
   }
+  // A resumed run starts from line 0 (the first batch skips what an earlier run applied), then follows the cursor.
+  let after = 0
   for (let batches = 0; ; batches++) {
     if (opts.maxBatches !== undefined && batches >= opts.maxBatches) return null
-    if (await applyBatch(db, imp, ctx, opts.now(), opts.batchSize ?? APPLY_BATCH) === 0) break
+    const batch = await applyBatch(db, imp, ctx, opts.now(), opts.batchSize ?? APPLY_BATCH, after)
+    if (batch.taken === 0) break
+    after = batch.last
   }
 
   const now = opts.now()

@@ -1,14 +1,13 @@
 // Upload → preview: stream the CSV, check each line, match it to the shop's customers, store import_rows in batches.
 import { randomUUID } from 'node:crypto'
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import { queryRows, type Db } from '../../db/client.ts'
-import { customers, imports, members } from '../../db/schema/index.ts'
+import { imports } from '../../db/schema/index.ts'
 import { readCsv, type CsvRecord } from './csv.ts'
 import { checkRow, COLUMNS, nameKey, type CheckedRow, type ImportKind } from './kinds.ts'
 
-export const BATCH_SIZE = 1000
-const TT = { c: 0, i: 0, d: 0, n: 0, k: 0 }
-let TC = 0
+// Rows per classify + insert round (one customer query, one insert); one batch is stored while the next is parsed.
+export const BATCH_SIZE = 5000
 
 export interface Preview {
   rows: number
@@ -54,9 +53,7 @@ interface Customer { id: number, phoneE164: string | null, email: string | null,
 const sameEmail = (a: string | null, b: string | null) => a !== null && b !== null && a.trim().toLowerCase() === b.trim().toLowerCase()
 
 async function classifyBatch (db: Db, shopId: string, kind: ImportKind, batch: CsvRecord[]): Promise<StoredRow[]> {
-  const a = performance.now()
   const checked: Array<{ record: CsvRecord, row: CheckedRow }> = batch.map((record) => ({ record, row: checkRow(kind, record.fields) }))
-  TC = performance.now() - a
   const phones = [...new Set(checked.flatMap(({ row }) => row.reason === null && row.phoneE164 ? [row.phoneE164] : []))]
   const byPhone = new Map<string, Customer[]>()
   const memberOf = new Map<number, { openingImportId: string | null }>()
@@ -182,7 +179,7 @@ export async function createImport (db: Db, input: CreateImportInput): Promise<{
     // Parsing the next batch overlaps with storing the previous one; at most one batch waits, so memory stays flat.
     let pending: Promise<void> = Promise.resolve()
     let batch: CsvRecord[] = []
-    const flush = async (rows: CsvRecord[]) => { const a = performance.now(); const c = await classifyBatch(db, shopId, kind, rows); const b = performance.now(); await insertRows(db, shopId, id, c); TT.c += b - a; TT.i += performance.now() - b; TT.k += TC }
+    const flush = async (rows: CsvRecord[]) => { await insertRows(db, shopId, id, await classifyBatch(db, shopId, kind, rows)) }
     while (next.done !== true) {
       batch.push(next.value)
       if (batch.length >= BATCH_SIZE) {
@@ -195,12 +192,8 @@ export async function createImport (db: Db, input: CreateImportInput): Promise<{
     }
     await pending
     await flush(batch)
-    let a = performance.now()
     await markDuplicates(db, shopId, id)
-    TT.d = performance.now() - a; a = performance.now()
     const preview = await countPreview(db, shopId, id)
-    TT.n = performance.now() - a
-    if (process.env.TRACE) console.log(TT)
     await db.update(imports).set({ status: 'previewed', preview: { ...preview }, totalRows: preview.rows })
       .where(and(eq(imports.shopId, shopId), eq(imports.id, id)))
     return { id, preview }

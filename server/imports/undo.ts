@@ -1,5 +1,5 @@
 // Undo an applied import: a compensating entry per applied line (never a delete), baselines reset, resumable, set-based.
-import { and, asc, eq, isNotNull } from 'drizzle-orm'
+import { and, asc, eq, gt, isNotNull } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import { importRows, imports } from '../../db/schema/index.ts'
 import { logActivity } from '../activity.ts'
@@ -15,15 +15,15 @@ export const UNDO_REASON = {
 
 const undoActor = (imp: ImportRow): string => (typeof imp.options.undoneBy === 'string' ? imp.options.undoneBy : imp.createdBy) ?? 'system'
 
-// Undone lines get applied_at back to null: "applied and not yet undone" is then the one thing left to do on resume.
-async function undoBatch (db: Db, imp: ImportRow, window: 'lifetime' | 'rolling_12_months', timeZone: string, now: Date, size: number): Promise<number> {
+// Returns the last line it undid (-1: nothing left). Undone lines get applied_at back to null: "applied and not yet undone" is then the one thing left to do on resume.
+async function undoBatch (db: Db, imp: ImportRow, window: 'lifetime' | 'rolling_12_months', timeZone: string, now: Date, size: number, after: number): Promise<number> {
   const { shopId, id: importId } = imp
   return db.transaction(async (transaction) => {
     const tx = transaction as unknown as Db
     const rows = await tx.select({ line: importRows.line, customerId: importRows.customerId }).from(importRows)
-      .where(and(eq(importRows.shopId, shopId), eq(importRows.importId, importId), isNotNull(importRows.appliedAt)))
+      .where(and(eq(importRows.shopId, shopId), eq(importRows.importId, importId), gt(importRows.line, after), isNotNull(importRows.appliedAt)))
       .orderBy(asc(importRows.line)).limit(size).for('update')
-    if (rows.length === 0) return 0
+    if (rows.length === 0) return -1
     const customerIds = [...new Set(rows.map((r) => r.customerId as number))]
     await undoBulk(tx, {
       shopId,
@@ -35,7 +35,7 @@ async function undoBatch (db: Db, imp: ImportRow, window: 'lifetime' | 'rolling_
       now,
     })
     await recomputeTiersFor(tx, shopId, customerIds, { now, window, allowDowngrade: true, timeZone })
-    return rows.length
+    return rows[rows.length - 1]!.line
   })
 }
 
@@ -45,9 +45,12 @@ export async function undoImport (db: Db, shopId: string, importId: string, opts
   if (!imp || imp.status !== 'undoing') return null
   const settings = await getLoyaltySettings(db, shopId)
   const timeZone = await shopTimeZone(db, shopId)
+  // Keyset cursor over the lines (the last one a batch undid), so no batch walks past the rows undone before it.
+  let after = 0
   for (let batches = 0; ; batches++) {
     if (opts.maxBatches !== undefined && batches >= opts.maxBatches) return null
-    if (await undoBatch(db, imp, settings.ranking.window, timeZone, opts.now(), opts.batchSize ?? APPLY_BATCH) === 0) break
+    after = await undoBatch(db, imp, settings.ranking.window, timeZone, opts.now(), opts.batchSize ?? APPLY_BATCH, after)
+    if (after < 0) break
   }
   const now = opts.now()
   return db.transaction(async (transaction) => {
