@@ -68,6 +68,11 @@ async function main () {
 }
 
 main().catch((err) => {
-  console.error(err)
+  const code = (err as NodeJS.ErrnoException).code
+  if (code === 'EADDRINUSE' || code === 'EACCES') {
+    console.error(`Tích Điểm cannot start: ${code === 'EADDRINUSE' ? 'the address is already in use' : 'permission denied'} (${(err as Error).message}). Set PORT / HOST to another address.`)
+  } else {
+    console.error(err)
+  }
   process.exit(1)
 })
