@@ -7,7 +7,7 @@ import { QUEUE_BACKFILL } from '../../server/jobs/sync.ts'
 import { ORGID, simAndApp, syncDeps } from './sync-helpers.ts'
 
 // 5,000 orders through the real convergence path take over a minute on single-threaded PGlite.
-t.setTimeout(600_000)
+t.setTimeout(1_200_000)
 
 async function rowCounts (db: Parameters<typeof backfillChunk>[0]['db']) {
   const [c] = await db.select({ n: count() }).from(customers).where(eq(customers.shopId, ORGID))
@@ -20,7 +20,7 @@ async function syncState (db: Parameters<typeof backfillChunk>[0]['db']): Promis
   return row!.s as SyncState
 }
 
-t.test('a backfill of 5,000 orders completes without ever exceeding the rate limit', { timeout: 240_000 }, async (t) => {
+t.test('a backfill of 5,000 orders completes without ever exceeding the rate limit', { timeout: 900_000 }, async (t) => {
   const built = await simAndApp(t, { customers: 600, orders: 5000 })
   const { sim, app } = built
   const deps = syncDeps(built)
