@@ -1,6 +1,6 @@
 // Members, the append-only points ledger, tiers and loyalty settings.
 import { sql } from 'drizzle-orm'
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { bigint, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 
 export const members = pgTable('members', {
   shopId: text('shop_id').notNull(),
@@ -24,6 +24,9 @@ export const members = pgTable('members', {
   ordersCount: integer('orders_count').notNull().default(0),
   lastOrderAt: timestamp('last_order_at', { withTimezone: true }),
   lastActivityAt: timestamp('last_activity_at', { withTimezone: true }),
+  // Copy of extract(month from customers.birthday), kept by activation, imports and customer sync: lets the
+  // member list's birthdayMonth condition use members_birthday_spent_idx without joining customers.
+  birthdayMonth: smallint('birthday_month'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [
   primaryKey({ columns: [t.shopId, t.customerId] }),
@@ -33,6 +36,7 @@ export const members = pgTable('members', {
   index('members_last_order_idx').on(t.shopId, t.lastOrderAt.desc().nullsLast(), t.customerId.desc()),
   index('members_total_spent_idx').on(t.shopId, t.totalSpent, t.customerId),
   index('members_activated_idx').on(t.shopId, t.activatedAt, t.customerId),
+  index('members_birthday_spent_idx').on(t.shopId, t.birthdayMonth, t.totalSpent),
 ])
 
 export const ledgerEntries = pgTable('ledger_entries', {

@@ -45,9 +45,9 @@ async function seed (shopId: string, count: number) {
       date '1960-01-01' + ((i::bigint * 7919) % 16000)::int, (array['male','female','unknown'])[1 + i % 3], 'Hồ Chí Minh',
       (i * 31) % 20, ((i::bigint * 104729) % 20000) * 1000, now() - make_interval(days => ((i::bigint * 13) % 400)::int)
     from generate_series(1, ${count}) as i`)
-  await db.execute(sql`insert into members (shop_id, customer_id, phone_e164, email, activated_at, activation_source,
+  await db.execute(sql`insert into members (shop_id, customer_id, phone_e164, email, birthday_month, activated_at, activation_source,
       points_available, rank_points, total_spent, orders_count, last_order_at)
-    select c.shop_id, c.id, c.phone_e164, c.email, now() - make_interval(days => ((c.id * 17) % 1000)::int), 'auto',
+    select c.shop_id, c.id, c.phone_e164, c.email, extract(month from c.birthday)::smallint, now() - make_interval(days => ((c.id * 17) % 1000)::int), 'auto',
       c.haravan_total_spent / 10000, c.haravan_total_spent, c.haravan_total_spent, c.haravan_orders_count, c.last_order_at
     from customers c where c.shop_id = ${shopId}`)
   console.log(`seeded ${count.toLocaleString('en')} customers + members for shop ${shopId} in ${((performance.now() - t0) / 1000).toFixed(1)} s`)

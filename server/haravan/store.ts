@@ -1,9 +1,9 @@
 // Writes Haravan customers and orders into our mirror in one statement each, never letting an older version win.
 // Shared by webhooks, backfill and reconciliation: callers validate payloads with the schemas in mappers.ts.
-import { getTableColumns, sql, type SQL } from 'drizzle-orm'
+import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm'
 import type { PgTable } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.ts'
-import { customers, orders } from '../../db/schema/index.ts'
+import { customers, members, orders } from '../../db/schema/index.ts'
 import { mapCustomer, mapOrder, type HaravanCustomer, type HaravanOrder } from './mappers.ts'
 
 export type UpsertResult = 'inserted' | 'updated' | 'stale'
@@ -36,10 +36,18 @@ function outcome (rows: { inserted: boolean | string }[]): UpsertResult {
 }
 
 export async function upsertCustomer (db: Db, shopId: string, payload: HaravanCustomer, now: Date): Promise<UpsertResult> {
-  const rows = await db.insert(customers).values(mapCustomer(shopId, payload, now))
+  const row = mapCustomer(shopId, payload, now)
+  const rows = await db.insert(customers).values(row)
     .onConflictDoUpdate({ target: [customers.shopId, customers.id], set: customerSet, setWhere: customerFresher })
     .returning({ inserted: insertedFlag })
-  return outcome(rows)
+  const result = outcome(rows)
+  // members.birthday_month mirrors the customer's birthday (member list filter); writes only when it changed.
+  if (result !== 'stale') {
+    const month = sql`extract(month from ${row.birthday ?? null}::date)::smallint`
+    await db.update(members).set({ birthdayMonth: month })
+      .where(and(eq(members.shopId, shopId), eq(members.customerId, row.id), sql`${members.birthdayMonth} is distinct from ${month}`))
+  }
+  return result
 }
 
 export async function upsertOrder (db: Db, shopId: string, payload: HaravanOrder, now: Date): Promise<UpsertResult> {

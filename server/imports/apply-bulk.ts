@@ -153,9 +153,9 @@ export async function applyNextBatch (tx: Db, input: ApplyBatchInput): Promise<B
       ) e group by e.customer_id
     ),
     fresh as (
-      insert into members (shop_id, customer_id, phone_e164, email, activated_at, activation_source, tier_id,
+      insert into members (shop_id, customer_id, phone_e164, email, birthday_month, activated_at, activation_source, tier_id,
         points_available, points_pending, points_used, points_expired, rank_points, spend_baseline, opening_import_id, last_activity_at, updated_at)
-      select ${shopId}, cu.id, cu.phone_e164, cu.email, ${at}::timestamptz, 'import',
+      select ${shopId}, cu.id, cu.phone_e164, cu.email, extract(month from cu.birthday)::smallint, ${at}::timestamptz, 'import',
         coalesce((select t.id from t where t.threshold <= u.rank order by t.threshold desc limit 1), ${input.lowestTier}),
         u.available, u.pending, u.used, u.expired, u.rank,
         ${opening ? sql`coalesce(u.baseline, 0)` : sql`0`}, ${opening ? sql`${importId}::uuid` : sql`null`},

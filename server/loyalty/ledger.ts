@@ -124,7 +124,11 @@ export async function activateMember (
   tx: Db, shopId: string, customerId: number, source: 'auto' | 'manual' | 'import', _actor: string, now: Date,
 ): Promise<{ created: boolean }> {
   // Callers log activations themselves: a manual one to the activity log; auto/import ones in bulk would flood it.
-  const [customer] = await tx.select({ phoneE164: customers.phoneE164, email: customers.email }).from(customers)
+  const [customer] = await tx.select({
+    phoneE164: customers.phoneE164,
+    email: customers.email,
+    birthdayMonth: sql<number | null>`extract(month from ${customers.birthday})::smallint`,
+  }).from(customers)
     .where(and(eq(customers.shopId, shopId), eq(customers.id, customerId)))
   if (!customer) throw new NotFoundError('Không tìm thấy khách hàng (customer not found)')
   const inserted = await tx.insert(members).values({
@@ -132,6 +136,7 @@ export async function activateMember (
     customerId,
     phoneE164: customer.phoneE164,
     email: customer.email,
+    birthdayMonth: customer.birthdayMonth === null ? null : Number(customer.birthdayMonth),
     activatedAt: now,
     activationSource: source,
     tierId: await lowestTierId(tx, shopId),

@@ -108,7 +108,9 @@ export function segmentColumns (scope: 'members' | 'customers') {
     avgOrderValue: sql`(${totalSpent} / nullif(${ordersCount}, 0))`,
     pointsAvailable: sql.raw('m.points_available'),
     rankPoints: sql.raw('m.rank_points'),
-    birthdayMonth: sql.raw('extract(month from c.birthday)'),
+    // Members keep a copy of the month (one table with total_spent: members_birthday_spent_idx); customers
+    // use the expression of customers_birthday_month_idx.
+    birthdayMonth: sql.raw(scope === 'members' ? 'm.birthday_month' : 'extract(month from c.birthday)'),
     tier: sql.raw('m.tier_id'),
     gender: sql.raw('c.gender'),
     province: sql.raw('c.province'),

@@ -48,6 +48,8 @@ export async function seedCustomers (db: Db, shopId: string, rows: SeedCustomer[
       customerId: r.id,
       phoneE164: e164?.ok ? e164.e164 : null,
       email: r.email ?? null,
+      // As activation writes it: the month of the customer's birthday.
+      birthdayMonth: r.birthday ? Number(r.birthday.slice(5, 7)) : null,
       activationSource: 'manual' as const,
       activatedAt: m.activatedAt ?? new Date('2025-01-01T00:00:00Z'),
       tierId: m.tierId ?? null,
