@@ -117,6 +117,15 @@ export function searchKey (input: string): string {
     .trim()
 }
 
+/**
+ * What the search box matches: name, the email's local part and the phone as people type it.
+ * Only the local part: with the domain, 'mai' would match every @gmail.com customer; a query containing
+ * '@' is matched against the email column instead (server/segments/compile.ts).
+ */
+export function customerSearchText (name: string, email: string | null | undefined, phone: string | null | undefined): string {
+  return [name, email?.split('@')[0] ?? '', ...phoneSearchForms(phone)].map(searchKey).filter(Boolean).join(' ')
+}
+
 /** The phone the ways people type it: 0912345678 and 84912345678 (a search for 912345678 matches both); raw digits when invalid. */
 export function phoneSearchForms (phone: string | null | undefined): string[] {
   if (!phone) return []
@@ -184,7 +193,7 @@ export function mapCustomer (shopId: string, c: HaravanCustomer, now: Date): Cus
     lastName: c.last_name,
     fullName: name,
     // Each part normalised on its own: searchKey joins digit runs, which would glue the phone forms together.
-    searchText: [name, email ?? '', ...phoneSearchForms(phone)].map(searchKey).filter(Boolean).join(' '),
+    searchText: customerSearchText(name, email, phone),
     birthday: birthdayDate(c.birthday),
     gender: genderOf(c.gender),
     province: address?.province ?? null,

@@ -147,6 +147,8 @@ function textSearch (value: string): SQL {
   if (key) parts.push(sql`c.search_text like ${`%${escapeLike(key)}%`}`)
   const phone = phoneSearch(value)
   if (phone?.e164) parts.push(sql`c.phone_e164 = ${phone.e164}`)
+  // search_text holds only the email's local part, so a query with '@' is an email search.
+  if (value.includes('@')) parts.push(sql`lower(c.email) like ${`%${escapeLike(value.trim().toLowerCase())}%`}`)
   if (parts.length === 0) return sql`true`
   return parts.length === 1 ? parts[0]! : sql`(${sql.join(parts, sql` or `)})`
 }

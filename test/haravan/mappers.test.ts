@@ -38,13 +38,13 @@ t.test('the customer fixture maps to a customers row', async (t) => {
   t.equal(row.haravanUpdatedAt?.toISOString(), '2026-11-01T07:37:09.000Z')
   t.equal(row.haravanCreatedAt?.toISOString(), '2024-10-22T03:37:03.796Z')
   t.equal(row.lastOrderAt?.toISOString(), '2026-11-01T07:37:04.000Z')
-  t.equal(row.searchText, 'nguyen thi lan lan.nguyen@example.vn 0912345678 84912345678')
+  t.equal(row.searchText, 'nguyen thi lan lan.nguyen 0912345678 84912345678', 'the email domain is left out')
 })
 
 t.test('search text matches what people type, through the same searchKey', async (t) => {
   const c = haravanCustomerSchema.parse({ id: 1, first_name: 'Mai', last_name: 'Đỗ Thị', phone: '+84 912 345 678', email: 'Mai.Do@Example.VN' })
   const searchText = mapCustomer(SHOP, c, NOW).searchText ?? ''
-  for (const typed of ['mai', 'MAI', 'Đỗ thị mai', 'do thi', '0912 345 678', '0912.345.678', '84912345678', '+84 912 345 678', '912345678', 'mai.do@example']) {
+  for (const typed of ['mai', 'MAI', 'Đỗ thị mai', 'do thi', '0912 345 678', '0912.345.678', '84912345678', '+84 912 345 678', '912345678', 'mai.do']) {
     t.ok(searchText.includes(searchKey(typed)), `"${typed}" matches`)
   }
   t.equal(searchKey('  Nguyễn   Văn ĐẠT '), 'nguyen van dat')

@@ -1,7 +1,7 @@
 // Test data for list and segment tests, inserted directly (search_text built exactly as the Haravan mapper builds it).
 import { customers, members } from '../../db/schema/index.ts'
 import type { Db } from '../../db/client.ts'
-import { phoneSearchForms, searchKey } from '../../server/haravan/mappers.ts'
+import { customerSearchText } from '../../server/haravan/mappers.ts'
 import { normalizeVietnamPhone } from '../../server/loyalty/phone.ts'
 
 export interface SeedCustomer {
@@ -30,7 +30,7 @@ export async function seedCustomers (db: Db, shopId: string, rows: SeedCustomer[
       phone: r.phone ?? null,
       phoneE164: e164?.ok ? e164.e164 : null,
       email: r.email ?? null,
-      searchText: searchKey([r.name, r.email ?? '', ...phoneSearchForms(r.phone)].filter(Boolean).join(' ')),
+      searchText: customerSearchText(r.name, r.email, r.phone),
       birthday: r.birthday ?? null,
       gender: r.gender ?? 'unknown',
       province: r.province ?? null,
