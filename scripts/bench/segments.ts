@@ -40,7 +40,7 @@ async function seed (shopId: string, count: number) {
       haravan_orders_count, haravan_total_spent, last_order_at)
     select ${shopId}, i,
       (${arr(FAMILY)})[1 + i % 10] || ' Văn ' || (${arr(GIVEN)})[1 + (i / 10) % 17],
-      (${arr(FAMILY_KEY)})[1 + i % 10] || ' van ' || (${arr(GIVEN_KEY)})[1 + (i / 10) % 17] || ' kh' || i || '@example.vn 09' || lpad(i::text, 8, '0') || ' 849' || lpad(i::text, 8, '0'),
+      (${arr(FAMILY_KEY)})[1 + i % 10] || ' van ' || (${arr(GIVEN_KEY)})[1 + (i / 10) % 17] || ' kh' || i || ' 09' || lpad(i::text, 8, '0') || ' 849' || lpad(i::text, 8, '0'),
       '09' || lpad(i::text, 8, '0'), '+849' || lpad(i::text, 8, '0'), 'kh' || i || '@example.vn',
       date '1960-01-01' + ((i::bigint * 7919) % 16000)::int, (array['male','female','unknown'])[1 + i % 3], 'Hồ Chí Minh',
       (i * 31) % 20, ((i::bigint * 104729) % 20000) * 1000, now() - make_interval(days => ((i::bigint * 13) % 400)::int)
