@@ -72,3 +72,19 @@ async function readJson (response: Response): Promise<unknown> {
 function isObject (value: unknown): value is ServerErrorBody {
   return typeof value === 'object' && value !== null
 }
+
+/**
+ * Saves a file from the admin API: through fetch, so the Bearer token is sent (a plain link could not carry it),
+ * under the server's Content-Disposition name or the fallback.
+ */
+export async function downloadFile (path: string, fallbackName: string): Promise<void> {
+  const response = await fetch(path, { headers: { Authorization: `Bearer ${getSessionToken() ?? ''}` } })
+  if (!response.ok) throw new ApiError(response.status, response.statusText)
+  const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName
+  const url = URL.createObjectURL(await response.blob())
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  a.click()
+  setTimeout(() => URL.revokeObjectURL(url), 1000)
+}

@@ -1,9 +1,8 @@
 // The server-paginated customer/member table shared by Hồ sơ thành viên, Khách hàng từ Haravan and a group's members.
 import { useEffect, useMemo, useState } from 'preact/hooks'
-import { api, ApiError } from '../api.ts'
+import { api, ApiError, downloadFile } from '../api.ts'
 import { formatDate, formatNumber, formatVnd } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
-import { getSessionToken } from '../session.ts'
 import { useShop } from '../shop.tsx'
 import './customer-list.css'
 
@@ -47,17 +46,6 @@ export function useDebounced<T> (value: T, ms = 300): T {
 }
 
 /** Exports go through fetch (the Bearer token cannot ride on a plain link), then the blob is saved. */
-export async function downloadCsv (path: string, filename: string): Promise<void> {
-  const response = await fetch(path, { headers: { Authorization: `Bearer ${getSessionToken() ?? ''}` } })
-  if (!response.ok) throw new ApiError(response.status, response.statusText)
-  const url = URL.createObjectURL(await response.blob())
-  const a = document.createElement('a')
-  a.href = url
-  a.download = filename
-  a.click()
-  setTimeout(() => URL.revokeObjectURL(url), 1000)
-}
-
 function cell (item: ListItem, key: ColumnKey, timeZone: string) {
   switch (key) {
     case 'tier': return item.tier?.name ?? (item.isMember ? '—' : t('customers.notRanked'))
@@ -132,7 +120,7 @@ export function CustomerList ({ endpoint, exportPath, exportName, tabs = [], sel
 
   async function exportCsv () {
     setExporting(true)
-    try { await downloadCsv(`${exportPath}?${params}`, exportName) } catch (err) { setError(err as ApiError) } finally { setExporting(false) }
+    try { await downloadFile(`${exportPath}?${params}`, exportName) } catch (err) { setError(err as ApiError) } finally { setExporting(false) }
   }
 
   return (

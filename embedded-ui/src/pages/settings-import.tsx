@@ -1,6 +1,6 @@
 // Cấu hình → Nhập dữ liệu đầu kỳ: template, upload with progress, preview, confirm, progress, result, error report, undo, history.
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { api, ApiError } from '../api.ts'
+import { api, ApiError, downloadFile } from '../api.ts'
 import { PageHeader } from '../components/page-header.tsx'
 import { formatDateTime, formatNumber } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
@@ -24,19 +24,6 @@ interface Import {
 interface Line { line: number, status: string, reason: string | null, warning: string | null, phone: string | null, raw: Record<string, string> | null }
 
 const message = (err: unknown) => (err instanceof ApiError || err instanceof Error ? err.message : String(err))
-
-// Downloads go through fetch so the Bearer token is sent; the blob is then saved under the server's file name.
-async function download (path: string, fallbackName: string) {
-  const response = await fetch(path, { headers: { Authorization: `Bearer ${getSessionToken() ?? ''}` } })
-  if (!response.ok) throw new ApiError(response.status, response.statusText)
-  const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName
-  const url = URL.createObjectURL(await response.blob())
-  const a = document.createElement('a')
-  a.href = url
-  a.download = name
-  a.click()
-  setTimeout(() => URL.revokeObjectURL(url), 1000)
-}
 
 // XMLHttpRequest rather than fetch: only it reports upload progress.
 function uploadFile (kind: Kind, file: File, onProgress: (percent: number) => void): Promise<{ id: string }> {
@@ -115,7 +102,7 @@ function Current ({ imp, onChange }: { imp: Import, onChange: (imp: Import) => v
     if (!window.confirm(warning)) return
     try { onChange(await api<Import>(`/api/imports/${imp.id}/${path}`, { method: 'POST' })) } catch (err) { setError(message(err)) }
   }
-  const report = () => download(`/api/imports/${imp.id}/errors.csv`, 'bao-cao-loi.csv').catch((err) => setError(message(err)))
+  const report = () => downloadFile(`/api/imports/${imp.id}/errors.csv`, 'bao-cao-loi.csv').catch((err) => setError(message(err)))
   const matched = imp.preview?.matched ?? 0
   return (
     <section class='card' data-testid='import-current' data-status={imp.status}>
@@ -231,7 +218,7 @@ export function SettingsImportPage () {
         <p>
           <button
             type='button' class='button button--secondary' data-testid='import-template'
-            onClick={() => download(`/api/imports/${PATH[kind]}/template.csv`, `${PATH[kind]}-mau.csv`).catch((err) => setError(message(err)))}
+            onClick={() => downloadFile(`/api/imports/${PATH[kind]}/template.csv`, `${PATH[kind]}-mau.csv`).catch((err) => setError(message(err)))}
           >{t('imports.template')}
           </button>
         </p>
