@@ -5,6 +5,7 @@ import { formatDate, formatNumber, formatVnd } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
 import { useShop } from '../shop.tsx'
 import './customer-list.css'
+import { Pager } from './pager.tsx'
 
 export interface ListItem {
   customerId: number
@@ -204,11 +205,7 @@ export function CustomerList ({ endpoint, exportPath, exportName, tabs = [], sel
         </table>
       </div>
       {data && items.length === 0 && <p class='muted'>{t('customers.empty')}</p>}
-      <div class='cl-pager'>
-        <button type='button' class='button button--ghost' disabled={page <= 1} onClick={() => setPage(page - 1)}>{t('customers.prev')}</button>
-        <span>{t('customers.page', { page, pages })}</span>
-        <button type='button' class='button button--ghost' disabled={page >= pages} onClick={() => setPage(page + 1)}>{t('customers.next')}</button>
-      </div>
+      <Pager page={page} pages={pages} onPage={setPage} />
     </section>
   )
 }

@@ -5,6 +5,7 @@ import { PageHeader } from '../components/page-header.tsx'
 import { useDebounced, useTimeZone } from '../components/customer-list.tsx'
 import { formatDateTime } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
+import { Pager } from '../components/pager.tsx'
 
 interface Entry { id: number, actor: string | null, action: string, subject: string | null, details: Record<string, unknown>, createdAt: string }
 const PREFIXES = ['member', 'segment', 'settings', 'import', 'points'] as const
@@ -81,11 +82,7 @@ export function ActivityPage () {
           </table>
         </div>
         {data && data.items.length === 0 && <p class='muted'>{t('activity.empty')}</p>}
-        <div class='cl-pager'>
-          <button type='button' class='button button--ghost' disabled={page <= 1} onClick={() => setPage(page - 1)}>{t('customers.prev')}</button>
-          <span>{t('customers.page', { page, pages })}</span>
-          <button type='button' class='button button--ghost' disabled={page >= pages} onClick={() => setPage(page + 1)}>{t('customers.next')}</button>
-        </div>
+        <Pager page={page} pages={pages} onPage={setPage} />
       </section>
     </>
   )

@@ -6,6 +6,7 @@ import { PageHeader } from '../components/page-header.tsx'
 import { MemberRewards } from './member-rewards.tsx'
 import { formatDate, formatDateTime, formatNumber, formatVnd } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
+import { Pager } from '../components/pager.tsx'
 
 interface Profile {
   customerId: number
@@ -100,13 +101,7 @@ function HistoryTable ({ customerId, version }: { customerId: string, version: n
           </tbody>
         </table>
       )}
-      {data && pages > 1 && (
-        <p>
-          <button type='button' class='button button--secondary' disabled={page <= 1} onClick={() => setPage(page - 1)}>{t('member.prev')}</button>{' '}
-          <span>{t('member.page', { page, pages })}</span>{' '}
-          <button type='button' class='button button--secondary' disabled={page >= pages} onClick={() => setPage(page + 1)}>{t('member.next')}</button>
-        </p>
-      )}
+      {data && pages > 1 && <Pager page={page} pages={pages} onPage={setPage} />}
     </section>
   )
 }
