@@ -70,6 +70,17 @@ export interface BatchOutcome { taken: number, last: number, existed: number[] }
 
 const intArray = (ns: number[]): string => `{${ns.join(',')}}`
 
+// The member's cached balances move by exactly the sums of the entries this statement inserted (the `u` rows),
+// following balanceDelta in server/loyalty/ledger.ts; apply and undo share it.
+function cachedBalanceMoves (at: string) {
+  return sql`points_available = mb.points_available + u.available,
+        points_pending = mb.points_pending + u.pending,
+        points_used = mb.points_used + u.used,
+        points_expired = mb.points_expired + u.expired,
+        rank_points = mb.rank_points + u.rank,
+        last_activity_at = case when u.activity then greatest(mb.last_activity_at, ${at}::timestamptz) else mb.last_activity_at end`
+}
+
 /**
  * Applies the next `size` matched, unapplied lines of an import: the lines and the members they touch are locked
  * (two small statements), an opening balance already imported (by another file since the preview, or on an earlier
@@ -167,12 +178,7 @@ export async function applyNextBatch (tx: Db, input: ApplyBatchInput): Promise<B
     ),
     upd as (
       update members mb set
-        points_available = mb.points_available + u.available,
-        points_pending = mb.points_pending + u.pending,
-        points_used = mb.points_used + u.used,
-        points_expired = mb.points_expired + u.expired,
-        rank_points = mb.rank_points + u.rank,
-        last_activity_at = case when u.activity then greatest(mb.last_activity_at, ${at}::timestamptz) else mb.last_activity_at end,
+        ${cachedBalanceMoves(at)},
         ${opening ? sql`spend_baseline = coalesce(u.baseline, 0), opening_import_id = ${importId}::uuid,` : sql``}
         updated_at = ${at}::timestamptz
       from u where mb.shop_id = ${shopId} and mb.customer_id = u.customer_id and u.existed
@@ -233,12 +239,7 @@ export async function undoBulk (tx: Db, input: UndoBulkInput): Promise<void> {
     ),
     upd as (
       update members mb set
-        points_available = mb.points_available + u.available,
-        points_pending = mb.points_pending + u.pending,
-        points_used = mb.points_used + u.used,
-        points_expired = mb.points_expired + u.expired,
-        rank_points = mb.rank_points + u.rank,
-        last_activity_at = case when u.activity then greatest(mb.last_activity_at, ${at}::timestamptz) else mb.last_activity_at end,
+        ${cachedBalanceMoves(at)},
         ${opening
           // Only where this import set it: the member can then be imported again.
           ? sql`spend_baseline = case when mb.opening_import_id = ${importId}::uuid then 0 else mb.spend_baseline end,
