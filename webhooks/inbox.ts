@@ -95,7 +95,7 @@ export async function recordFailure (db: Db, d: Delivery, error: string, isJson:
 }
 
 /** Why nothing was stored: only reached off the happy path, so the extra lookup costs nothing there. */
-async function classifySkipped (db: Db, shopId: string): Promise<DeliveryResult> {
+export async function classifySkipped (db: Db, shopId: string): Promise<DeliveryResult> {
   const [shop] = await queryRows<{ status: string }>(db, sql`select status from shops where shop_id = ${shopId}`)
   if (!shop) return 'unknown_shop'
   return shop.status === 'installed' ? 'duplicate' : 'shop_uninstalled'

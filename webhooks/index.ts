@@ -2,7 +2,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { UnauthorizedError } from '../server/errors.ts'
 import { safeEqual, verifyHmac } from './hmac.ts'
+import { BATCHED_ORDER_TOPICS } from './batch.ts'
 import { bodyHash, receiveDelivery, receiveInvalid, type Delivery } from './inbox.ts'
+import type { HaravanOrder } from '../server/haravan/mappers.ts'
 import { canonicalTopic, topicHandlerFor, UNINSTALL_TOPIC } from './topics/index.ts'
 
 const EMPTY = Buffer.alloc(0)
@@ -80,9 +82,11 @@ export default async function webhookRoutes (app: FastifyInstance) {
       outcome = await receiveInvalid(app.db, delivery, json.error, false)
     } else {
       const parsed = handler.parse(json.value)
-      outcome = parsed.ok
-        ? await receiveDelivery(app.db, delivery, parsed.value)
-        : await receiveInvalid(app.db, delivery, parsed.error, true)
+      outcome = !parsed.ok
+        ? await receiveInvalid(app.db, delivery, parsed.error, true)
+        : BATCHED_ORDER_TOPICS.has(topic)
+          ? await app.orderBatcher.submit(delivery, parsed.value as HaravanOrder)
+          : await receiveDelivery(app.db, delivery, parsed.value)
     }
     const { result, error } = outcome
     if (result === 'unknown_shop' || result === 'shop_uninstalled') {

@@ -58,6 +58,19 @@ export async function upsertOrder (db: Db, shopId: string, payload: HaravanOrder
 }
 
 /**
+ * Several orders (of any shops) in one statement, in (shop, id) order so concurrent batches lock rows in one order.
+ * Returns the orders that were written (inserted or updated); a stale version writes nothing. Ids must be unique.
+ */
+export async function upsertOrders (db: Db, items: { shopId: string, payload: HaravanOrder, now: Date }[]): Promise<{ shopId: string, id: number }[]> {
+  if (items.length === 0) return []
+  const values = items.map(i => mapOrder(i.shopId, i.payload, i.now))
+    .sort((a, b) => (a.shopId === b.shopId ? a.id - b.id : a.shopId < b.shopId ? -1 : 1))
+  return db.insert(orders).values(values)
+    .onConflictDoUpdate({ target: [orders.shopId, orders.id], set: orderSet, setWhere: orderFresher })
+    .returning({ shopId: orders.shopId, id: orders.id })
+}
+
+/**
  * orders/delete: flags the order (rows are never removed: the ledger points at them). An order we never saw
  * gets a tombstone, so a late orders/create for it stays deleted.
  */

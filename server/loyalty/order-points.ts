@@ -20,7 +20,7 @@ import { customers, ledgerEntries, members, orders } from '../../db/schema/index
 import { activateMember, lockMember, postLedgerEntry, type MemberRow, type NewEntry } from './ledger.ts'
 import {
   addCalendarDays, addMonths, computeOrderTarget, multiplierToHundredths,
-  type EarningRule, type LoyaltySettings, type OrderFacts, type RankingRule,
+  type EarningRule, type LoyaltySettings, type OrderFacts, type RankingRule, type Tier,
 } from './rules.ts'
 import { getLoyaltySettings, shopTimeZone } from './settings.ts'
 import { getTiers, memberTier, recomputeTiers } from './tiers.ts'
@@ -56,7 +56,7 @@ export async function memberForOrder (tx: Db, shopId: string, order: Pick<OrderR
 }
 
 interface Held { customerId: number, points: number, rankPoints: number }
-interface FrozenRule { earning: EarningRule, ranking: RankingRule, multiplierPct: number, tierId?: string }
+export interface FrozenRule { earning: EarningRule, ranking: RankingRule, multiplierPct: number, tierId?: string }
 
 export async function heldByMember (tx: Db, shopId: string, orderId: number): Promise<{ held: Held[], count: number }> {
   const rows = await queryRows<{ customer_id: unknown, points: unknown, rank_points: unknown, n: unknown }>(tx, sql`
@@ -74,7 +74,12 @@ async function frozenRule (tx: Db, shopId: string, orderId: number, customerId: 
     eq(ledgerEntries.shopId, shopId), eq(ledgerEntries.source, 'order'), eq(ledgerEntries.sourceId, String(orderId)),
     eq(ledgerEntries.customerId, customerId), eq(ledgerEntries.kind, 'earn'),
   )).orderBy(asc(ledgerEntries.id)).limit(1)
-  const rule = row?.rule as Partial<FrozenRule> | null | undefined
+  return frozenFromStored(row?.rule)
+}
+
+/** The rule stored on an order's first earn entry, when it is a complete one. */
+export function frozenFromStored (stored: unknown): FrozenRule | undefined {
+  const rule = stored as Partial<FrozenRule> | null | undefined
   if (!rule?.earning || !rule.ranking || typeof rule.multiplierPct !== 'number') return undefined
   return rule as FrozenRule
 }
@@ -111,14 +116,57 @@ async function postReversal (ctx: PostContext, customerId: number, points: numbe
 /** What the order is worth to this member now, under the order's frozen rule (or the current one if it never earned). */
 export async function orderTarget (tx: Db, shopId: string, order: OrderRow, member: Pick<MemberRow, 'customerId' | 'tierId' | 'rankPoints'>, settings: LoyaltySettings) {
   const frozen = await frozenRule(tx, shopId, order.id, member.customerId)
-  let rule = frozen
-  if (!rule) {
-    const tier = memberTier(await getTiers(tx, shopId), member.tierId, member.rankPoints)
-    rule = { earning: settings.earning, ranking: settings.ranking, multiplierPct: multiplierToHundredths(tier.earnMultiplier), tierId: tier.id }
-  }
+  return targetUnder(order, frozen ?? currentRule(settings, await getTiers(tx, shopId), member), settings)
+}
+
+/** The rule a first earning is computed with: the current settings and the member's current tier multiplier. */
+export function currentRule (settings: LoyaltySettings, tiers: Tier[], member: Pick<MemberRow, 'tierId' | 'rankPoints'>): FrozenRule {
+  const tier = memberTier(tiers, member.tierId, member.rankPoints)
+  return { earning: settings.earning, ranking: settings.ranking, multiplierPct: multiplierToHundredths(tier.earnMultiplier), tierId: tier.id }
+}
+
+export function targetUnder (order: OrderRow, rule: FrozenRule, settings: LoyaltySettings) {
   const effective: LoyaltySettings = { ...settings, earning: rule.earning, ranking: rule.ranking }
   const facts = orderFacts(order)
   return { rule, facts, target: computeOrderTarget(facts, effective, rule.multiplierPct / 100) }
+}
+
+/** What to post for a difference: 'earn' (one entry), 'reverse' (postReversal), or nothing. */
+export function differenceKind (dPoints: number, dRank: number): 'earn' | 'reverse' | 'none' {
+  if (dPoints > 0 || (dPoints === 0 && dRank > 0)) return 'earn'
+  if (dPoints < 0 || dRank !== 0) return 'reverse'
+  return 'none'
+}
+
+/** The earn entry for a positive difference; pending days and expiry follow the settings at the time it is posted. */
+export function earnEntry (e: {
+  orderId: number,
+  orderName: string | null,
+  customerId: number,
+  dPoints: number,
+  dRank: number,
+  seq: number,
+  ruleRecord: Record<string, unknown>,
+  settings: LoyaltySettings,
+  timeZone: string,
+  now: Date,
+}): NewEntry {
+  const pending = e.settings.pendingDays > 0 && e.dPoints > 0
+  return {
+    customerId: e.customerId,
+    kind: 'earn',
+    points: e.dPoints,
+    rankPoints: e.dRank,
+    state: pending ? 'pending' : 'available',
+    availableAt: pending ? addCalendarDays(e.now, e.settings.pendingDays, e.timeZone) : e.now,
+    expiresAt: e.settings.expiry.mode === 'after_earning' ? addMonths(e.now, e.settings.expiry.months, e.timeZone) : null,
+    source: 'order',
+    sourceId: String(e.orderId),
+    idempotencyKey: `order:${e.orderId}:e${e.seq}`,
+    reason: `Tích điểm đơn hàng ${e.orderName ?? e.orderId}`,
+    rule: e.ruleRecord,
+    actor: 'system',
+  }
 }
 
 export interface ConvergeResult { customerId?: number, points: number, rankPoints: number, posted: number }
@@ -164,32 +212,19 @@ export async function convergeOrder (tx: Db, shopId: string, orderId: number, no
   const dRank = target.rankPoints - mine.rankPoints
   const ruleRecord = { ...rule, order: facts, target } as unknown as Record<string, unknown>
 
-  if (dPoints > 0 || (dPoints === 0 && dRank > 0)) {
-    const tz = await shopTimeZone(tx, shopId)
-    const pending = settings.pendingDays > 0 && dPoints > 0
-    const entry: NewEntry = {
-      customerId: memberId,
-      kind: 'earn',
-      points: dPoints,
-      rankPoints: dRank,
-      state: pending ? 'pending' : 'available',
-      availableAt: pending ? addCalendarDays(now, settings.pendingDays, tz) : now,
-      expiresAt: settings.expiry.mode === 'after_earning' ? addMonths(now, settings.expiry.months, tz) : null,
-      source: 'order',
-      sourceId: String(orderId),
-      idempotencyKey: `order:${orderId}:e${ctx.nextSeq()}`,
-      reason: `Tích điểm đơn hàng ${order.name ?? orderId}`,
-      rule: ruleRecord,
-      actor: 'system',
-    }
-    await postLedgerEntry(tx, shopId, entry, now)
+  const kind = differenceKind(dPoints, dRank)
+  const timeZone = kind === 'earn' || dRank > 0 ? await shopTimeZone(tx, shopId) : undefined
+  if (kind === 'earn' && timeZone !== undefined) {
+    await postLedgerEntry(tx, shopId, earnEntry({
+      orderId, orderName: order.name, customerId: memberId, dPoints, dRank, seq: ctx.nextSeq(), ruleRecord, settings, timeZone, now,
+    }), now)
     if (dPoints > 0) await queueAutomaticReward(tx, shopId, memberId, 'first_purchase', {}, now) // once per member (idempotency key)
-  } else if (dPoints < 0 || dRank !== 0) {
+  } else if (kind === 'reverse') {
     await postReversal(ctx, memberId, dPoints, dRank, ruleRecord)
   }
   touched.add(memberId)
   for (const id of touched) await refreshMemberTotals(tx, shopId, id, now)
-  if (dRank > 0 && await recomputeTiers(tx, shopId, { now, window: settings.ranking.window, allowDowngrade: false, customerId: memberId }) > 0) {
+  if (dRank > 0 && await recomputeTiers(tx, shopId, { now, window: settings.ranking.window, allowDowngrade: false, customerId: memberId, timeZone }) > 0) {
     await queueAutomaticReward(tx, shopId, memberId, 'tier_upgrade', { tierId: (await lockMember(tx, shopId, memberId))?.tierId }, now)
   }
   return { customerId: memberId, points: target.points, rankPoints: target.rankPoints, posted: seq - count }
@@ -201,34 +236,44 @@ export async function convergeOrder (tx: Db, shopId: string, orderId: number, no
  * non-cancelled order. A member's orders: its own customer_id, or its phone on orders whose customer is no member.
  */
 export async function refreshMemberTotals (tx: Db, shopId: string, customerId: number, now: Date): Promise<void> {
-  const [row] = await queryRows<{ spent: unknown, n: unknown, last: unknown }>(tx, sql`
+  await refreshMembersTotals(tx, shopId, [customerId], now)
+}
+
+/** refreshMemberTotals for several members in one statement (a batch of orders). */
+export async function refreshMembersTotals (tx: Db, shopId: string, customerIds: number[], now: Date): Promise<void> {
+  if (customerIds.length === 0) return
+  await tx.execute(sql`
     with m as (
       select m.customer_id, m.phone_e164, (select coalesce(i.confirmed_at, i.created_at) from imports i
         where i.shop_id = m.shop_id and i.id = m.opening_import_id) as since
-      from members m where m.shop_id = ${shopId} and m.customer_id = ${customerId}
-    ), o as (
-      -- Two index lookups (orders_customer_idx, orders_phone_idx) rather than one OR that scans the shop's orders.
-      select o.* from orders o where o.shop_id = ${shopId} and o.customer_id = ${customerId} and not o.deleted
-      union
-      select o.* from orders o, m where o.shop_id = ${shopId} and m.phone_e164 is not null and o.phone_e164 = m.phone_e164
-        and not o.deleted and o.customer_id is distinct from ${customerId} and (o.customer_id is null
-          or not exists (select 1 from members x where x.shop_id = o.shop_id and x.customer_id = o.customer_id))
-    ), paid as (
-      select * from o where o.cancelled_at is null and lower(coalesce(o.financial_status, '')) in ('paid', 'partially_refunded')
+      from members m where m.shop_id = ${shopId} and m.customer_id = any(${`{${customerIds.join(',')}}`}::bigint[])
+    ), t as (
+      select m.customer_id,
+        coalesce(sum(greatest(o.total_price - o.refunded_amount, 0)) filter (where o.paid and (m.since is null or o.at > m.since)), 0) as spent,
+        count(*) filter (where o.paid) as n,
+        max(o.at) filter (where o.cancelled_at is null) as last
+      from m left join lateral (
+        -- Two index lookups (orders_customer_idx, orders_phone_idx) rather than one OR that scans the shop's orders;
+        -- the branches are disjoint (the second excludes the member's own customer_id).
+        select o.total_price, o.refunded_amount, o.cancelled_at, coalesce(o.haravan_created_at, o.synced_at) as at,
+          o.cancelled_at is null and lower(coalesce(o.financial_status, '')) in ('paid', 'partially_refunded') as paid
+        from orders o where o.shop_id = ${shopId} and o.customer_id = m.customer_id and not o.deleted
+        union all
+        select o.total_price, o.refunded_amount, o.cancelled_at, coalesce(o.haravan_created_at, o.synced_at) as at,
+          o.cancelled_at is null and lower(coalesce(o.financial_status, '')) in ('paid', 'partially_refunded') as paid
+        from orders o where o.shop_id = ${shopId} and m.phone_e164 is not null and o.phone_e164 = m.phone_e164
+          and not o.deleted and o.customer_id is distinct from m.customer_id and (o.customer_id is null
+            or not exists (select 1 from members x where x.shop_id = o.shop_id and x.customer_id = o.customer_id))
+      ) o on true
+      group by m.customer_id
     )
-    select
-      coalesce((select sum(greatest(p.total_price - p.refunded_amount, 0)) from paid p, m
-        where m.since is null or coalesce(p.haravan_created_at, p.synced_at) > m.since), 0) as spent,
-      (select count(*) from paid) as n,
-      (select max(coalesce(o.haravan_created_at, o.synced_at)) from o where o.cancelled_at is null) as last`)
-  const last = row?.last ? new Date(row.last as string) : null
-  await tx.update(members).set({
-    totalSpent: sql`${members.spendBaseline} + ${Number(row?.spent ?? 0)}`,
-    ordersCount: Number(row?.n ?? 0),
-    lastOrderAt: last,
-    ...(last ? { lastActivityAt: sql`greatest(${members.lastActivityAt}, ${last.toISOString()}::timestamptz)` } : {}),
-    updatedAt: now,
-  }).where(and(eq(members.shopId, shopId), eq(members.customerId, customerId)))
+    update members u set
+      total_spent = u.spend_baseline + t.spent,
+      orders_count = t.n,
+      last_order_at = t.last,
+      last_activity_at = case when t.last is null then u.last_activity_at else greatest(u.last_activity_at, t.last) end,
+      updated_at = ${now.toISOString()}::timestamptz
+    from t where u.shop_id = ${shopId} and u.customer_id = t.customer_id`)
 }
 
 /**

@@ -8,9 +8,13 @@ import { DEFAULT_SETTINGS, DEFAULT_TIME_ZONE, loyaltySettingsSchema, type Loyalt
 /** The shop's settings; a shop that never saved any gets DEFAULT_SETTINGS. A stored value that no longer validates falls back per section. */
 export async function getLoyaltySettings (db: Db, shopId: string): Promise<LoyaltySettings> {
   const [row] = await db.select({ settings: loyaltySettings.settings }).from(loyaltySettings).where(eq(loyaltySettings.shopId, shopId))
-  if (!row) return structuredClone(DEFAULT_SETTINGS)
-  const merged = { ...structuredClone(DEFAULT_SETTINGS), ...row.settings }
-  const parsed = loyaltySettingsSchema.safeParse(merged)
+  return settingsFromStored(row?.settings)
+}
+
+/** The stored JSON (or none) → settings: merged over the defaults; a value that no longer validates gives the defaults. */
+export function settingsFromStored (stored: Record<string, unknown> | null | undefined): LoyaltySettings {
+  if (!stored) return structuredClone(DEFAULT_SETTINGS)
+  const parsed = loyaltySettingsSchema.safeParse({ ...structuredClone(DEFAULT_SETTINGS), ...stored })
   return parsed.success ? parsed.data : structuredClone(DEFAULT_SETTINGS)
 }
 

@@ -9,8 +9,13 @@ import { addMonths, DEFAULT_TIERS, multiplierToHundredths, tiersSchema, tierForR
 /** Ordered by threshold (the stored position order); DEFAULT_TIERS when the shop has none. */
 export async function getTiers (db: Db, shopId: string): Promise<Tier[]> {
   const rows = await db.select().from(tiersTable).where(eq(tiersTable.shopId, shopId)).orderBy(asc(tiersTable.position))
+  return tiersFromRows(rows)
+}
+
+/** Stored tier rows (in position order) → tiers; DEFAULT_TIERS when there are none. */
+export function tiersFromRows (rows: { id: string, name: string, threshold: number | string, earnMultiplierPct: number | string }[]): Tier[] {
   if (rows.length === 0) return DEFAULT_TIERS.map(t => ({ ...t }))
-  return rows.map(r => ({ id: r.id, name: r.name, threshold: r.threshold, earnMultiplier: r.earnMultiplierPct / 100 }))
+  return rows.map(r => ({ id: r.id, name: r.name, threshold: Number(r.threshold), earnMultiplier: Number(r.earnMultiplierPct) / 100 }))
 }
 
 export async function lowestTierId (db: Db, shopId: string): Promise<string> {
@@ -45,6 +50,8 @@ export interface RecomputeOptions {
   /** false: upgrades only (after earning); true: the policy run at period end, or after the tiers changed. */
   allowDowngrade: boolean
   customerId?: number
+  /** only these members (the batch of orders that just earned) */
+  customerIds?: number[]
   timeZone?: string
 }
 
@@ -57,11 +64,20 @@ export function rankExpression (shopId: string, window: RecomputeOptions['window
 
 /** Sets members' tier_id from their rank metric in one statement; returns how many members changed tier. */
 export async function recomputeTiers (db: Db, shopId: string, opts: RecomputeOptions): Promise<number> {
-  const tiers = await getTiers(db, shopId)
+  return (await recomputeTierRows(db, shopId, opts)).length
+}
+
+/** recomputeTiers, returning the members that changed tier and their new tier. `tiers` saves the read when known. */
+export async function recomputeTierRows (db: Db, shopId: string, opts: RecomputeOptions, known?: Tier[]): Promise<{ customerId: number, tierId: string }[]> {
+  if (opts.customerIds?.length === 0) return []
+  const tiers = known ?? await getTiers(db, shopId)
   const lowest = tierForRankPoints(tiers, Number.MIN_SAFE_INTEGER).id
   const values = sql.join(tiers.map(t => sql`(${t.id}::text, ${t.threshold}::bigint)`), sql`, `)
   const since = addMonths(opts.now, -12, opts.timeZone)
-  const onlyOne = opts.customerId === undefined ? sql`` : sql`and m.customer_id = ${opts.customerId}`
+  const only = [
+    opts.customerId === undefined ? sql`` : sql`and m.customer_id = ${opts.customerId}`,
+    opts.customerIds === undefined ? sql`` : sql`and m.customer_id = any(${`{${opts.customerIds.join(',')}}`}::bigint[])`,
+  ]
   const upgradeOnly = opts.allowDowngrade
     ? sql``
     : sql`and coalesce((select t.threshold from t where t.id = n.new_id), 0) > coalesce((select t.threshold from t where t.id = n.old_id), -1)`
@@ -70,12 +86,12 @@ export async function recomputeTiers (db: Db, shopId: string, opts: RecomputeOpt
     n as (
       select m.customer_id, m.tier_id as old_id,
         coalesce((select t.id from t where t.threshold <= ${rankExpression(shopId, opts.window, since)} order by t.threshold desc limit 1), ${lowest}) as new_id
-      from members m where m.shop_id = ${shopId} ${onlyOne}
+      from members m where m.shop_id = ${shopId} ${only[0]} ${only[1]}
     )
     update members m set tier_id = n.new_id, updated_at = ${opts.now.toISOString()}::timestamptz
     from n
     where m.shop_id = ${shopId} and m.customer_id = n.customer_id and m.tier_id is distinct from n.new_id ${upgradeOnly}
-    returning m.customer_id`) as unknown
-  const rows = Array.isArray(result) ? result : (result as { rows: unknown[] }).rows
-  return rows.length
+    returning m.customer_id, m.tier_id`) as unknown
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { customer_id: unknown, tier_id: string }[]
+  return rows.map(r => ({ customerId: Number(r.customer_id), tierId: r.tier_id }))
 }

@@ -1,0 +1,242 @@
+// Order convergence for a batch of orders in one transaction, in a fixed number of statements (the webhook hot path).
+/*
+ * The same rules as convergeOrder (order-points.ts), which stays the one general routine: this file handles the
+ * common case set-based and hands every other order to convergeOrder, in the same transaction, afterwards.
+ *
+ * Fast path — an order whose member is known (customer id, else phone), that no other member holds points for,
+ * whose member has no other order in the batch, and whose difference is zero or an earning:
+ *   1. lock the orders (sorted by id) and read, per order, its member candidates and what the ledger holds;
+ *   2. read the shop's settings, tiers, timezone and whether a first-purchase reward is on (one statement);
+ *   3. lock the members (sorted by id);
+ *   4. insert the earn entries and move the cached balances in one statement (only for entries that inserted);
+ *   5. refresh the members' totals (one statement), then upgrade tiers (one statement) for those that gained
+ *      rank points, queueing automatic rewards where the shop enabled them.
+ * Everything else (activation of a new member, reversals, reassignment between members, a member's second
+ * order in the batch) goes to convergeOrder, which sees the fast path's writes. Each member has at most one
+ * fast order, so the outcome is the outcome of converging the orders one after another.
+ */
+import { sql } from 'drizzle-orm'
+import { queryRows, type Db } from '../../db/client.ts'
+import { balanceDelta, type NewEntry } from './ledger.ts'
+import {
+  convergeOrder, currentRule, differenceKind, earnEntry, frozenFromStored, refreshMembersTotals, targetUnder,
+  type OrderRow,
+} from './order-points.ts'
+import { queueAutomaticReward } from './rewards-catalogue.ts'
+import { DEFAULT_TIME_ZONE } from './rules.ts'
+import { settingsFromStored } from './settings.ts'
+import { recomputeTierRows, tiersFromRows } from './tiers.ts'
+
+export interface BatchOrder { orderId: number, now: Date }
+
+interface HeldRow { c: number | string, p: number | string, r: number | string, n: number | string, rule: unknown }
+
+interface OrderWithLedger {
+  order: OrderRow
+  byCustomer: number | null
+  byPhone: number | null
+  held: { customerId: number, points: number, rankPoints: number, count: number, rule: unknown }[]
+}
+
+const intArray = (ids: number[]) => `{${ids.join(',')}}`
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
+const date = (v: unknown) => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(String(v)))
+
+/** Locks the orders (by id) and reads, per order, its member candidates and its ledger holdings by member. */
+async function lockOrders (tx: Db, shopId: string, ids: number[]): Promise<OrderWithLedger[]> {
+  const rows = await queryRows<Record<string, unknown>>(tx, sql`
+    select o.*,
+      (select m.customer_id from members m where m.shop_id = o.shop_id and m.customer_id = o.customer_id) as by_customer,
+      (select m.customer_id from members m where m.shop_id = o.shop_id and m.phone_e164 = o.phone_e164
+        order by m.activated_at, m.customer_id limit 1) as by_phone,
+      (select json_agg(h) from (
+        select e.customer_id as c, sum(e.points) as p, sum(e.rank_points) as r, count(*) as n,
+          (select f.rule from ledger_entries f where f.shop_id = o.shop_id and f.source = 'order' and f.source_id = o.id::text
+            and f.customer_id = e.customer_id and f.kind = 'earn' order by f.id limit 1) as rule
+        from ledger_entries e where e.shop_id = o.shop_id and e.source = 'order' and e.source_id = o.id::text
+          and e.kind in ('earn', 'reverse')
+        group by e.customer_id order by e.customer_id) h) as held
+    from orders o where o.shop_id = ${shopId} and o.id = any(${intArray(ids)}::bigint[])
+    order by o.id
+    for update of o`)
+  return rows.map(r => ({
+    order: {
+      shopId: String(r.shop_id),
+      id: Number(r.id),
+      name: (r.name as string | null) ?? null,
+      customerId: num(r.customer_id),
+      phoneE164: (r.phone_e164 as string | null) ?? null,
+      totalPrice: Number(r.total_price),
+      shippingPrice: Number(r.shipping_price),
+      refundedAmount: Number(r.refunded_amount),
+      financialStatus: (r.financial_status as string | null) ?? null,
+      fulfillmentStatus: (r.fulfillment_status as string | null) ?? null,
+      cancelledAt: date(r.cancelled_at),
+      deleted: r.deleted === true || r.deleted === 't',
+    } as OrderRow,
+    byCustomer: num(r.by_customer),
+    byPhone: num(r.by_phone),
+    held: ((typeof r.held === 'string' ? JSON.parse(r.held) : r.held ?? []) as HeldRow[]).map(h => ({
+      customerId: Number(h.c), points: Number(h.p), rankPoints: Number(h.r), count: Number(h.n), rule: h.rule,
+    })),
+  }))
+}
+
+async function shopRules (tx: Db, shopId: string) {
+  const [row] = await queryRows<{ settings: unknown, tz: string | null, tiers: unknown, first_purchase: boolean | string }>(tx, sql`
+    select
+      (select s.settings from loyalty_settings s where s.shop_id = ${shopId}) as settings,
+      (select s.timezone from shops s where s.shop_id = ${shopId}) as tz,
+      (select json_agg(json_build_object('id', t.id, 'name', t.name, 'threshold', t.threshold, 'earnMultiplierPct', t.earn_multiplier_pct)
+        order by t.position) from tiers t where t.shop_id = ${shopId}) as tiers,
+      exists (select 1 from auto_rewards a where a.shop_id = ${shopId} and a.trigger = 'first_purchase' and a.enabled) as first_purchase`)
+  const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v)
+  return {
+    settings: settingsFromStored(parse(row?.settings) as Record<string, unknown> | null),
+    timeZone: row?.tz ?? DEFAULT_TIME_ZONE,
+    tiers: tiersFromRows((parse(row?.tiers) ?? []) as Parameters<typeof tiersFromRows>[0]),
+    firstPurchase: row?.first_purchase === true || row?.first_purchase === 't',
+  }
+}
+
+interface Posting { entry: NewEntry, now: Date }
+
+/** Inserts the entries (a duplicate key inserts nothing) and moves the cached balances of exactly the inserted ones. */
+async function postEarnings (tx: Db, shopId: string, postings: Posting[]): Promise<void> {
+  if (postings.length === 0) return
+  for (const { entry } of postings) {
+    // The fast path posts earnings only: available or pending, activity kinds (see balanceDelta and ACTIVITY_KINDS).
+    const d = balanceDelta(entry)
+    if (entry.kind !== 'earn' || d.used !== 0 || d.expired !== 0) throw new Error('postEarnings takes earn entries only')
+    if (!Number.isSafeInteger(entry.points) || !Number.isSafeInteger(entry.rankPoints ?? 0)) throw new RangeError('ledger points must be safe integers')
+  }
+  const rows = JSON.stringify(postings.map(({ entry: e, now }) => ({
+    customer_id: e.customerId,
+    points: e.points,
+    rank_points: e.rankPoints ?? 0,
+    state: e.state,
+    available_at: e.availableAt.toISOString(),
+    expires_at: e.expiresAt ? e.expiresAt.toISOString() : null,
+    source_id: e.sourceId ?? null,
+    idempotency_key: e.idempotencyKey,
+    reason: e.reason ?? null,
+    rule: e.rule ?? null,
+    created_at: now.toISOString(),
+  })))
+  const [counts] = await queryRows<{ inserted: unknown, updated: unknown }>(tx, sql`
+    with v as (
+      select * from json_to_recordset(${rows}::json) as v(customer_id bigint, points bigint, rank_points bigint, state text,
+        available_at timestamptz, expires_at timestamptz, source_id text, idempotency_key text, reason text, rule jsonb, created_at timestamptz)
+    ), ins as (
+      insert into ledger_entries (shop_id, customer_id, kind, points, rank_points, state, available_at, expires_at, source, source_id,
+        idempotency_key, reason, rule, actor, created_at)
+      select ${shopId}, v.customer_id, 'earn', v.points, v.rank_points, v.state, v.available_at, v.expires_at, 'order', v.source_id,
+        v.idempotency_key, v.reason, v.rule, 'system', v.created_at
+      from v order by v.customer_id
+      on conflict (shop_id, idempotency_key) do nothing
+      returning customer_id, points, rank_points, state, created_at
+    ), d as (
+      select customer_id, sum(case when state = 'available' then points else 0 end) as available,
+        sum(case when state = 'pending' then points else 0 end) as pending, sum(rank_points) as rank, max(created_at) as at
+      from ins group by customer_id
+    ), upd as (
+      update members m set
+        points_available = m.points_available + d.available,
+        points_pending = m.points_pending + d.pending,
+        rank_points = m.rank_points + d.rank,
+        last_activity_at = greatest(m.last_activity_at, d.at),
+        updated_at = d.at
+      from d where m.shop_id = ${shopId} and m.customer_id = d.customer_id
+      returning m.customer_id
+    )
+    select (select count(*) from d) as inserted, (select count(*) from upd) as updated`)
+  // As in postLedgerEntry: an entry never exists without its member; throwing rolls the batch back.
+  if (Number(counts?.inserted) !== Number(counts?.updated)) throw new Error('ledger entries posted for a member that does not exist')
+}
+
+/** Converges these orders of one shop (safe to call any number of times, in any order, concurrently). */
+export async function convergeOrders (tx: Db, shopId: string, items: BatchOrder[]): Promise<void> {
+  const nowOf = new Map<number, Date>()
+  for (const item of items) if (!nowOf.has(item.orderId)) nowOf.set(item.orderId, item.now)
+  const ids = [...nowOf.keys()].sort((a, b) => a - b)
+  if (ids.length === 0) return
+  const locked = await lockOrders(tx, shopId, ids)
+  const rules = await shopRules(tx, shopId)
+  const { settings } = rules
+
+  const general: number[] = [] // orders for convergeOrder, in id order
+  const fast: (OrderWithLedger & { memberId: number })[] = []
+  const claimed = new Set<number>()
+  for (const o of locked) {
+    const memberId = o.byCustomer ?? o.byPhone ?? undefined // memberForOrder: the customer's member, else the phone's
+    const reassigned = o.held.some(h => h.customerId !== memberId && (h.points !== 0 || h.rankPoints !== 0))
+    if (memberId === undefined) {
+      // Nothing to do unless the order's customer is to be activated or someone holds points for it.
+      if (reassigned || (settings.autoActivate && o.order.customerId !== null)) general.push(o.order.id)
+      continue
+    }
+    if (reassigned || claimed.has(memberId)) { general.push(o.order.id); continue }
+    claimed.add(memberId)
+    fast.push({ ...o, memberId })
+  }
+
+  const memberRows = fast.length === 0
+    ? []
+    : await queryRows<{ customer_id: unknown, tier_id: string | null, rank_points: unknown }>(tx, sql`
+    select customer_id, tier_id, rank_points from members
+    where shop_id = ${shopId} and customer_id = any(${intArray([...claimed].sort((a, b) => a - b))}::bigint[])
+    order by customer_id for update`)
+  const memberOf = new Map(memberRows.map(m => [Number(m.customer_id), { tierId: m.tier_id, rankPoints: Number(m.rank_points) }]))
+
+  const postings: Posting[] = []
+  const touched: number[] = []
+  const earnedRank: number[] = []
+  const earnedPoints: { customerId: number, now: Date }[] = []
+  for (const o of fast) {
+    const member = memberOf.get(o.memberId)
+    if (!member) { general.push(o.order.id); continue } // deleted since the lookup: let the general routine decide
+    const mine = o.held.find(h => h.customerId === o.memberId)
+    const rule = frozenFromStored(mine?.rule) ?? currentRule(settings, rules.tiers, member)
+    const { facts, target } = targetUnder(o.order, rule, settings)
+    const dPoints = target.points - (mine?.points ?? 0)
+    const dRank = target.rankPoints - (mine?.rankPoints ?? 0)
+    const kind = differenceKind(dPoints, dRank)
+    if (kind === 'reverse') { general.push(o.order.id); continue }
+    touched.push(o.memberId)
+    if (kind === 'none') continue
+    const now = nowOf.get(o.order.id) as Date
+    postings.push({
+      now,
+      entry: earnEntry({
+        orderId: o.order.id,
+        orderName: o.order.name,
+        customerId: o.memberId,
+        dPoints,
+        dRank,
+        seq: o.held.reduce((n, h) => n + h.count, 0),
+        ruleRecord: { ...rule, order: facts, target } as unknown as Record<string, unknown>,
+        settings,
+        timeZone: rules.timeZone,
+        now,
+      }),
+    })
+    if (dRank > 0) earnedRank.push(o.memberId)
+    if (dPoints > 0) earnedPoints.push({ customerId: o.memberId, now })
+  }
+
+  const batchNow = items.reduce((latest, i) => (i.now > latest ? i.now : latest), items[0]?.now ?? new Date(0))
+  await postEarnings(tx, shopId, postings)
+  await refreshMembersTotals(tx, shopId, touched, batchNow)
+  if (rules.firstPurchase) {
+    for (const m of earnedPoints) await queueAutomaticReward(tx, shopId, m.customerId, 'first_purchase', {}, m.now) // once per member (key)
+  }
+  if (earnedRank.length > 0) {
+    const upgraded = await recomputeTierRows(tx, shopId, {
+      now: batchNow, window: settings.ranking.window, allowDowngrade: false, customerIds: earnedRank, timeZone: rules.timeZone,
+    }, rules.tiers)
+    for (const u of upgraded) await queueAutomaticReward(tx, shopId, u.customerId, 'tier_upgrade', { tierId: u.tierId }, batchNow)
+  }
+
+  general.sort((a, b) => a - b)
+  for (const id of general) await convergeOrder(tx, shopId, id, nowOf.get(id) as Date)
+}

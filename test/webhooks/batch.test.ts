@@ -1,0 +1,100 @@
+// Order deliveries that arrive together are applied in one transaction: same results as one by one, nothing lost.
+import { sql } from 'drizzle-orm'
+import t from 'tap'
+import { queryRows } from '../../db/client.ts'
+import { verifyLedger } from '../../scripts/ledger-verify.ts'
+import type { App } from '../../server/app.ts'
+import { haravanOrderSchema } from '../../server/haravan/mappers.ts'
+import { bodyHash } from '../../webhooks/inbox.ts'
+import { build, DEMO_SHOP_ID } from '../helper.ts'
+import { deliver, fixture, inboxRows } from './helpers.ts'
+
+const paid = fixture('order-paid.json')
+
+function order (id: number, customerId: number, total: number, extra: Record<string, unknown> = {}) {
+  const phone = `09${String(10_000_000 + customerId % 10_000_000).padStart(8, '0')}`
+  return {
+    ...paid,
+    id,
+    name: `#B${id}`,
+    customer: { id: customerId, phone, first_name: 'Lan', last_name: 'Nguyễn Thị' },
+    billing_address: { phone },
+    shipping_address: { phone },
+    total_price: total,
+    subtotal_price: total - 30_000,
+    line_items: [],
+    transactions: [],
+    ...extra,
+  }
+}
+
+/** What the webhook route does after the signature and schema checks, for many deliveries at the same instant. */
+function submit (app: App, topic: string, body: unknown) {
+  const raw = JSON.stringify(body)
+  const delivery = { shopId: DEMO_SHOP_ID, topic, body: raw, bodyHash: bodyHash(raw), now: app.clock() }
+  return app.orderBatcher.submit(delivery, haravanOrderSchema.parse(body))
+}
+
+interface MemberRow { customer_id: unknown, points_available: unknown, rank_points: unknown, total_spent: unknown, orders_count: unknown, tier_id: string }
+async function memberRows (db: Parameters<typeof queryRows>[0]) {
+  const rows = await queryRows<MemberRow>(db, sql`
+    select customer_id, points_available, rank_points, total_spent, orders_count, tier_id from members order by customer_id`)
+  return rows.map(r => ({
+    id: Number(r.customer_id), points: Number(r.points_available), rank: Number(r.rank_points), spent: Number(r.total_spent), n: Number(r.orders_count), tier: r.tier_id,
+  }))
+}
+
+t.test('40 concurrent order deliveries go in a few batches and give the balances of one-by-one delivery', async (t) => {
+  // The same 40 deliveries (8 customers, some with several orders, one order delivered twice, one stale update)
+  // sent all at once to one app and one at a time to another.
+  const deliveries: { topic: string, body: unknown }[] = []
+  for (let i = 0; i < 36; i++) deliveries.push({ topic: 'orders/paid', body: order(700_000 + i, 800_000 + (i % 8), 500_000 + i * 100_000) })
+  deliveries.push({ topic: 'orders/paid', body: order(700_000, 800_000, 500_000) }) // the very same delivery again
+  deliveries.push({ topic: 'orders/updated', body: order(700_001, 800_001, 600_000, { financial_status: 'refunded', updated_at: '2026-11-02T00:00:00Z' }) })
+  deliveries.push({ topic: 'orders/updated', body: order(700_002, 800_002, 700_000, { updated_at: '2026-10-01T00:00:00Z' }) }) // stale
+  deliveries.push({ topic: 'orders/create', body: order(700_099, 800_099, 2_000_000, { financial_status: 'pending' }) })
+
+  const customers = Array.from({ length: 9 }, (_, i) => i === 8 ? 800_099 : 800_000 + i)
+    .map(id => ({ ...fixture('customer.json'), id, phone: `09${String(10_000_000 + id % 10_000_000).padStart(8, '0')}`, email: `c${id}@example.vn` }))
+  const together = await build(t)
+  for (const body of customers) t.equal((await deliver(together.app, { topic: 'customers/create', body })).json().result, 'applied')
+  // Submitted in one go (as concurrent requests on a real server are), so they queue up behind the first batches.
+  const results = await Promise.all(deliveries.map(d => submit(together.app, d.topic, d.body)))
+  t.same(results.map(r => r.result).filter(r => r !== 'applied'), ['duplicate'], 'all applied but the repeated one')
+  const stats = together.app.orderBatcher.stats
+  t.equal(stats.failedBatches, 0, 'no batch fell back to one by one')
+  t.equal(stats.deliveries, deliveries.length)
+  t.ok(stats.batches < deliveries.length / 2, `batched (${stats.batches} batches for ${deliveries.length} deliveries)`)
+
+  const oneByOne = await build(t)
+  for (const body of customers) await deliver(oneByOne.app, { topic: 'customers/create', body })
+  for (const d of deliveries) await deliver(oneByOne.app, d)
+  t.ok(oneByOne.app.orderBatcher.stats.batches >= deliveries.length - 1)
+
+  const expected = await memberRows(oneByOne.database.db)
+  t.equal(expected.length, 9, 'every customer became a member (auto activation)')
+  t.same(await memberRows(together.database.db), expected)
+  t.same((await inboxRows(together.database.db)).length, customers.length + deliveries.length - 1)
+  t.same((await verifyLedger(together.database.db)).problems, [])
+})
+
+t.test('a batch that fails is taken again one by one: the bad delivery is stored as failed, the others apply', async (t) => {
+  const { app, database } = await build(t)
+  for (const id of [810_001, 810_002, 810_003]) {
+    await deliver(app, { topic: 'customers/create', body: { ...fixture('customer.json'), id, phone: `09${id}0`, email: `c${id}@example.vn` } })
+  }
+  // The database refuses order 710002 (as it would a row breaking a constraint): its batch fails as a whole.
+  await database.db.execute(sql.raw(`
+    create function refuse_order() returns trigger language plpgsql as $$
+    begin if new.id = 710002 then raise exception 'order 710002 refused by the test'; end if; return new; end $$`))
+  await database.db.execute(sql.raw('create trigger refuse_order before insert or update on orders for each row execute function refuse_order()'))
+  const bodies = [order(710_001, 810_001, 1_000_000), order(710_002, 810_002, 1_000_000), order(710_003, 810_003, 1_000_000)]
+  const results = await Promise.all(bodies.map(body => submit(app, 'orders/paid', body)))
+  t.same(results.map(r => r.result), ['applied', 'failed', 'applied'])
+  t.ok(app.orderBatcher.stats.failedBatches >= 1)
+  const inbox = await inboxRows(database.db)
+  t.same(inbox.filter(r => r.topic === 'orders/paid').map(r => r.status).sort(), ['applied', 'applied', 'failed'])
+  t.match(inbox.find(r => r.status === 'failed'), { last_error: /refused by the test/ })
+  t.same((await memberRows(database.db)).map(m => [m.id, m.points]), [[810_001, 97], [810_002, 0], [810_003, 97]], 'points for the two that applied (shipping excluded)')
+  t.same((await verifyLedger(database.db)).problems, [])
+})

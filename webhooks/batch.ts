@@ -1,0 +1,135 @@
+// Order deliveries that arrive together are stored and applied together: one transaction, a fixed number of statements.
+/*
+ * Why: a delivery applied on its own is ~17 statements in its own transaction; on 2 cores the round trips, not the
+ * work, were the limit (docs/BENCHMARKS.md, "Webhooks"). The batcher keeps at most `maxInFlight` transactions
+ * running; deliveries that arrive meanwhile wait and go together into the next one (up to `maxBatch`). A lone
+ * delivery starts at once, so nothing waits for a timer. Each request is answered only after its batch committed:
+ * a 200 still means stored and applied.
+ *
+ * A batch holds at most one delivery per (shop, order): the same order twice goes to a later batch, so a multi-row
+ * upsert never touches a row twice and the later version is compared with the earlier one as before. If a batch
+ * fails (a deadlock, a bad row), each of its deliveries is taken again alone through receiveDelivery, which records a
+ * failure for the retry job exactly as before: nothing is lost and nothing is applied twice (the inbox row and the
+ * ledger entries of the failed batch were rolled back with it).
+ */
+import { sql } from 'drizzle-orm'
+import type { FastifyBaseLogger } from 'fastify'
+import { queryRows, type Db } from '../db/client.ts'
+import type { HaravanOrder } from '../server/haravan/mappers.ts'
+import { upsertOrders } from '../server/haravan/store.ts'
+import { convergeOrders } from '../server/loyalty/order-batch.ts'
+import { classifySkipped, errorText, receiveDelivery, type Delivery, type DeliveryOutcome } from './inbox.ts'
+
+/** Topics whose apply is "upsert the order, converge its points": the ones the batcher may take. */
+export const BATCHED_ORDER_TOPICS = new Set(['orders/create', 'orders/updated', 'orders/paid', 'orders/cancelled', 'orders/fulfilled'])
+
+interface Waiting {
+  delivery: Delivery
+  order: HaravanOrder
+  resolve: (outcome: DeliveryOutcome) => void
+  reject: (err: unknown) => void
+}
+
+export interface BatcherOptions { maxBatch: number, maxInFlight: number }
+
+export class OrderBatcher {
+  private queue: Waiting[] = []
+  private running = new Set<Promise<void>>()
+  /** batches committed, deliveries in them, and batches that failed and were taken one by one */
+  readonly stats = { batches: 0, deliveries: 0, failedBatches: 0 }
+
+  constructor (private readonly db: Db, private readonly log: FastifyBaseLogger, private readonly opts: BatcherOptions = { maxBatch: 100, maxInFlight: 2 }) {}
+
+  submit (delivery: Delivery, order: HaravanOrder): Promise<DeliveryOutcome> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ delivery, order, resolve, reject })
+      this.pump()
+    })
+  }
+
+  /** Resolves when every submitted delivery has been answered (for a graceful stop). */
+  async drain (): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running])
+  }
+
+  private pump (): void {
+    while (this.running.size < this.opts.maxInFlight && this.queue.length > 0) {
+      const batch = this.take()
+      const run: Promise<void> = this.run(batch).finally(() => {
+        this.running.delete(run)
+        this.pump()
+      })
+      this.running.add(run)
+    }
+  }
+
+  /** The next batch: queue order, at most one delivery per (shop, order); the rest keep their places. */
+  private take (): Waiting[] {
+    const batch: Waiting[] = []
+    const rest: Waiting[] = []
+    const seen = new Set<string>()
+    for (const w of this.queue) {
+      const key = `${w.delivery.shopId}:${w.order.id}`
+      if (batch.length < this.opts.maxBatch && !seen.has(key)) {
+        seen.add(key)
+        batch.push(w)
+      } else {
+        rest.push(w)
+      }
+    }
+    this.queue = rest
+    return batch
+  }
+
+  private async run (batch: Waiting[]): Promise<void> {
+    let outcomes: DeliveryOutcome[]
+    try {
+      outcomes = await applyBatch(this.db, batch)
+    } catch (err) {
+      this.stats.failedBatches++
+      this.log.warn({ size: batch.length, error: errorText(err) }, 'webhook batch failed; applying its deliveries one by one')
+      // Alone, each delivery either applies or is stored as failed for the retry job (receiveDelivery).
+      for (const w of batch) await receiveDelivery(this.db, w.delivery, w.order).then(w.resolve, w.reject)
+      return
+    }
+    this.stats.batches++
+    this.stats.deliveries += batch.length
+    batch.forEach((w, i) => { w.resolve(outcomes[i] as DeliveryOutcome) })
+  }
+}
+
+/** One transaction: inbox rows (deduplicated, served shops only), order upserts, then the points of the fresh ones. */
+async function applyBatch (db: Db, batch: Waiting[]): Promise<DeliveryOutcome[]> {
+  const stored = await db.transaction(async (tx) => {
+    // The bodies are JSON already (parsed before they got here), so they go into the array as they came.
+    const rows = `[${batch.map(w => `{"shop_id":${JSON.stringify(w.delivery.shopId)},"topic":${JSON.stringify(w.delivery.topic)},` +
+      `"body_hash":${JSON.stringify(w.delivery.bodyHash)},"at":${JSON.stringify(w.delivery.now.toISOString())},"payload":${w.delivery.body}}`).join(',')}]`
+    const inserted = await queryRows<{ shop_id: string, topic: string, body_hash: string }>(tx, sql`
+      insert into webhook_inbox (shop_id, topic, body_hash, payload, status, attempts, received_at, processed_at)
+      select v.shop_id, v.topic, v.body_hash, v.payload, 'applied', 1, v.at, v.at
+      from json_to_recordset(${rows}::json) as v(shop_id text, topic text, body_hash text, at timestamptz, payload jsonb)
+      where exists (select 1 from shops s where s.shop_id = v.shop_id and s.status = 'installed')
+      on conflict (shop_id, topic, body_hash) do nothing
+      returning shop_id, topic, body_hash`)
+    const keys = new Set(inserted.map(r => `${r.shop_id}|${r.topic}|${r.body_hash}`))
+    const fresh = batch.filter(w => keys.has(`${w.delivery.shopId}|${w.delivery.topic}|${w.delivery.bodyHash}`))
+    const written = await upsertOrders(tx, fresh.map(w => ({ shopId: w.delivery.shopId, payload: w.order, now: w.delivery.now })))
+    const byShop = new Map<string, { orderId: number, now: Date }[]>()
+    const nowOf = new Map(fresh.map(w => [`${w.delivery.shopId}:${w.order.id}`, w.delivery.now]))
+    for (const { shopId, id } of written) {
+      const list = byShop.get(shopId) ?? []
+      list.push({ orderId: id, now: nowOf.get(`${shopId}:${id}`) as Date })
+      byShop.set(shopId, list)
+    }
+    for (const [shopId, items] of byShop) await convergeOrders(tx, shopId, items)
+    return keys
+  })
+  const outcomes: DeliveryOutcome[] = []
+  for (const w of batch) {
+    // Off the happy path only: a duplicate, or a shop we do not serve (one lookup, as receiveDelivery does).
+    outcomes.push(stored.has(`${w.delivery.shopId}|${w.delivery.topic}|${w.delivery.bodyHash}`)
+      ? { result: 'applied' }
+      : { result: await classifySkipped(db, w.delivery.shopId) })
+  }
+  return outcomes
+}
