@@ -13,10 +13,11 @@
  * ledger entries of the failed batch were rolled back with it).
  */
 import { sql } from 'drizzle-orm'
+import { tr, trBatch } from '../server/trace-tmp.ts'
 import type { FastifyBaseLogger } from 'fastify'
 import { queryRows, type Db } from '../db/client.ts'
 import type { HaravanOrder } from '../server/haravan/mappers.ts'
-import { upsertOrders } from '../server/haravan/store.ts'
+import { orderJson, upsertOrdersSql } from '../server/haravan/store.ts'
 import { convergeOrders } from '../server/loyalty/order-batch.ts'
 import { classifySkipped, errorText, receiveDelivery, type Delivery, type DeliveryOutcome } from './inbox.ts'
 
@@ -38,7 +39,7 @@ export class OrderBatcher {
   /** batches committed, deliveries in them, and batches that failed and were taken one by one */
   readonly stats = { batches: 0, deliveries: 0, failedBatches: 0 }
 
-  constructor (private readonly db: Db, private readonly log: FastifyBaseLogger, private readonly opts: BatcherOptions = { maxBatch: 100, maxInFlight: 2 }) {}
+  constructor (private readonly db: Db, private readonly log: FastifyBaseLogger, private readonly opts: BatcherOptions = { maxBatch: Number(process.env.TD_MAXBATCH ?? 100), maxInFlight: Number(process.env.TD_INFLIGHT ?? 2) }) {}
 
   submit (delivery: Delivery, order: HaravanOrder): Promise<DeliveryOutcome> {
     return new Promise((resolve, reject) => {
@@ -98,32 +99,46 @@ export class OrderBatcher {
   }
 }
 
-/** One transaction: inbox rows (deduplicated, served shops only), order upserts, then the points of the fresh ones. */
+/** One transaction: inbox rows (deduplicated, served shops only) and order upserts in one statement, then the points. */
 async function applyBatch (db: Db, batch: Waiting[]): Promise<DeliveryOutcome[]> {
+  let t = performance.now(); const t00 = t
+  trBatch(batch.length)
   const stored = await db.transaction(async (tx) => {
+    t = tr('begin', t)
     // The bodies are JSON already (parsed before they got here), so they go into the array as they came.
     const rows = `[${batch.map(w => `{"shop_id":${JSON.stringify(w.delivery.shopId)},"topic":${JSON.stringify(w.delivery.topic)},` +
-      `"body_hash":${JSON.stringify(w.delivery.bodyHash)},"at":${JSON.stringify(w.delivery.now.toISOString())},"payload":${w.delivery.body}}`).join(',')}]`
-    const inserted = await queryRows<{ shop_id: string, topic: string, body_hash: string }>(tx, sql`
-      insert into webhook_inbox (shop_id, topic, body_hash, payload, status, attempts, received_at, processed_at)
-      select v.shop_id, v.topic, v.body_hash, v.payload, 'applied', 1, v.at, v.at
-      from json_to_recordset(${rows}::json) as v(shop_id text, topic text, body_hash text, at timestamptz, payload jsonb)
-      where exists (select 1 from shops s where s.shop_id = v.shop_id and s.status = 'installed')
-      on conflict (shop_id, topic, body_hash) do nothing
-      returning shop_id, topic, body_hash`)
-    const keys = new Set(inserted.map(r => `${r.shop_id}|${r.topic}|${r.body_hash}`))
-    const fresh = batch.filter(w => keys.has(`${w.delivery.shopId}|${w.delivery.topic}|${w.delivery.bodyHash}`))
-    const written = await upsertOrders(tx, fresh.map(w => ({ shopId: w.delivery.shopId, payload: w.order, now: w.delivery.now })))
+      `"body_hash":${JSON.stringify(w.delivery.bodyHash)},"at":${JSON.stringify(w.delivery.now.toISOString())},` +
+      `"o":${JSON.stringify(orderJson(w.delivery.shopId, w.order, w.delivery.now))},"payload":${w.delivery.body}}`).join(',')}]`
+    // One statement: the inbox rows and the order upserts (which lock the orders, in id order).
+    const written = await queryRows<{ kind: 'inbox' | 'order', shop_id: string, topic: string | null, body_hash: string | null, id: unknown }>(tx, sql`
+      with v as (
+        select * from json_to_recordset(${rows}::json) as v(shop_id text, topic text, body_hash text, at timestamptz, o json, payload jsonb)
+      ), inbox as (
+        insert into webhook_inbox (shop_id, topic, body_hash, payload, status, attempts, received_at, processed_at)
+        select v.shop_id, v.topic, v.body_hash, v.payload, 'applied', 1, v.at, v.at
+        from v where exists (select 1 from shops s where s.shop_id = v.shop_id and s.status = 'installed')
+        on conflict (shop_id, topic, body_hash) do nothing
+        returning shop_id, topic, body_hash
+      ), up as (${upsertOrdersSql(sql`select v.o from v join inbox using (shop_id, topic, body_hash)`)})
+      select 'inbox' as kind, shop_id, topic, body_hash, null::bigint as id from inbox
+      union all
+      select 'order', shop_id, null, null, id from up`)
+    t = tr('inbox', t)
+    const keys = new Set(written.filter(r => r.kind === 'inbox').map(r => `${r.shop_id}|${r.topic}|${r.body_hash}`))
+    const nowOf = new Map(batch.map(w => [`${w.delivery.shopId}:${w.order.id}`, w.delivery.now]))
     const byShop = new Map<string, { orderId: number, now: Date }[]>()
-    const nowOf = new Map(fresh.map(w => [`${w.delivery.shopId}:${w.order.id}`, w.delivery.now]))
-    for (const { shopId, id } of written) {
-      const list = byShop.get(shopId) ?? []
-      list.push({ orderId: id, now: nowOf.get(`${shopId}:${id}`) as Date })
-      byShop.set(shopId, list)
+    for (const r of written) {
+      if (r.kind !== 'order') continue
+      const id = Number(r.id)
+      const list = byShop.get(r.shop_id) ?? []
+      list.push({ orderId: id, now: nowOf.get(`${r.shop_id}:${id}`) as Date })
+      byShop.set(r.shop_id, list)
     }
-    for (const [shopId, items] of byShop) await convergeOrders(tx, shopId, items)
+    for (const [shopId, items] of byShop) await convergeOrders(tx, shopId, items, { ordersLocked: true })
+    t = performance.now()
     return keys
   })
+  tr('commit', t); tr('total', t00)
   const outcomes: DeliveryOutcome[] = []
   for (const w of batch) {
     // Off the happy path only: a duplicate, or a shop we do not serve (one lookup, as receiveDelivery does).

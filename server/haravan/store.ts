@@ -57,17 +57,34 @@ export async function upsertOrder (db: Db, shopId: string, payload: HaravanOrder
   return outcome(rows)
 }
 
+const orderColumns = Object.entries(getTableColumns(orders)).map(([key, column]) => ({ key, name: column.name }))
+
+/** A mapOrder row as JSON keyed by column name, for upsertOrdersSql (a new row is not deleted). */
+export function orderJson (shopId: string, payload: HaravanOrder, now: Date): Record<string, unknown> {
+  const row = { deleted: false, ...mapOrder(shopId, payload, now) } as Record<string, unknown>
+  const json: Record<string, unknown> = {}
+  for (const { key, name } of orderColumns) {
+    const value = row[key]
+    json[name] = value instanceof Date ? value.toISOString() : value ?? null
+  }
+  return json
+}
+
 /**
- * Several orders (of any shops) in one statement, in (shop, id) order so concurrent batches lock rows in one order.
- * Returns the orders that were written (inserted or updated); a stale version writes nothing. Ids must be unique.
+ * upsertOrder over many rows in one statement: `source` is a query yielding a json column `o` (orderJson rows,
+ * unique by shop and id). Rows are written in (shop, id) order so concurrent batches lock them in one order.
+ * Yields (shop_id, id) of the orders written (inserted or updated); a stale version writes nothing.
  */
-export async function upsertOrders (db: Db, items: { shopId: string, payload: HaravanOrder, now: Date }[]): Promise<{ shopId: string, id: number }[]> {
-  if (items.length === 0) return []
-  const values = items.map(i => mapOrder(i.shopId, i.payload, i.now))
-    .sort((a, b) => (a.shopId === b.shopId ? a.id - b.id : a.shopId < b.shopId ? -1 : 1))
-  return db.insert(orders).values(values)
-    .onConflictDoUpdate({ target: [orders.shopId, orders.id], set: orderSet, setWhere: orderFresher })
-    .returning({ shopId: orders.shopId, id: orders.id })
+export function upsertOrdersSql (source: SQL): SQL {
+  const names = sql.raw(orderColumns.map(c => `"${c.name}"`).join(', '))
+  const fromRecord = sql.raw(orderColumns.map(c => `r."${c.name}"`).join(', '))
+  const set = sql.join(Object.entries(orderSet).map(([key, value]) => sql`${sql.raw(`"${orderColumns.find(c => c.key === key)?.name}"`)} = ${value}`), sql`, `)
+  return sql`
+    insert into orders (${names})
+    select ${fromRecord} from (${source}) s, json_populate_record(null::orders, s.o) r
+    order by r.shop_id, r.id
+    on conflict (shop_id, id) do update set ${set} where ${orderFresher}
+    returning shop_id, id`
 }
 
 /**

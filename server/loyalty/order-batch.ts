@@ -16,14 +16,15 @@
  * fast order, so the outcome is the outcome of converging the orders one after another.
  */
 import { sql } from 'drizzle-orm'
+import { tr } from '../trace-tmp.ts'
 import { queryRows, type Db } from '../../db/client.ts'
 import { balanceDelta, type NewEntry } from './ledger.ts'
 import {
-  convergeOrder, currentRule, differenceKind, earnEntry, frozenFromStored, refreshMembersTotals, targetUnder,
+  convergeOrder, currentRule, differenceKind, earnEntry, frozenFromStored, memberTotalsQuery, memberTotalsSet, targetUnder,
   type OrderRow,
 } from './order-points.ts'
 import { queueAutomaticReward } from './rewards-catalogue.ts'
-import { DEFAULT_TIME_ZONE } from './rules.ts'
+import { DEFAULT_TIME_ZONE, tierForRankPoints, type LoyaltySettings, type Tier } from './rules.ts'
 import { settingsFromStored } from './settings.ts'
 import { recomputeTierRows, tiersFromRows } from './tiers.ts'
 
@@ -42,24 +43,37 @@ const intArray = (ids: number[]) => `{${ids.join(',')}}`
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
 const date = (v: unknown) => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(String(v)))
 
-/** Locks the orders (by id) and reads, per order, its member candidates and its ledger holdings by member. */
-async function lockOrders (tx: Db, shopId: string, ids: number[]): Promise<OrderWithLedger[]> {
-  const rows = await queryRows<Record<string, unknown>>(tx, sql`
-    select o.*,
-      (select m.customer_id from members m where m.shop_id = o.shop_id and m.customer_id = o.customer_id) as by_customer,
-      (select m.customer_id from members m where m.shop_id = o.shop_id and m.phone_e164 = o.phone_e164
-        order by m.activated_at, m.customer_id limit 1) as by_phone,
-      (select json_agg(h) from (
-        select e.customer_id as c, sum(e.points) as p, sum(e.rank_points) as r, count(*) as n,
-          (select f.rule from ledger_entries f where f.shop_id = o.shop_id and f.source = 'order' and f.source_id = o.id::text
-            and f.customer_id = e.customer_id and f.kind = 'earn' order by f.id limit 1) as rule
-        from ledger_entries e where e.shop_id = o.shop_id and e.source = 'order' and e.source_id = o.id::text
-          and e.kind in ('earn', 'reverse')
-        group by e.customer_id order by e.customer_id) h) as held
-    from orders o where o.shop_id = ${shopId} and o.id = any(${intArray(ids)}::bigint[])
-    order by o.id
-    for update of o`)
-  return rows.map(r => ({
+/**
+ * Select-list columns over an order row `o`: its member candidates (by customer id; by phone, the earliest
+ * activated) and what the ledger holds for it per member with the rule of that member's first earning.
+ */
+const orderLedgerColumns = sql`
+  (select m.customer_id from members m where m.shop_id = o.shop_id and m.customer_id = o.customer_id) as by_customer,
+  (select m.customer_id from members m where m.shop_id = o.shop_id and m.phone_e164 = o.phone_e164
+    order by m.activated_at, m.customer_id limit 1) as by_phone,
+  (select json_agg(h) from (
+    select e.customer_id as c, sum(e.points) as p, sum(e.rank_points) as r, count(*) as n,
+      (select f.rule from ledger_entries f where f.shop_id = o.shop_id and f.source = 'order' and f.source_id = o.id::text
+        and f.customer_id = e.customer_id and f.kind = 'earn' order by f.id limit 1) as rule
+    from ledger_entries e where e.shop_id = o.shop_id and e.source = 'order' and e.source_id = o.id::text
+      and e.kind in ('earn', 'reverse')
+    group by e.customer_id order by e.customer_id) h) as held`
+
+/** Select-list columns with the rules of the order row's shop (see readRules). */
+const shopRulesColumns = sql`
+  (select s.settings from loyalty_settings s where s.shop_id = o.shop_id) as rules_settings,
+  (select s.timezone from shops s where s.shop_id = o.shop_id) as rules_tz,
+  (select json_agg(json_build_object('id', t.id, 'name', t.name, 'threshold', t.threshold, 'earnMultiplierPct', t.earn_multiplier_pct)
+    order by t.position) from tiers t where t.shop_id = o.shop_id) as rules_tiers,
+  exists (select 1 from auto_rewards a where a.shop_id = o.shop_id and a.trigger = 'first_purchase' and a.enabled) as rules_first_purchase,
+  exists (select 1 from auto_rewards a where a.shop_id = o.shop_id and a.trigger = 'tier_upgrade' and a.enabled) as rules_tier_upgrade`
+
+const parseJson = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) as unknown : v)
+const bool = (v: unknown) => v === true || v === 't'
+
+/** An order row with orderLedgerColumns (readLockedOrders). */
+function readLockedOrder (r: Record<string, unknown>): OrderWithLedger {
+  return {
     order: {
       shopId: String(r.shop_id),
       id: Number(r.id),
@@ -72,42 +86,75 @@ async function lockOrders (tx: Db, shopId: string, ids: number[]): Promise<Order
       financialStatus: (r.financial_status as string | null) ?? null,
       fulfillmentStatus: (r.fulfillment_status as string | null) ?? null,
       cancelledAt: date(r.cancelled_at),
-      deleted: r.deleted === true || r.deleted === 't',
+      deleted: bool(r.deleted),
     } as OrderRow,
     byCustomer: num(r.by_customer),
     byPhone: num(r.by_phone),
-    held: ((typeof r.held === 'string' ? JSON.parse(r.held) : r.held ?? []) as HeldRow[]).map(h => ({
+    held: ((parseJson(r.held) ?? []) as HeldRow[]).map(h => ({
       customerId: Number(h.c), points: Number(h.p), rankPoints: Number(h.r), count: Number(h.n), rule: h.rule,
     })),
-  }))
+  }
 }
 
-async function shopRules (tx: Db, shopId: string) {
-  const [row] = await queryRows<{ settings: unknown, tz: string | null, tiers: unknown, first_purchase: boolean | string }>(tx, sql`
-    select
-      (select s.settings from loyalty_settings s where s.shop_id = ${shopId}) as settings,
-      (select s.timezone from shops s where s.shop_id = ${shopId}) as tz,
-      (select json_agg(json_build_object('id', t.id, 'name', t.name, 'threshold', t.threshold, 'earnMultiplierPct', t.earn_multiplier_pct)
-        order by t.position) from tiers t where t.shop_id = ${shopId}) as tiers,
-      exists (select 1 from auto_rewards a where a.shop_id = ${shopId} and a.trigger = 'first_purchase' and a.enabled) as first_purchase`)
-  const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v)
+export interface LockedMember { tierId: string | null, rankPoints: number }
+
+export interface ShopRules { settings: LoyaltySettings, timeZone: string, tiers: Tier[], firstPurchase: boolean, tierUpgrade: boolean }
+
+/** A row with shopRulesColumns → the rules. */
+function readRules (r: Record<string, unknown>): ShopRules {
   return {
-    settings: settingsFromStored(parse(row?.settings) as Record<string, unknown> | null),
-    timeZone: row?.tz ?? DEFAULT_TIME_ZONE,
-    tiers: tiersFromRows((parse(row?.tiers) ?? []) as Parameters<typeof tiersFromRows>[0]),
-    firstPurchase: row?.first_purchase === true || row?.first_purchase === 't',
+    settings: settingsFromStored(parseJson(r.rules_settings) as Record<string, unknown> | null),
+    timeZone: (r.rules_tz as string | null) ?? DEFAULT_TIME_ZONE,
+    tiers: tiersFromRows((parseJson(r.rules_tiers) ?? []) as Parameters<typeof tiersFromRows>[0]),
+    firstPurchase: bool(r.rules_first_purchase),
+    tierUpgrade: bool(r.rules_tier_upgrade),
   }
+}
+
+/**
+ * Reads what convergence needs for orders this transaction has locked already, and locks their candidate members
+ * (in id order, after the orders: the order convergeOrder locks in). One row per order with orderLedgerColumns,
+ * shopRulesColumns and `locked_members`.
+ *
+ * It must be a statement of its own, after the one that locked the orders: a statement that waits for a row lock
+ * sees the locked row's latest version but reads everything else (the ledger) as of its start, i.e. without the
+ * entries the transaction it waited for has just committed.
+ */
+async function readLockedOrders (tx: Db, shopId: string, ids: number[]): Promise<Record<string, unknown>[]> {
+  return queryRows<Record<string, unknown>>(tx, sql`
+    with cand as (
+      select o.*, ${orderLedgerColumns}, ${shopRulesColumns}
+      from orders o where o.shop_id = ${shopId} and o.id = any(${intArray(ids)}::bigint[])
+    ), lm as (
+      select m.customer_id, m.tier_id, m.rank_points from members m
+      where m.shop_id = ${shopId} and m.customer_id in (select coalesce(c.by_customer, c.by_phone) from cand c)
+      order by m.customer_id
+      for update
+    )
+    select c.*, (select json_agg(json_build_array(lm.customer_id, lm.tier_id, lm.rank_points)) from lm) as locked_members
+    from cand c
+    order by c.id`)
+}
+
+/** The candidate members locked by readLockedOrders (a row's locked_members). */
+function readLockedMembers (r: Record<string, unknown>): Map<number, LockedMember> {
+  const list = (parseJson(r.locked_members) ?? []) as [number | string, string | null, number | string][]
+  return new Map(list.map(([id, tierId, rank]) => [Number(id), { tierId, rankPoints: Number(rank) }]))
 }
 
 interface Posting { entry: NewEntry, now: Date }
 
-/** Inserts the entries (a duplicate key inserts nothing) and moves the cached balances of exactly the inserted ones. */
-async function postEarnings (tx: Db, shopId: string, postings: Posting[]): Promise<void> {
-  if (postings.length === 0) return
+/**
+ * One statement: inserts the entries (a duplicate key inserts nothing), moves the cached balances of exactly the
+ * inserted ones and refreshes the totals of every touched member — one new version of each member row.
+ * Returns the touched members' rank points and tier after it.
+ */
+async function postEarningsAndTotals (tx: Db, shopId: string, postings: Posting[], touched: number[], now: Date) {
+  if (touched.length === 0) return []
   for (const { entry } of postings) {
     // The fast path posts earnings only: available or pending, activity kinds (see balanceDelta and ACTIVITY_KINDS).
     const d = balanceDelta(entry)
-    if (entry.kind !== 'earn' || d.used !== 0 || d.expired !== 0) throw new Error('postEarnings takes earn entries only')
+    if (entry.kind !== 'earn' || d.used !== 0 || d.expired !== 0) throw new Error('postEarningsAndTotals takes earn entries only')
     if (!Number.isSafeInteger(entry.points) || !Number.isSafeInteger(entry.rankPoints ?? 0)) throw new RangeError('ledger points must be safe integers')
   }
   const rows = JSON.stringify(postings.map(({ entry: e, now }) => ({
@@ -123,7 +170,7 @@ async function postEarnings (tx: Db, shopId: string, postings: Posting[]): Promi
     rule: e.rule ?? null,
     created_at: now.toISOString(),
   })))
-  const [counts] = await queryRows<{ inserted: unknown, updated: unknown }>(tx, sql`
+  const result = await queryRows<{ customer_id: unknown, posted: boolean | string | null, rank_points: unknown, tier_id: string | null }>(tx, sql`
     with v as (
       select * from json_to_recordset(${rows}::json) as v(customer_id bigint, points bigint, rank_points bigint, state text,
         available_at timestamptz, expires_at timestamptz, source_id text, idempotency_key text, reason text, rule jsonb, created_at timestamptz)
@@ -139,29 +186,50 @@ async function postEarnings (tx: Db, shopId: string, postings: Posting[]): Promi
       select customer_id, sum(case when state = 'available' then points else 0 end) as available,
         sum(case when state = 'pending' then points else 0 end) as pending, sum(rank_points) as rank, max(created_at) as at
       from ins group by customer_id
+    ), t as (${memberTotalsQuery(shopId, touched)}
     ), upd as (
-      update members m set
-        points_available = m.points_available + d.available,
-        points_pending = m.points_pending + d.pending,
-        rank_points = m.rank_points + d.rank,
-        last_activity_at = greatest(m.last_activity_at, d.at),
-        updated_at = d.at
-      from d where m.shop_id = ${shopId} and m.customer_id = d.customer_id
-      returning m.customer_id
+      update members u set
+        points_available = u.points_available + coalesce(d.available, 0),
+        points_pending = u.points_pending + coalesce(d.pending, 0),
+        rank_points = u.rank_points + coalesce(d.rank, 0),
+        ${memberTotalsSet(now, sql`d.at`)}
+      from t left join d on d.customer_id = t.customer_id
+      where u.shop_id = ${shopId} and u.customer_id = t.customer_id
+      returning u.customer_id, d.customer_id is not null as posted, u.rank_points, u.tier_id
     )
-    select (select count(*) from d) as inserted, (select count(*) from upd) as updated`)
-  // As in postLedgerEntry: an entry never exists without its member; throwing rolls the batch back.
-  if (Number(counts?.inserted) !== Number(counts?.updated)) throw new Error('ledger entries posted for a member that does not exist')
+    select customer_id, posted, rank_points, tier_id from upd
+    union all
+    -- An entry never exists without its member (as in postLedgerEntry): such a row makes the caller throw.
+    select d.customer_id, null, null, null from d where not exists (select 1 from upd where upd.customer_id = d.customer_id)`)
+  if (result.some(r => r.posted === null)) throw new Error('ledger entries posted for a member that does not exist')
+  return result.map(r => ({ customerId: Number(r.customer_id), rankPoints: Number(r.rank_points), tierId: r.tier_id }))
 }
 
-/** Converges these orders of one shop (safe to call any number of times, in any order, concurrently). */
-export async function convergeOrders (tx: Db, shopId: string, items: BatchOrder[]): Promise<void> {
+/** recomputeTierRows' upgrade test for lifetime rank points: the tier they reach is above the member's tier (or it is unknown). */
+function mayMoveUp (tiers: Tier[], m: { rankPoints: number, tierId: string | null }): boolean {
+  return tierForRankPoints(tiers, m.rankPoints).threshold > (tiers.find(t => t.id === m.tierId)?.threshold ?? -1)
+}
+
+/**
+ * Converges these orders of one shop (safe to call any number of times, in any order, concurrently).
+ * ordersLocked: the caller's transaction has locked the orders already, in id order (the webhook batch's upsert).
+ */
+export async function convergeOrders (tx: Db, shopId: string, items: BatchOrder[], opts: { ordersLocked?: boolean } = {}): Promise<void> {
   const nowOf = new Map<number, Date>()
   for (const item of items) if (!nowOf.has(item.orderId)) nowOf.set(item.orderId, item.now)
   const ids = [...nowOf.keys()].sort((a, b) => a - b)
   if (ids.length === 0) return
-  const locked = await lockOrders(tx, shopId, ids)
-  const rules = await shopRules(tx, shopId)
+  if (!opts.ordersLocked) {
+    await tx.execute(sql`select id from orders where shop_id = ${shopId} and id = any(${intArray(ids)}::bigint[]) order by id for update`)
+  }
+  let t = performance.now()
+  const rows = await readLockedOrders(tx, shopId, ids)
+  t = tr('read', t)
+  const first = rows[0]
+  if (!first) return
+  const locked = rows.map(readLockedOrder)
+  const rules = readRules(first)
+  const lockedMembers = readLockedMembers(first)
   const { settings } = rules
 
   const general: number[] = [] // orders for convergeOrder, in id order
@@ -180,13 +248,17 @@ export async function convergeOrders (tx: Db, shopId: string, items: BatchOrder[
     fast.push({ ...o, memberId })
   }
 
-  const memberRows = fast.length === 0
-    ? []
-    : await queryRows<{ customer_id: unknown, tier_id: string | null, rank_points: unknown }>(tx, sql`
-    select customer_id, tier_id, rank_points from members
-    where shop_id = ${shopId} and customer_id = any(${intArray([...claimed].sort((a, b) => a - b))}::bigint[])
-    order by customer_id for update`)
-  const memberOf = new Map(memberRows.map(m => [Number(m.customer_id), { tierId: m.tier_id, rankPoints: Number(m.rank_points) }]))
+  // The fast members are the candidates convergenceReadSql locked; one it did not lock (none expected) is locked here.
+  const missing = [...claimed].filter(id => !lockedMembers.has(id)).sort((a, b) => a - b)
+  const memberOf = new Map(lockedMembers)
+  if (missing.length > 0) {
+    const rows = await queryRows<{ customer_id: unknown, tier_id: string | null, rank_points: unknown }>(tx, sql`
+      select customer_id, tier_id, rank_points from members
+      where shop_id = ${shopId} and customer_id = any(${intArray(missing)}::bigint[])
+      order by customer_id for update`)
+    for (const m of rows) memberOf.set(Number(m.customer_id), { tierId: m.tier_id, rankPoints: Number(m.rank_points) })
+  }
+  t = tr('lockMembers', t)
 
   const postings: Posting[] = []
   const touched: number[] = []
@@ -224,19 +296,26 @@ export async function convergeOrders (tx: Db, shopId: string, items: BatchOrder[
     if (dPoints > 0) earnedPoints.push({ customerId: o.memberId, now })
   }
 
-  const batchNow = items.reduce((latest, i) => (i.now > latest ? i.now : latest), items[0]?.now ?? new Date(0))
-  await postEarnings(tx, shopId, postings)
-  await refreshMembersTotals(tx, shopId, touched, batchNow)
+  const batchNow = [...nowOf.values()].reduce((latest, now) => (now > latest ? now : latest), new Date(0))
+  t = tr('js', t)
+  const after = await postEarningsAndTotals(tx, shopId, postings, touched, batchNow)
+  t = tr('post', t)
   if (rules.firstPurchase) {
     for (const m of earnedPoints) await queueAutomaticReward(tx, shopId, m.customerId, 'first_purchase', {}, m.now) // once per member (key)
   }
-  if (earnedRank.length > 0) {
+  // Tier upgrades (recomputeTiers, upgrades only) for the members who gained rank points. With lifetime rank points
+  // the new tier is known here, so the statement runs only when someone may move up; a rolling window needs the ledger.
+  const gained = new Set(earnedRank)
+  const candidates = after.filter(m => gained.has(m.customerId) && (settings.ranking.window !== 'lifetime' || mayMoveUp(rules.tiers, m)))
+  if (candidates.length > 0) {
     const upgraded = await recomputeTierRows(tx, shopId, {
-      now: batchNow, window: settings.ranking.window, allowDowngrade: false, customerIds: earnedRank, timeZone: rules.timeZone,
+      now: batchNow, window: settings.ranking.window, allowDowngrade: false, customerIds: candidates.map(m => m.customerId), timeZone: rules.timeZone,
     }, rules.tiers)
-    for (const u of upgraded) await queueAutomaticReward(tx, shopId, u.customerId, 'tier_upgrade', { tierId: u.tierId }, batchNow)
+    if (rules.tierUpgrade) for (const u of upgraded) await queueAutomaticReward(tx, shopId, u.customerId, 'tier_upgrade', { tierId: u.tierId }, batchNow)
   }
 
+  t = tr('tiers', t)
   general.sort((a, b) => a - b)
   for (const id of general) await convergeOrder(tx, shopId, id, nowOf.get(id) as Date)
+  tr('general', t)
 }

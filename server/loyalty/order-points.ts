@@ -14,7 +14,7 @@
  * - Reversals take this order's own unreleased pending points first (latest lot first), then available ones;
  *   available may go negative (debt). If the order now belongs to another member, the old one's share is reversed.
  */
-import { and, asc, eq, sql } from 'drizzle-orm'
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm'
 import { queryRows, type Db } from '../../db/client.ts'
 import { customers, ledgerEntries, members, orders } from '../../db/schema/index.ts'
 import { activateMember, lockMember, postLedgerEntry, type MemberRow, type NewEntry } from './ledger.ts'
@@ -243,37 +243,47 @@ export async function refreshMemberTotals (tx: Db, shopId: string, customerId: n
 export async function refreshMembersTotals (tx: Db, shopId: string, customerIds: number[], now: Date): Promise<void> {
   if (customerIds.length === 0) return
   await tx.execute(sql`
-    with m as (
+    with t as (${memberTotalsQuery(shopId, customerIds)})
+    update members u set ${memberTotalsSet(now)}
+    from t where u.shop_id = ${shopId} and u.customer_id = t.customer_id`)
+}
+
+/** Rows (customer_id, spent, n, last) of the members' totals as defined above; `t` in memberTotalsSet. */
+export function memberTotalsQuery (shopId: string, customerIds: number[]): SQL {
+  return sql`
+    select m.customer_id,
+      coalesce(sum(greatest(o.total_price - o.refunded_amount, 0)) filter (where o.paid and (m.since is null or o.at > m.since)), 0) as spent,
+      count(*) filter (where o.paid) as n,
+      max(o.at) filter (where o.cancelled_at is null) as last
+    from (
       select m.customer_id, m.phone_e164, (select coalesce(i.confirmed_at, i.created_at) from imports i
         where i.shop_id = m.shop_id and i.id = m.opening_import_id) as since
       from members m where m.shop_id = ${shopId} and m.customer_id = any(${`{${customerIds.join(',')}}`}::bigint[])
-    ), t as (
-      select m.customer_id,
-        coalesce(sum(greatest(o.total_price - o.refunded_amount, 0)) filter (where o.paid and (m.since is null or o.at > m.since)), 0) as spent,
-        count(*) filter (where o.paid) as n,
-        max(o.at) filter (where o.cancelled_at is null) as last
-      from m left join lateral (
-        -- Two index lookups (orders_customer_idx, orders_phone_idx) rather than one OR that scans the shop's orders;
-        -- the branches are disjoint (the second excludes the member's own customer_id).
-        select o.total_price, o.refunded_amount, o.cancelled_at, coalesce(o.haravan_created_at, o.synced_at) as at,
-          o.cancelled_at is null and lower(coalesce(o.financial_status, '')) in ('paid', 'partially_refunded') as paid
-        from orders o where o.shop_id = ${shopId} and o.customer_id = m.customer_id and not o.deleted
-        union all
-        select o.total_price, o.refunded_amount, o.cancelled_at, coalesce(o.haravan_created_at, o.synced_at) as at,
-          o.cancelled_at is null and lower(coalesce(o.financial_status, '')) in ('paid', 'partially_refunded') as paid
-        from orders o where o.shop_id = ${shopId} and m.phone_e164 is not null and o.phone_e164 = m.phone_e164
-          and not o.deleted and o.customer_id is distinct from m.customer_id and (o.customer_id is null
-            or not exists (select 1 from members x where x.shop_id = o.shop_id and x.customer_id = o.customer_id))
-      ) o on true
-      group by m.customer_id
-    )
-    update members u set
-      total_spent = u.spend_baseline + t.spent,
-      orders_count = t.n,
-      last_order_at = t.last,
-      last_activity_at = case when t.last is null then u.last_activity_at else greatest(u.last_activity_at, t.last) end,
-      updated_at = ${now.toISOString()}::timestamptz
-    from t where u.shop_id = ${shopId} and u.customer_id = t.customer_id`)
+    ) m left join lateral (
+      -- Two index lookups (orders_customer_idx, orders_phone_idx) rather than one OR that scans the shop's orders;
+      -- the branches are disjoint (the second excludes the member's own customer_id).
+      select o.total_price, o.refunded_amount, o.cancelled_at, coalesce(o.haravan_created_at, o.synced_at) as at,
+        o.cancelled_at is null and lower(coalesce(o.financial_status, '')) in ('paid', 'partially_refunded') as paid
+      from orders o where o.shop_id = ${shopId} and o.customer_id = m.customer_id and not o.deleted
+      union all
+      select o.total_price, o.refunded_amount, o.cancelled_at, coalesce(o.haravan_created_at, o.synced_at) as at,
+        o.cancelled_at is null and lower(coalesce(o.financial_status, '')) in ('paid', 'partially_refunded') as paid
+      from orders o where o.shop_id = ${shopId} and m.phone_e164 is not null and o.phone_e164 = m.phone_e164
+        and not o.deleted and o.customer_id is distinct from m.customer_id and (o.customer_id is null
+          or not exists (select 1 from members x where x.shop_id = o.shop_id and x.customer_id = o.customer_id))
+    ) o on true
+    group by m.customer_id`
+}
+
+/** The SET list applying memberTotalsQuery's row `t` to the member row `u`; `activity`: another activity time, or null. */
+export function memberTotalsSet (now: Date, activity: SQL = sql`null`): SQL {
+  // greatest() skips nulls: the latest of the known activity, the last order and the other activity.
+  return sql`
+    total_spent = u.spend_baseline + t.spent,
+    orders_count = t.n,
+    last_order_at = t.last,
+    last_activity_at = greatest(u.last_activity_at, t.last, ${activity}),
+    updated_at = ${now.toISOString()}::timestamptz`
 }
 
 /**

@@ -98,3 +98,20 @@ t.test('a batch that fails is taken again one by one: the bad delivery is stored
   t.same((await memberRows(database.db)).map(m => [m.id, m.points]), [[810_001, 97], [810_002, 0], [810_003, 97]], 'points for the two that applied (shipping excluded)')
   t.same((await verifyLedger(database.db)).problems, [])
 })
+
+t.test('two batches racing on one order: the later one sees what the earlier one posted', async (t) => {
+  // With two batches in flight, a paid order and its refund land in different batches at the same instant; the
+  // second waits for the first's lock on the order and must then read the ledger as the first left it.
+  const { app, database } = await build(t)
+  const customerId = 820_000
+  await deliver(app, { topic: 'customers/create', body: { ...fixture('customer.json'), id: customerId, phone: '0982000000', email: 'race@example.vn' } })
+  const results = []
+  for (let i = 0; i < 20; i++) {
+    const paidVersion = order(720_000 + i, customerId, 1_030_000)
+    const refunded = order(720_000 + i, customerId, 1_030_000, { financial_status: 'refunded', updated_at: '2026-11-02T00:00:00Z' })
+    results.push(...await Promise.all([submit(app, 'orders/paid', paidVersion), submit(app, 'orders/updated', refunded)]))
+  }
+  t.same(results.filter(r => r.result !== 'applied'), [])
+  t.same((await memberRows(database.db)).map(m => [m.id, m.points, m.rank]), [[customerId, 0, 0]], 'every order refunded: nothing held')
+  t.same((await verifyLedger(database.db)).problems, [])
+})
