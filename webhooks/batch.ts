@@ -13,7 +13,6 @@
  * ledger entries of the failed batch were rolled back with it).
  */
 import { sql } from 'drizzle-orm'
-import { tr, trBatch } from '../server/trace-tmp.ts'
 import type { FastifyBaseLogger } from 'fastify'
 import { queryRows, type Db } from '../db/client.ts'
 import type { HaravanOrder } from '../server/haravan/mappers.ts'
@@ -39,7 +38,7 @@ export class OrderBatcher {
   /** batches committed, deliveries in them, and batches that failed and were taken one by one */
   readonly stats = { batches: 0, deliveries: 0, failedBatches: 0 }
 
-  constructor (private readonly db: Db, private readonly log: FastifyBaseLogger, private readonly opts: BatcherOptions = { maxBatch: Number(process.env.TD_MAXBATCH ?? 100), maxInFlight: Number(process.env.TD_INFLIGHT ?? 2) }) {}
+  constructor (private readonly db: Db, private readonly log: FastifyBaseLogger, private readonly opts: BatcherOptions = { maxBatch: 100, maxInFlight: 2 }) {}
 
   submit (delivery: Delivery, order: HaravanOrder): Promise<DeliveryOutcome> {
     return new Promise((resolve, reject) => {
@@ -101,10 +100,7 @@ export class OrderBatcher {
 
 /** One transaction: inbox rows (deduplicated, served shops only) and order upserts in one statement, then the points. */
 async function applyBatch (db: Db, batch: Waiting[]): Promise<DeliveryOutcome[]> {
-  let t = performance.now(); const t00 = t
-  trBatch(batch.length)
   const stored = await db.transaction(async (tx) => {
-    t = tr('begin', t)
     // The bodies are JSON already (parsed before they got here), so they go into the array as they came.
     const rows = `[${batch.map(w => `{"shop_id":${JSON.stringify(w.delivery.shopId)},"topic":${JSON.stringify(w.delivery.topic)},` +
       `"body_hash":${JSON.stringify(w.delivery.bodyHash)},"at":${JSON.stringify(w.delivery.now.toISOString())},` +
@@ -123,7 +119,6 @@ async function applyBatch (db: Db, batch: Waiting[]): Promise<DeliveryOutcome[]>
       select 'inbox' as kind, shop_id, topic, body_hash, null::bigint as id from inbox
       union all
       select 'order', shop_id, null, null, id from up`)
-    t = tr('inbox', t)
     const keys = new Set(written.filter(r => r.kind === 'inbox').map(r => `${r.shop_id}|${r.topic}|${r.body_hash}`))
     const nowOf = new Map(batch.map(w => [`${w.delivery.shopId}:${w.order.id}`, w.delivery.now]))
     const byShop = new Map<string, { orderId: number, now: Date }[]>()
@@ -135,10 +130,8 @@ async function applyBatch (db: Db, batch: Waiting[]): Promise<DeliveryOutcome[]>
       byShop.set(r.shop_id, list)
     }
     for (const [shopId, items] of byShop) await convergeOrders(tx, shopId, items, { ordersLocked: true })
-    t = performance.now()
     return keys
   })
-  tr('commit', t); tr('total', t00)
   const outcomes: DeliveryOutcome[] = []
   for (const w of batch) {
     // Off the happy path only: a duplicate, or a shop we do not serve (one lookup, as receiveDelivery does).

@@ -16,7 +16,6 @@
  * fast order, so the outcome is the outcome of converging the orders one after another.
  */
 import { sql } from 'drizzle-orm'
-import { tr } from '../trace-tmp.ts'
 import { queryRows, type Db } from '../../db/client.ts'
 import { balanceDelta, type NewEntry } from './ledger.ts'
 import {
@@ -222,9 +221,7 @@ export async function convergeOrders (tx: Db, shopId: string, items: BatchOrder[
   if (!opts.ordersLocked) {
     await tx.execute(sql`select id from orders where shop_id = ${shopId} and id = any(${intArray(ids)}::bigint[]) order by id for update`)
   }
-  let t = performance.now()
   const rows = await readLockedOrders(tx, shopId, ids)
-  t = tr('read', t)
   const first = rows[0]
   if (!first) return
   const locked = rows.map(readLockedOrder)
@@ -258,7 +255,6 @@ export async function convergeOrders (tx: Db, shopId: string, items: BatchOrder[
       order by customer_id for update`)
     for (const m of rows) memberOf.set(Number(m.customer_id), { tierId: m.tier_id, rankPoints: Number(m.rank_points) })
   }
-  t = tr('lockMembers', t)
 
   const postings: Posting[] = []
   const touched: number[] = []
@@ -297,9 +293,7 @@ export async function convergeOrders (tx: Db, shopId: string, items: BatchOrder[
   }
 
   const batchNow = [...nowOf.values()].reduce((latest, now) => (now > latest ? now : latest), new Date(0))
-  t = tr('js', t)
   const after = await postEarningsAndTotals(tx, shopId, postings, touched, batchNow)
-  t = tr('post', t)
   if (rules.firstPurchase) {
     for (const m of earnedPoints) await queueAutomaticReward(tx, shopId, m.customerId, 'first_purchase', {}, m.now) // once per member (key)
   }
@@ -314,8 +308,6 @@ export async function convergeOrders (tx: Db, shopId: string, items: BatchOrder[
     if (rules.tierUpgrade) for (const u of upgraded) await queueAutomaticReward(tx, shopId, u.customerId, 'tier_upgrade', { tierId: u.tierId }, batchNow)
   }
 
-  t = tr('tiers', t)
   general.sort((a, b) => a - b)
   for (const id of general) await convergeOrder(tx, shopId, id, nowOf.get(id) as Date)
-  tr('general', t)
 }
