@@ -3,6 +3,7 @@ import t from 'tap'
 import fc from 'fast-check'
 import { freshDatabase } from '../helper.ts'
 import { applyOrderEffects } from '../../server/loyalty/effects.ts'
+import { convergeOrders } from '../../server/loyalty/order-batch.ts'
 import { DEFAULT_SETTINGS } from '../../server/loyalty/rules.ts'
 import { updateLoyaltySettings } from '../../server/loyalty/settings.ts'
 import { replaceTiers } from '../../server/loyalty/tiers.ts'
@@ -27,6 +28,8 @@ const scenarioArb = fc.record({
   excludeShipping: fc.boolean(),
   // A messy delivery: (order index, state index) picks, in any order, with repeats.
   noise: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 12 }),
+  // The same messy sequence, also applied in batches of up to this many orders (the webhook batcher's path).
+  batch: fc.integer({ min: 1, max: 5 }),
 })
 
 t.test('messy delivery converges to the clean result', async t => {
@@ -34,7 +37,7 @@ t.test('messy delivery converges to the clean result', async t => {
   let run = 0
   await fc.assert(fc.asyncProperty(scenarioArb, async (scenario) => {
     run++
-    const shops = { messy: `7${String(run).padStart(9, '0')}`, clean: `8${String(run).padStart(9, '0')}` }
+    const shops = { messy: `7${String(run).padStart(9, '0')}`, clean: `8${String(run).padStart(9, '0')}`, batched: `9${String(run).padStart(9, '0')}` }
     for (const shopId of Object.values(shops)) {
       await addShop(db, shopId)
       await updateLoyaltySettings(db, shopId, { ...DEFAULT_SETTINGS, pendingDays: scenario.pendingDays, earning: { ...DEFAULT_SETTINGS.earning, excludeShipping: scenario.excludeShipping } }, 'prop', now)
@@ -55,23 +58,41 @@ t.test('messy delivery converges to the clean result', async t => {
     await deliver(shops.clean, -1 + 1, scenario.orders[0]!.states.at(-1)!)
     for (let i = 1; i < scenario.orders.length; i++) await deliver(shops.clean, i, scenario.orders[i]!.states.at(-1)!)
     // Messy: noise, every state in order twice, noise again, then the final states in reverse order.
+    const messy: [number, OrderState][] = []
     for (const [oi, si] of scenario.noise) {
       const o = scenario.orders[oi % scenario.orders.length]!
-      await deliver(shops.messy, oi % scenario.orders.length, o.states[si % o.states.length]!)
+      messy.push([oi % scenario.orders.length, o.states[si % o.states.length]!])
     }
     for (let i = scenario.orders.length - 1; i >= 0; i--) {
-      for (const s of scenario.orders[i]!.states) { await deliver(shops.messy, i, s); await deliver(shops.messy, i, s) }
+      for (const s of scenario.orders[i]!.states) messy.push([i, s], [i, s])
     }
-    for (let i = scenario.orders.length - 1; i >= 0; i--) await deliver(shops.messy, i, scenario.orders[i]!.states.at(-1)!)
+    for (let i = scenario.orders.length - 1; i >= 0; i--) messy.push([i, scenario.orders[i]!.states.at(-1)!])
+    for (const [i, state] of messy) await deliver(shops.messy, i, state)
+
+    // Batched: the same sequence in batches (an order at most once per batch, as the batcher forms them).
+    let chunk: [number, OrderState][] = []
+    const flush = async () => {
+      for (const [i, state] of chunk) await putOrder(db, shops.batched, 1000 + i, { ...state, ...owner(scenario.orders[i]!) }, now)
+      const items = chunk.map(([i]) => ({ orderId: 1000 + i, now }))
+      await inTx(db, tx => convergeOrders(tx, shops.batched, items))
+      chunk = []
+    }
+    for (const delivery of messy) {
+      if (chunk.length >= scenario.batch || chunk.some(([i]) => i === delivery[0])) await flush()
+      chunk.push(delivery)
+    }
+    await flush()
 
     for (const id of [1, 2]) {
       const a = await member(db, shops.messy, id)
       const b = await member(db, shops.clean, id)
+      const c = await member(db, shops.batched, id)
       const pick = (m: typeof a) => m && { available: m.pointsAvailable, pending: m.pointsPending, used: m.pointsUsed, expired: m.pointsExpired, rank: m.rankPoints, spent: m.totalSpent, orders: m.ordersCount }
       // A member activated by an order that ended at zero exists in one delivery and not the other only if
       // no order of its own reached it — compare balances, treating "no member" as all zeros.
       const zero = { available: 0, pending: 0, used: 0, expired: 0, rank: 0, spent: 0, orders: 0 }
       t.same(pick(a) ?? zero, pick(b) ?? zero, `customer ${id}, run ${run}`)
+      t.same(pick(c) ?? zero, pick(b) ?? zero, `customer ${id}, run ${run}, batches of ${scenario.batch}`)
     }
     return true
   }), { numRuns: Number(process.env.PROPERTY_RUNS ?? 25), seed: process.env.PROPERTY_SEED ? Number(process.env.PROPERTY_SEED) : undefined })
