@@ -40,6 +40,22 @@ export async function queryRows<T = Record<string, unknown>> (db: Db, query: SQL
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[]
 }
 
+/**
+ * queryRows as a named prepared statement on postgres.js: parsed once per connection, then reused.
+ * For hot statements whose text never varies (the parameters carry the data). PGlite runs it as queryRows.
+ */
+export async function queryPrepared<T = Record<string, unknown>> (db: Db, query: SQL): Promise<T[]> {
+  // drizzle keeps its dialect and session (whose client is the postgres.js connection or transaction) on the instance.
+  const inner = db as unknown as {
+    dialect?: { sqlToQuery (q: SQL): { sql: string, params: unknown[] } }
+    session?: { client?: { unsafe?: (text: string, params: unknown[], opts: { prepare: boolean }) => Promise<T[]> } }
+  }
+  const client = inner.session?.client
+  if (!inner.dialect || typeof client?.unsafe !== 'function') return queryRows<T>(db, query)
+  const { sql: text, params } = inner.dialect.sqlToQuery(query)
+  return [...await client.unsafe(text, params, { prepare: true })]
+}
+
 export async function openPostgres (url: string, opts: { max?: number } = {}): Promise<Database> {
   const client = postgres(url, {
     max: opts.max ?? 10,

@@ -14,7 +14,7 @@
  */
 import { sql } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
-import { queryRows, type Db } from '../db/client.ts'
+import { queryPrepared, type Db } from '../db/client.ts'
 import type { HaravanOrder } from '../server/haravan/mappers.ts'
 import { orderJson, upsertOrdersSql } from '../server/haravan/store.ts'
 import { convergeOrders } from '../server/loyalty/order-batch.ts'
@@ -106,7 +106,7 @@ async function applyBatch (db: Db, batch: Waiting[]): Promise<DeliveryOutcome[]>
       `"body_hash":${JSON.stringify(w.delivery.bodyHash)},"at":${JSON.stringify(w.delivery.now.toISOString())},` +
       `"o":${JSON.stringify(orderJson(w.delivery.shopId, w.order, w.delivery.now))},"payload":${w.delivery.body}}`).join(',')}]`
     // One statement: the inbox rows and the order upserts (which lock the orders, in id order).
-    const written = await queryRows<{ kind: 'inbox' | 'order', shop_id: string, topic: string | null, body_hash: string | null, id: unknown }>(tx, sql`
+    const written = await queryPrepared<{ kind: 'inbox' | 'order', shop_id: string, topic: string | null, body_hash: string | null, id: unknown }>(tx, sql`
       with v as (
         select * from json_to_recordset(${rows}::json) as v(shop_id text, topic text, body_hash text, at timestamptz, o json, payload jsonb)
       ), inbox as (

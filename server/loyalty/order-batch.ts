@@ -16,7 +16,7 @@
  * fast order, so the outcome is the outcome of converging the orders one after another.
  */
 import { sql } from 'drizzle-orm'
-import { queryRows, type Db } from '../../db/client.ts'
+import { queryPrepared, queryRows, type Db } from '../../db/client.ts'
 import { balanceDelta, type NewEntry } from './ledger.ts'
 import {
   convergeOrder, currentRule, differenceKind, earnEntry, frozenFromStored, memberTotalsQuery, memberTotalsSet, targetUnder,
@@ -120,7 +120,7 @@ function readRules (r: Record<string, unknown>): ShopRules {
  * entries the transaction it waited for has just committed.
  */
 async function readLockedOrders (tx: Db, shopId: string, ids: number[]): Promise<Record<string, unknown>[]> {
-  return queryRows<Record<string, unknown>>(tx, sql`
+  return queryPrepared<Record<string, unknown>>(tx, sql`
     with cand as (
       select o.*, ${orderLedgerColumns}, ${shopRulesColumns}
       from orders o where o.shop_id = ${shopId} and o.id = any(${intArray(ids)}::bigint[])
@@ -169,7 +169,7 @@ async function postEarningsAndTotals (tx: Db, shopId: string, postings: Posting[
     rule: e.rule ?? null,
     created_at: now.toISOString(),
   })))
-  const result = await queryRows<{ customer_id: unknown, posted: boolean | string | null, rank_points: unknown, tier_id: string | null }>(tx, sql`
+  const result = await queryPrepared<{ customer_id: unknown, posted: boolean | string | null, rank_points: unknown, tier_id: string | null }>(tx, sql`
     with v as (
       select * from json_to_recordset(${rows}::json) as v(customer_id bigint, points bigint, rank_points bigint, state text,
         available_at timestamptz, expires_at timestamptz, source_id text, idempotency_key text, reason text, rule jsonb, created_at timestamptz)
