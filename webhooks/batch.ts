@@ -17,7 +17,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import { queryPrepared, type Db } from '../db/client.ts'
 import type { HaravanOrder } from '../server/haravan/mappers.ts'
 import { orderJson, upsertOrdersSql } from '../server/haravan/store.ts'
-import { convergeOrders } from '../server/loyalty/order-batch.ts'
+import { finishConvergence, startConvergenceRead } from '../server/loyalty/order-batch.ts'
 import { classifySkipped, errorText, receiveDelivery, type Delivery, type DeliveryOutcome } from './inbox.ts'
 
 /** Topics whose apply is "upsert the order, converge its points": the ones the batcher may take. */
@@ -106,7 +106,7 @@ async function applyBatch (db: Db, batch: Waiting[]): Promise<DeliveryOutcome[]>
       `"body_hash":${JSON.stringify(w.delivery.bodyHash)},"at":${JSON.stringify(w.delivery.now.toISOString())},` +
       `"o":${JSON.stringify(orderJson(w.delivery.shopId, w.order, w.delivery.now))},"payload":${w.delivery.body}}`).join(',')}]`
     // One statement: the inbox rows and the order upserts (which lock the orders, in id order).
-    const written = await queryPrepared<{ kind: 'inbox' | 'order', shop_id: string, topic: string | null, body_hash: string | null, id: unknown }>(tx, sql`
+    const writing = queryPrepared<{ kind: 'inbox' | 'order', shop_id: string, topic: string | null, body_hash: string | null, id: unknown }>(tx, sql`
       with v as (
         select * from json_to_recordset(${rows}::json) as v(shop_id text, topic text, body_hash text, at timestamptz, o json, payload jsonb)
       ), inbox as (
@@ -119,17 +119,18 @@ async function applyBatch (db: Db, batch: Waiting[]): Promise<DeliveryOutcome[]>
       select 'inbox' as kind, shop_id, topic, body_hash, null::bigint as id from inbox
       union all
       select 'order', shop_id, null, null, id from up`)
-    const keys = new Set(written.filter(r => r.kind === 'inbox').map(r => `${r.shop_id}|${r.topic}|${r.body_hash}`))
-    const nowOf = new Map(batch.map(w => [`${w.delivery.shopId}:${w.order.id}`, w.delivery.now]))
+    // The convergence reads go out right behind it, in the same write. Each runs after the upsert as a statement of
+    // its own, so it sees whatever a batch whose locks the upsert waited for has committed. They read every order of
+    // the batch; only the ones the upsert wrote (and so locked) are converged: a stale or duplicate delivery changes
+    // nothing, as before.
     const byShop = new Map<string, { orderId: number, now: Date }[]>()
-    for (const r of written) {
-      if (r.kind !== 'order') continue
-      const id = Number(r.id)
-      const list = byShop.get(r.shop_id) ?? []
-      list.push({ orderId: id, now: nowOf.get(`${r.shop_id}:${id}`) as Date })
-      byShop.set(r.shop_id, list)
-    }
-    for (const [shopId, items] of byShop) await convergeOrders(tx, shopId, items, { ordersLocked: true })
+    for (const w of batch) byShop.set(w.delivery.shopId, [...byShop.get(w.delivery.shopId) ?? [], { orderId: w.order.id, now: w.delivery.now }])
+    const reads = [...byShop].map(([shopId, items]) => startConvergenceRead(tx, shopId, items))
+    const [written] = await Promise.all([writing, ...reads.map(r => r.rows)])
+    const keys = new Set(written.filter(r => r.kind === 'inbox').map(r => `${r.shop_id}|${r.topic}|${r.body_hash}`))
+    const locked = new Map<string, Set<number>>()
+    for (const r of written) if (r.kind === 'order') locked.set(r.shop_id, (locked.get(r.shop_id) ?? new Set()).add(Number(r.id)))
+    for (const read of reads) await finishConvergence(tx, read, locked.get(read.shopId) ?? new Set())
     return keys
   })
   const outcomes: DeliveryOutcome[] = []

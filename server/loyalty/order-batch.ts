@@ -209,19 +209,35 @@ function mayMoveUp (tiers: Tier[], m: { rankPoints: number, tierId: string | nul
   return tierForRankPoints(tiers, m.rankPoints).threshold > (tiers.find(t => t.id === m.tierId)?.threshold ?? -1)
 }
 
+/** Converges these orders of one shop (safe to call any number of times, in any order, concurrently). */
+export async function convergeOrders (tx: Db, shopId: string, items: BatchOrder[]): Promise<void> {
+  const ids = [...new Set(items.map(i => i.orderId))].sort((a, b) => a - b)
+  if (ids.length === 0) return
+  await tx.execute(sql`select id from orders where shop_id = ${shopId} and id = any(${intArray(ids)}::bigint[]) order by id for update`)
+  await finishConvergence(tx, startConvergenceRead(tx, shopId, items))
+}
+
+export interface ConvergenceRead { shopId: string, nowOf: Map<number, Date>, rows: Promise<Record<string, unknown>[]> }
+
 /**
- * Converges these orders of one shop (safe to call any number of times, in any order, concurrently).
- * ordersLocked: the caller's transaction has locked the orders already, in id order (the webhook batch's upsert).
+ * Sends readLockedOrders for these orders now, without waiting: the caller has locked them, or has just sent the
+ * statement that locks them (postgres.js then sends both in one write; the read still runs after it, with a
+ * snapshot of its own). finishConvergence does the rest.
  */
-export async function convergeOrders (tx: Db, shopId: string, items: BatchOrder[], opts: { ordersLocked?: boolean } = {}): Promise<void> {
+export function startConvergenceRead (tx: Db, shopId: string, items: BatchOrder[]): ConvergenceRead {
   const nowOf = new Map<number, Date>()
   for (const item of items) if (!nowOf.has(item.orderId)) nowOf.set(item.orderId, item.now)
   const ids = [...nowOf.keys()].sort((a, b) => a - b)
-  if (ids.length === 0) return
-  if (!opts.ordersLocked) {
-    await tx.execute(sql`select id from orders where shop_id = ${shopId} and id = any(${intArray(ids)}::bigint[]) order by id for update`)
-  }
-  const rows = await readLockedOrders(tx, shopId, ids)
+  return { shopId, nowOf, rows: ids.length === 0 ? Promise.resolve([]) : readLockedOrders(tx, shopId, ids) }
+}
+
+/**
+ * Converges the orders of a startConvergenceRead: the fast path set-based, the rest through convergeOrder.
+ * only: converge just these (the ones the transaction holds locks on); the others' rows are ignored.
+ */
+export async function finishConvergence (tx: Db, read: ConvergenceRead, only?: Set<number>): Promise<void> {
+  const { shopId, nowOf } = read
+  const rows = only ? (await read.rows).filter(r => only.has(Number(r.id))) : await read.rows
   const first = rows[0]
   if (!first) return
   const locked = rows.map(readLockedOrder)
