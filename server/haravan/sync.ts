@@ -2,7 +2,8 @@
 import { eq, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import { shops } from '../../db/schema/index.ts'
-import { applyCustomerEffects, applyOrderEffects } from '../loyalty/effects.ts'
+import { applyCustomerEffects } from '../loyalty/effects.ts'
+import { convergeOrders } from '../loyalty/order-batch.ts'
 import type { HaravanClient } from './client.ts'
 import { haravanCustomerSchema, haravanOrderSchema } from './mappers.ts'
 import { upsertCustomer, upsertOrder } from './store.ts'
@@ -44,6 +45,7 @@ async function storePage (deps: SyncDeps, shopId: string, resource: Resource, it
   let invalid = 0
   await deps.db.transaction(async (trx) => {
     const tx = trx as unknown as Db
+    const written: number[] = []
     for (const item of items) {
       if (resource === 'customers') {
         const parsed = haravanCustomerSchema.safeParse(item)
@@ -52,9 +54,11 @@ async function storePage (deps: SyncDeps, shopId: string, resource: Resource, it
       } else {
         const parsed = haravanOrderSchema.safeParse(item)
         if (!parsed.success) { invalid++; continue }
-        if (await upsertOrder(tx, shopId, parsed.data, now) !== 'stale') await applyOrderEffects(tx, shopId, parsed.data.id, now)
+        if (await upsertOrder(tx, shopId, parsed.data, now) !== 'stale') written.push(parsed.data.id)
       }
     }
+    // The page's orders converge together (a few statements for the page, not a dozen per order).
+    await convergeOrders(tx, shopId, written.map(orderId => ({ orderId, now })))
     await after(tx)
   })
   if (invalid > 0) deps.log?.warn({ shopId, resource, invalid }, 'Haravan records that failed validation were skipped')
