@@ -9,6 +9,10 @@ export const imports = pgTable('imports', {
   fileName: text('file_name'),
   totalRows: integer('total_rows').notNull().default(0),
   doneRows: integer('done_rows').notNull().default(0),
+  // Keyset cursors of the apply and undo jobs: every matched line up to this one is applied (undone). Each batch moves
+  // its cursor in the same transaction as its ledger entries, so a crash never leaves a line half done or done twice.
+  appliedThrough: integer('applied_through').notNull().default(0),
+  undoneThrough: integer('undone_through').notNull().default(0),
   preview: jsonb('preview').$type<Record<string, unknown>>(),
   result: jsonb('result').$type<Record<string, unknown>>(),
   options: jsonb('options').$type<Record<string, unknown>>().notNull().default({}),

@@ -1,4 +1,4 @@
-// npm run bench:import [-- --rows N] [--no-apply]: opening-balance import end to end on Postgres, beside a plain COPY.
+// npm run bench:import [-- --rows N] [--no-apply] [--keep]: opening-balance import end to end on Postgres, beside a plain COPY.
 import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { once } from 'node:events'
@@ -17,6 +17,8 @@ const args = process.argv.slice(2)
 const rowsArg = args.indexOf('--rows')
 const ROWS = rowsArg >= 0 ? Number(args[rowsArg + 1]) : 1_000_000
 const APPLY = !args.includes('--no-apply')
+// --keep: leave the database (and print its name) to EXPLAIN the import's statements afterwards.
+const KEEP = args.includes('--keep')
 const SHOP = '9000000001'
 const baseUrl = process.env.DATABASE_URL
 if (!baseUrl) { console.error('DATABASE_URL=postgres://… is required'); process.exit(1) }
@@ -84,7 +86,8 @@ async function main () {
     console.log(`peak RSS: ${mb(process.resourceUsage().maxRSS)} (${load()})`)
   } finally {
     await database.close()
-    await admin.unsafe(`drop database if exists ${name} with (force)`)
+    if (KEEP) console.log(`kept database ${name}`)
+    else await admin.unsafe(`drop database if exists ${name} with (force)`)
     await admin.end()
     await rm(dir, { recursive: true, force: true })
   }

@@ -4,7 +4,10 @@
  * whole batch inside the caller's transaction and must keep every invariant of the header comment there:
  *  - each entry is inserted `on conflict (shop_id, idempotency_key) do nothing returning …`, and the members'
  *    cached balances move by exactly the entries that came back (balanceDelta, as SQL in BALANCE_SUMS), so
- *    cached == Σ entries holds and a re-run never counts anything twice;
+ *    cached == Σ entries holds and a re-run never counts anything twice. The apply's fast path inserts without
+ *    `on conflict` (the cursor on the import already rules a second insert out): every row goes in or the statement
+ *    fails with unique_violation and the caller re-runs the batch the safe way, so the balances it computes from
+ *    the rows it inserts are again exactly the entries;
  *  - last_activity_at moves to `now` only for activity kinds (earn, redeem, opening), as postLedgerEntry does;
  *  - a member is activated from its customer (phone/email frozen, source 'import', no registration reward —
  *    activateMember queues none for imports either); a new member is written once, already holding its balances,
@@ -13,7 +16,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm'
 import { queryRows, type Db } from '../../db/client.ts'
-import { NotFoundError } from '../errors.ts'
+import { ConflictError, NotFoundError } from '../errors.ts'
 import type { LoyaltySettings, Tier } from '../loyalty/rules.ts'
 import { REASONS } from './preview.ts'
 
@@ -26,23 +29,31 @@ const BALANCE_SUMS = sql.raw(`
   sum(e.rank_points) as rank,
   bool_or(e.kind in ('earn', 'redeem', 'opening')) as activity`)
 
-// Inserts the entries of x (rows with a kind), skipping keys that exist; the CTE returns what was really inserted.
-const insertEntries = (shopId: string, now: string): SQL => sql`
+// Inserts the entries of x (rows with a kind); the CTE returns what was really inserted. With onConflict, keys that
+// exist are skipped; without it (the apply's fast path, where the cursor already rules a second insert out) a key
+// that exists raises unique_violation and the caller re-runs the batch with onConflict.
+const insertEntries = (shopId: string, now: string, onConflict = true): SQL => sql`
   insert into ledger_entries (shop_id, customer_id, kind, points, rank_points, state, available_at, expires_at, source, source_id,
     idempotency_key, reason, rule, actor, created_at)
   select ${shopId}, x.customer_id, x.kind, x.points, x.rank_points, x.state, x.available_at, x.expires_at, x.source, x.source_id,
     x.key, x.reason, x.rule, x.actor, ${now}::timestamptz
   from x where x.kind is not null
-  on conflict (shop_id, idempotency_key) do nothing
+  ${onConflict ? sql`on conflict (shop_id, idempotency_key) do nothing` : sql``}
   returning customer_id, kind, points, rank_points, state`
 
 export interface ApplyBatchInput {
   shopId: string
   importId: string
   kind: 'opening_balance' | 'point_adjustment'
-  size: number
-  /** Lines up to this one are done: a keyset cursor, so a batch never walks past the rows applied before it. */
-  after: number
+  /** The batch is the matched lines in (from, to]: lines up to `from` are applied (imports.applied_through). */
+  from: number
+  to: number
+  /**
+   * true: entries and new members are inserted `on conflict do nothing` and counted from what came back (safe whatever
+   * the state). false: plain inserts, cheaper by a third; an entry or member that exists raises unique_violation (23505)
+   * and the caller re-runs the batch with true.
+   */
+  onConflict: boolean
   settings: LoyaltySettings
   /** expires_at of entries with positive points (null: the shop's points do not expire by lot). */
   expiresAt: Date | null
@@ -61,12 +72,12 @@ export function pointsSql (amount: SQL, earning: LoyaltySettings['earning']): SQ
     : sql`case when (${amount}) > 0 then div(${numerator}, ${denominator}) else 0 end`
 }
 
-// Every digit followed by a multiple of three digits gets a dot after it (the pattern travels as a parameter).
-const VND_GROUPS = String.raw`(\d)(?=(\d{3})+$)`
+// to_char groups thousands with commas (FM: no padding, no leading separator), which become dots; up to 19 digits, so
+// every bigint. (A regexp_replace with a lookahead did the same at ten times the cost: ~5 µs a row.)
 /** n.toLocaleString('vi-VN') for a non-negative integer: thousands grouped with dots. */
-export const vndTextSql = (amount: SQL): SQL => sql`regexp_replace((${amount})::text, ${VND_GROUPS}, '\\1.', 'g')`
+export const vndTextSql = (amount: SQL): SQL => sql`translate(to_char(${amount}, 'FM9,999,999,999,999,999,999'), ',', '.')`
 
-export interface BatchOutcome { taken: number, last: number, existed: number[] }
+export interface BatchOutcome { taken: number, existed: number[] }
 
 const intArray = (ns: number[]): string => `{${ns.join(',')}}`
 
@@ -82,31 +93,31 @@ function cachedBalanceMoves (at: string) {
 }
 
 /**
- * Applies the next `size` matched, unapplied lines of an import: the lines and the members they touch are locked
- * (two small statements), an opening balance already imported (by another file since the preview, or on an earlier
- * line of this one) becomes already_imported, and the rest post entryForRow's entries (apply.ts) with the same keys
- * in one statement. Every join in it is an index probe or an aggregate (no join between two CTEs), so its plan does
- * not hang on row estimates of a freshly filled import_rows.
+ * Applies the matched lines in (from, to] of an import: the members they touch are locked, an opening balance already
+ * imported (by another file since the preview, or on an earlier line of this one) becomes already_imported, and the
+ * rest post entryForRow's entries (apply.ts) with the same keys in one statement. Every join in it is an index probe or
+ * an aggregate (no join between two CTEs), so its plan does not hang on row estimates of a freshly filled import_rows.
+ * The lines themselves are not locked or marked: the caller moves imports.applied_through in the same transaction,
+ * only from `from`, so two runs can never both commit the same lines.
  */
 export async function applyNextBatch (tx: Db, input: ApplyBatchInput): Promise<BatchOutcome> {
-  const { shopId, importId, settings, now } = input
+  const { shopId, importId, settings, now, from, to } = input
   const opening = input.kind === 'opening_balance'
   const at = now.toISOString()
   const rows = await queryRows<{ line: number, customer_id: unknown }>(tx, sql`
     select line, customer_id from import_rows
-    where shop_id = ${shopId} and import_id = ${importId}::uuid and line > ${input.after} and status = 'matched' and applied_at is null
-    order by line limit ${input.size} for update`)
-  if (rows.length === 0) return { taken: 0, last: input.after, existed: [] }
-  const last = rows[rows.length - 1]!.line
-  const customerIds = [...new Set(rows.map((r) => Number(r.customer_id)))]
+    where shop_id = ${shopId} and import_id = ${importId}::uuid and line > ${from} and line <= ${to} and status = 'matched'
+    order by line`)
+  if (rows.length === 0) return { taken: 0, existed: [] }
+  const customerIds = [...new Set(rows.map((r) => Number(r.customer_id)))].sort((a, b) => a - b)
   // Locked in its own statement, so the check below sees any import of these members committed before the lock.
   const existing = new Map((await queryRows<{ customer_id: unknown, opening_import_id: string | null }>(tx, sql`
     select customer_id, opening_import_id from members
     where shop_id = ${shopId} and customer_id = any(${intArray(customerIds)}::bigint[]) for update`))
     .map((m) => [Number(m.customer_id), m.opening_import_id]))
-  const applied: number[] = []
   const skipped: number[] = []
   const seen = new Set<number>()
+  let applied = 0
   for (const row of rows) {
     const customerId = Number(row.customer_id)
     if (opening && (existing.get(customerId) || seen.has(customerId))) {
@@ -115,7 +126,7 @@ export async function applyNextBatch (tx: Db, input: ApplyBatchInput): Promise<B
       continue
     }
     seen.add(customerId)
-    applied.push(row.line)
+    applied++
   }
   if (skipped.length > 0) {
     await tx.execute(sql`
@@ -123,57 +134,71 @@ export async function applyNextBatch (tx: Db, input: ApplyBatchInput): Promise<B
       where shop_id = ${shopId} and import_id = ${importId}::uuid and line = any(${intArray(skipped)}::int[])`)
   }
   const existed = [...existing.keys()].filter((id) => seen.has(id))
-  if (applied.length === 0) {
-    await tx.execute(sql`update imports set done_rows = done_rows + ${rows.length} where shop_id = ${shopId} and id = ${importId}::uuid`)
-    return { taken: rows.length, last, existed }
-  }
+  if (applied === 0) return { taken: rows.length, existed }
 
-  const tierValues = sql.join(input.tiers.map((t) => sql`(${t.id}::text, ${t.threshold}::bigint)`), sql`, `)
+  // tierForRankPoints (rules.ts) as one expression: the highest threshold reached, the first listed on a tie (a stable
+  // sort keeps list order), else the lowest tier. (A per-row subquery over the tiers cost ~3 µs a member.)
+  const byThreshold = [...input.tiers].sort((a, b) => b.threshold - a.threshold)
+  const tierOf = (rank: SQL): SQL => byThreshold.length === 0
+    ? sql`${input.lowestTier}::text`
+    : sql`case ${sql.join(byThreshold.map((t) => sql`when ${rank} >= ${t.threshold}::bigint then ${t.id}::text`), sql` `)} else ${input.lowestTier}::text end`
   const amount = sql`coalesce(ir.amount, 0)`
   const ruleBase = JSON.stringify({ earning: settings.earning, multiplierPct: 100, ranking: settings.ranking })
-  // The columns of entryForRow (apply.ts) per kind.
+  // The columns of entryForRow (apply.ts) per kind: v holds the narrow ones, x adds the wide ones (reason, rule) only
+  // for the rows that become entries. (jsonb_set costs half of `base || jsonb_build_object(…)`; the jsonb is the same.)
   const values = opening
-    ? sql`'opening'::text as kind, ${pointsSql(amount, settings.earning)} as points,
-        div(${amount}::numeric, ${settings.ranking.vndPerRankPoint}::numeric) as rank_points,
-        'Dữ liệu đầu kỳ: DTDauKy ' || ${vndTextSql(amount)} || ' ₫' as reason,
-        ${ruleBase}::jsonb || jsonb_build_object('amount', ${amount}) as rule`
-    : sql`'adjust'::text as kind, coalesce(ir.points, 0)::numeric as points, 0::numeric as rank_points,
-        coalesce(ir.raw->>'NoiDungDieuChinh', 'Điều chỉnh điểm hàng loạt') as reason, null::jsonb as rule`
-  const lines = intArray(applied)
-  const [out] = await queryRows<{ members: unknown, written: unknown }>(tx, sql`
-    with t(id, threshold) as (values ${tierValues}),
-    v as materialized (
-      select ir.line, ir.customer_id, ir.second_amount, ir.customer_id = any(${intArray(existed)}::bigint[]) as existed, ${values}
-      from import_rows ir where ir.shop_id = ${shopId} and ir.import_id = ${importId}::uuid and ir.line = any(${lines}::int[])
-    ),
-    x as (
-      select v.customer_id, v.kind, v.points, v.rank_points, 'available'::text as state, ${at}::timestamptz as available_at,
-        case when v.points > 0 then ${input.expiresAt?.toISOString() ?? null}::timestamptz end as expires_at,
-        'import'::text as source, ${importId}::text as source_id, 'import:' || ${importId}::text || ':' || v.line as key,
-        v.reason, v.rule, ${input.actor}::text as actor
-      from v where v.points <> 0 or v.rank_points <> 0
-    ),
-    ins as (${insertEntries(shopId, at)}),
-    -- One row per member of the batch: its lines (zero points) and the entries really inserted, summed.
-    u as (
+    ? sql`${amount} as amount, null::text as note, ${pointsSql(amount, settings.earning)} as points,
+        div(${amount}::numeric, ${settings.ranking.vndPerRankPoint}::numeric) as rank_points`
+    : sql`null::bigint as amount, ir.raw->>'NoiDungDieuChinh' as note, coalesce(ir.points, 0)::numeric as points, 0::numeric as rank_points`
+  const entry = opening
+    ? sql`'opening'::text as kind, 'Dữ liệu đầu kỳ: DTDauKy ' || ${vndTextSql(sql`v.amount`)} || ' ₫' as reason,
+        jsonb_set(${ruleBase}::jsonb, '{amount}', to_jsonb(v.amount)) as rule`
+    : sql`'adjust'::text as kind, coalesce(v.note, 'Điều chỉnh điểm hàng loạt') as reason, null::jsonb as rule`
+  // One row per member of the batch with what its entries move (balanceDelta, server/loyalty/ledger.ts). When every
+  // member has one line and the entries go in without `on conflict`, the entries are exactly x's rows: import entries
+  // are 'available' opening or adjust entries, so they move available and rank points, and an opening entry is activity.
+  // Otherwise (on conflict, or a member on two lines) the lines and the entries really inserted are summed.
+  const perLine = !input.onConflict && seen.size === applied
+  const moves = perLine
+    ? sql`
+      select v.customer_id, v.existed, v.second_amount as baseline, v.points as available, 0::numeric as pending, 0::numeric as used,
+        0::numeric as expired, v.rank_points as rank, ${sql.raw(opening ? 'true' : 'false')} and (v.points <> 0 or v.rank_points <> 0) as activity
+      from v`
+    : sql`
       select e.customer_id, bool_or(e.existed) as existed, max(e.baseline) as baseline, ${BALANCE_SUMS}
       from (
         select v.customer_id, v.existed, v.second_amount as baseline, null::text as kind, 0::bigint as points, 0::bigint as rank_points, null::text as state from v
         union all
         select ins.customer_id, null, null, ins.kind, ins.points, ins.rank_points, ins.state from ins
-      ) e group by e.customer_id
+      ) e group by e.customer_id`
+  const [out] = await queryRows<{ members: unknown, written: unknown, entries: unknown, wanted: unknown }>(tx, sql`
+    with v as materialized (
+      select ir.line, ir.customer_id, ir.second_amount, ir.customer_id = any(${intArray(existed)}::bigint[]) as existed, ${values}
+      from import_rows ir
+      -- (the skipped lines are already_imported by now: this statement sees the update above)
+      where ir.shop_id = ${shopId} and ir.import_id = ${importId}::uuid and ir.line > ${from} and ir.line <= ${to} and ir.status = 'matched'
     ),
+    x as (
+      select v.customer_id, v.points, v.rank_points, 'available'::text as state, ${at}::timestamptz as available_at,
+        case when v.points > 0 then ${input.expiresAt?.toISOString() ?? null}::timestamptz end as expires_at,
+        'import'::text as source, ${importId}::text as source_id, 'import:' || ${importId}::text || ':' || v.line as key,
+        ${input.actor}::text as actor, ${entry}
+      from v where v.points <> 0 or v.rank_points <> 0
+    ),
+    ins as (${insertEntries(shopId, at, input.onConflict)}),
+    u as (${moves}),
     fresh as (
       insert into members (shop_id, customer_id, phone_e164, email, birthday_month, activated_at, activation_source, tier_id,
         points_available, points_pending, points_used, points_expired, rank_points, spend_baseline, opening_import_id, last_activity_at, updated_at)
       select ${shopId}, cu.id, cu.phone_e164, cu.email, extract(month from cu.birthday)::smallint, ${at}::timestamptz, 'import',
-        coalesce((select t.id from t where t.threshold <= u.rank order by t.threshold desc limit 1), ${input.lowestTier}),
+        ${tierOf(sql`u.rank`)},
         u.available, u.pending, u.used, u.expired, u.rank,
         ${opening ? sql`coalesce(u.baseline, 0)` : sql`0`}, ${opening ? sql`${importId}::uuid` : sql`null`},
         case when u.activity then ${at}::timestamptz end, ${at}::timestamptz
       from u join customers cu on cu.shop_id = ${shopId} and cu.id = u.customer_id
       where not u.existed
-      on conflict (shop_id, customer_id) do nothing
+      order by u.customer_id
+      ${input.onConflict ? sql`on conflict (shop_id, customer_id) do nothing` : sql``}
       returning customer_id
     ),
     upd as (
@@ -184,22 +209,22 @@ export async function applyNextBatch (tx: Db, input: ApplyBatchInput): Promise<B
       from u where mb.shop_id = ${shopId} and mb.customer_id = u.customer_id and u.existed
       returning mb.customer_id
     ),
-    done as (
-      update import_rows set applied_at = ${at}::timestamptz
-      where shop_id = ${shopId} and import_id = ${importId}::uuid and line = any(${lines}::int[])
-      returning 1
-    ),
-    progress as (
-      update imports set done_rows = done_rows + ${rows.length} where shop_id = ${shopId} and id = ${importId}::uuid returning 1
-    )
-    -- (done and progress run too: Postgres always runs a data-modifying CTE to completion, read or not.)
-    select (select count(*) from u) as members, (select count(*) from fresh) + (select count(*) from upd) as written`)
+    -- In the per-line form nothing reads ins; Postgres still runs every data-modifying CTE to completion. The count
+    -- checks it: an entry per x row, or the batch is not what this statement assumed.
+    n as (select count(*) as entries from ins)
+    select (select count(*) from u) as members, (select count(*) from fresh) + (select count(*) from upd) as written,
+      (select entries from n) as entries, (select count(*) from x) as wanted`)
   if (Number(out?.members) !== Number(out?.written)) {
     // A customer gone since the preview, or a member activated by someone else after our lock: nothing of the
     // batch stays (the caller's transaction rolls back) and the job's retry starts it again.
     throw new NotFoundError(`Không kích hoạt được ${Number(out?.members) - Number(out?.written)} thành viên của lô nhập (member not written; retry)`)
   }
-  return { taken: rows.length, last, existed }
+  if (perLine && Number(out?.entries) !== Number(out?.wanted)) {
+    // Cannot happen without on conflict (an insert either writes every row or fails); checked all the same, since the
+    // balances above were computed from x rather than from what came back.
+    throw new ConflictError('Số bút toán ghi được khác với dự kiến (ledger entries differ; retry)')
+  }
+  return { taken: rows.length, existed }
 }
 
 export interface UndoBulkInput {
@@ -212,7 +237,7 @@ export interface UndoBulkInput {
   now: Date
 }
 
-/** Compensates one batch of applied lines: a 'reverse' entry per original entry, baselines reset, applied_at back to null. */
+/** Compensates one batch of applied lines: a 'reverse' entry per original entry, baselines reset (the caller moves imports.undone_through). */
 export async function undoBulk (tx: Db, input: UndoBulkInput): Promise<void> {
   const { shopId, importId, opening, now } = input
   const at = now.toISOString()
@@ -250,14 +275,6 @@ export async function undoBulk (tx: Db, input: UndoBulkInput): Promise<void> {
       where mb.shop_id = ${shopId} and mb.customer_id = u.customer_id
         and (u.entries > 0 ${opening ? sql`or mb.opening_import_id = ${importId}::uuid` : sql``})
       returning mb.customer_id, u.entries
-    ),
-    done as (
-      update import_rows set applied_at = null
-      where shop_id = ${shopId} and import_id = ${importId}::uuid and line = any(${intArray(input.lines.map((l) => l.line))}::int[])
-      returning 1
-    ),
-    progress as (
-      update imports set done_rows = done_rows + ${input.lines.length} where shop_id = ${shopId} and id = ${importId}::uuid returning 1
     )
     select (select count(*) from u where u.entries > 0) as expected, (select count(*) from upd where upd.entries > 0) as written`)
   if (Number(counts?.expected) !== Number(counts?.written)) {

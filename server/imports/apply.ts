@@ -1,18 +1,20 @@
-// Confirm → apply: matched rows in batches of APPLY_BATCH, one set-based transaction each, resumable (rows with applied_at null).
+// Confirm → apply: matched rows in batches of APPLY_BATCH, one set-based transaction each, resumable (imports.applied_through).
 import { and, eq, sql } from 'drizzle-orm'
 import { queryRows, type Db } from '../../db/client.ts'
 import { imports } from '../../db/schema/index.ts'
 import { logActivity } from '../activity.ts'
+import { ConflictError } from '../errors.ts'
 import type { NewEntry } from '../loyalty/ledger.ts'
 import { addMonths, pointsForAmount, tierForRankPoints, type LoyaltySettings, type Tier } from '../loyalty/rules.ts'
 import { getLoyaltySettings, shopTimeZone } from '../loyalty/settings.ts'
 import { getTiers } from '../loyalty/tiers.ts'
 import { applyNextBatch } from './apply-bulk.ts'
+import { isPostgres } from './driver.ts'
 import { countPreview } from './preview.ts'
 import { recomputeTiersFor } from './tiers.ts'
 
-// 5,000 lines per transaction: a batch is a handful of statements, so bigger batches mostly save round trips.
-export const APPLY_BATCH = 5000
+// 50,000 lines per transaction (~20 progress steps for 1,000,000): a batch is a handful of statements whatever its size.
+export const APPLY_BATCH = 50_000
 
 export interface RunOptions {
   now: () => Date
@@ -20,6 +22,10 @@ export interface RunOptions {
   maxBatches?: number
   /** Rows per transaction (default APPLY_BATCH). */
   batchSize?: number
+  /** Batches in flight on their own connections (default 2 on Postgres, 1 on PGlite, which has one connection). */
+  concurrency?: number
+  /** Every batch takes the `on conflict do nothing` statement from the start (tests compare the two paths). */
+  onConflict?: boolean
 }
 
 export type ImportRow = typeof imports.$inferSelect
@@ -27,6 +33,16 @@ export type ImportRow = typeof imports.$inferSelect
 export async function loadImport (db: Db, shopId: string, importId: string): Promise<ImportRow | undefined> {
   const [row] = await db.select().from(imports).where(and(eq(imports.shopId, shopId), eq(imports.id, importId)))
   return row
+}
+
+/**
+ * When a line was applied, for the rows API: a matched line up to the apply cursor (and past the undo cursor) is applied.
+ * Lines carry no time of their own (the cursor replaced a per-line applied_at write); the import's finish time stands in
+ * for them, or its confirm time while it is still applying.
+ */
+export function lineAppliedAt (imp: ImportRow, row: { line: number, status: string }): Date | null {
+  if (row.status !== 'matched' || imp.status === 'undone' || row.line > imp.appliedThrough || row.line <= imp.undoneThrough) return null
+  return imp.finishedAt ?? imp.confirmedAt
 }
 
 const formatVnd = (n: number) => n.toLocaleString('vi-VN') + ' ₫'
@@ -81,18 +97,47 @@ export function entryForRow (
 
 interface BatchContext { settings: LoyaltySettings, timeZone: string, tiers: Tier[], lowestTier: string }
 
-// One transaction and one statement per batch (apply-bulk.ts), then the tiers of the members that existed before.
-async function applyBatch (db: Db, imp: ImportRow, ctx: BatchContext, now: Date, size: number, after: number): Promise<{ taken: number, last: number }> {
+const isUniqueViolation = (err: unknown): boolean => {
+  const e = err as { code?: string, cause?: { code?: string } } | null
+  return e?.code === '23505' || e?.cause?.code === '23505'
+}
+
+/** The last line of the next batch: the `size`-th matched line after `from` (or the last one); null when none is left. */
+async function nextBatchEnd (db: Db, shopId: string, importId: string, from: number, size: number): Promise<number | null> {
+  const [row] = await queryRows<{ last: number | null }>(db, sql`
+    select max(line) as last from (
+      select line from import_rows
+      where shop_id = ${shopId} and import_id = ${importId}::uuid and line > ${from} and status = 'matched'
+      order by line limit ${size}
+    ) s`)
+  return row?.last ?? null
+}
+
+/**
+ * One transaction per batch of lines (from, to] (apply-bulk.ts), then the tiers of the members that existed before, then
+ * the cursor: imports.applied_through moves from `from` to `to` in the same transaction, only after the batch before
+ * this one committed (`previous`), so the cursor always means "every matched line up to here is applied". A batch that
+ * meets an entry or member that already exists is rolled back and run again with `on conflict do nothing`.
+ */
+async function applyBatch (
+  db: Db, imp: ImportRow, ctx: BatchContext, now: Date, from: number, to: number, previous: Promise<unknown>, concurrent: boolean, onConflict: boolean,
+): Promise<void> {
   const { shopId, id: importId } = imp
   const { settings, timeZone } = ctx
-  return db.transaction(async (transaction) => {
+  const attempt = (onConflict: boolean) => db.transaction(async (transaction) => {
     const tx = transaction as unknown as Db
-    const { taken, last, existed } = await applyNextBatch(tx, {
+    // Batches in flight never touch the same member (one matched line per customer); should they ever, a lock
+    // wait on each other would be a deadlock Postgres cannot see (one of them waits in JS), so it times out instead.
+    if (concurrent) await tx.execute(sql`set local lock_timeout = '60s'`)
+    // A batch's sorts and hashes (50,000 rows) then stay in memory instead of spilling to temp files at the default 4 MB.
+    if (isPostgres(db)) await tx.execute(sql`set local work_mem = '64MB'`)
+    const { taken, existed } = await applyNextBatch(tx, {
       shopId,
       importId,
       kind: imp.kind,
-      size,
-      after,
+      from,
+      to,
+      onConflict,
       settings,
       expiresAt: expiresAt(settings, now, timeZone),
       actor: imp.createdBy ?? 'system',
@@ -102,8 +147,19 @@ async function applyBatch (db: Db, imp: ImportRow, ctx: BatchContext, now: Date,
     })
     // New members got their tier on insert; members that existed may move up (never down) with the new points.
     await recomputeTiersFor(tx, shopId, existed, { now, window: settings.ranking.window, allowDowngrade: false, timeZone })
-    return { taken, last }
+    await previous
+    const moved = await queryRows(tx, sql`
+      update imports set applied_through = ${to}, done_rows = done_rows + ${taken}
+      where shop_id = ${shopId} and id = ${importId}::uuid and status = 'applying' and applied_through = ${from}
+      returning 1`)
+    if (moved.length === 0) throw new ConflictError('Lần nhập đang được cập nhật ở nơi khác (import cursor moved; retry)')
   })
+  try {
+    await attempt(onConflict)
+  } catch (err) {
+    if (onConflict || !isUniqueViolation(err)) throw err
+    await attempt(true)
+  }
 }
 
 export interface ImportResult extends Record<string, unknown> {
@@ -134,20 +190,31 @@ export async function applyImport (db: Db, shopId: string, importId: string, opt
     tiers,
     lowestTier: tierForRankPoints(tiers, Number.MIN_SAFE_INTEGER).id,
   }
-  // A resumed run starts from line 0 (the first batch skips what an earlier run applied), then follows the cursor.
-  let after = 0
+  // Batch ranges are cut one after the other from the cursor; up to `concurrency` of them run side by side.
+  const size = opts.batchSize ?? APPLY_BATCH
+  const concurrency = Math.max(1, opts.concurrency ?? (isPostgres(db) ? 2 : 1))
+  const running = new Set<Promise<void>>()
+  let previous: Promise<unknown> = Promise.resolve()
+  let from = imp.appliedThrough
+  let stopped = false
   for (let batches = 0; ; batches++) {
-    if (opts.maxBatches !== undefined && batches >= opts.maxBatches) return null
-    const batch = await applyBatch(db, imp, ctx, opts.now(), opts.batchSize ?? APPLY_BATCH, after)
-    if (batch.taken === 0) break
-    after = batch.last
+    if (opts.maxBatches !== undefined && batches >= opts.maxBatches) { stopped = true; break }
+    const to = await nextBatchEnd(db, shopId, importId, from, size)
+    if (to === null) break
+    if (running.size >= concurrency) await Promise.race(running) // rethrows a failed batch: nothing more starts
+    const batch = applyBatch(db, imp, ctx, opts.now(), from, to, previous, concurrency > 1, opts.onConflict === true)
+    running.add(batch)
+    batch.then(() => running.delete(batch), () => {})
+    previous = batch
+    from = to
   }
+  await Promise.all(running)
+  if (stopped) return null
 
   const now = opts.now()
   const preview = await countPreview(db, shopId, importId)
-  const [applied] = await queryRows<{ n: string | number }>(db, sql`
-    select count(*) as n from import_rows where shop_id = ${shopId} and import_id = ${importId}::uuid and applied_at is not null`)
-  const result: ImportResult = { ...preview, applied: Number(applied?.n ?? 0), skipped: preview.rows - Number(applied?.n ?? 0), ...await ledgerTotals(db, shopId, importId) }
+  // Every line still matched is applied now (a line skipped by the apply became already_imported).
+  const result: ImportResult = { ...preview, applied: preview.matched, skipped: preview.rows - preview.matched, ...await ledgerTotals(db, shopId, importId) }
   return db.transaction(async (transaction) => {
     const tx = transaction as unknown as Db
     const [done] = await tx.update(imports).set({ status: 'done', result, finishedAt: now })

@@ -113,3 +113,16 @@ export async function * readCsv (source: AsyncIterable<Buffer | string>, expecte
   }
   if (columns === null) throw new BadRequestError('File trống: cần dòng tiêu đề ' + expected.join(', '))
 }
+
+/** readCsv in batches of up to `size` records: the preview handles rows a batch at a time. */
+export async function * readCsvBatches (source: AsyncIterable<Buffer | string>, expected: readonly string[], size = 1000): AsyncGenerator<CsvRecord[]> {
+  let batch: CsvRecord[] = []
+  for await (const record of readCsv(source, expected)) {
+    batch.push(record)
+    if (batch.length >= size) {
+      yield batch
+      batch = []
+    }
+  }
+  if (batch.length > 0) yield batch
+}

@@ -7,7 +7,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { importRows, imports } from '../../db/schema/index.ts'
 import { AppError, BadRequestError, ConflictError, NotFoundError } from '../errors.ts'
-import { loadImport, type ImportRow } from '../imports/apply.ts'
+import { lineAppliedAt, loadImport, type ImportRow } from '../imports/apply.ts'
 import { errorReport } from '../imports/report.ts'
 import { APPLY_QUEUE, enqueue, registerImportJobs, UNDO_QUEUE } from '../imports/jobs.ts'
 import { TEMPLATES, type ImportKind } from '../imports/kinds.ts'
@@ -149,7 +149,7 @@ export default async function importRoutes (fastify: FastifyInstance) {
       app.db.select({ n: count() }).from(importRows).where(where),
     ])
     return {
-      items: items.map((r) => ({ line: r.line, status: r.status, reason: r.reason, warning: r.warning, phone: r.phoneE164, name: r.name, raw: r.raw, appliedAt: iso(r.appliedAt) })),
+      items: items.map((r) => ({ line: r.line, status: r.status, reason: r.reason, warning: r.warning, phone: r.phoneE164, name: r.name, raw: r.raw, appliedAt: iso(lineAppliedAt(imp, r)) })),
       total: Number(total?.n ?? 0),
     }
   })
@@ -186,7 +186,7 @@ export default async function importRoutes (fastify: FastifyInstance) {
     const [updated] = await app.db.update(imports).set({
       status: 'undoing',
       doneRows: 0,
-      totalRows: sql`(select count(*) from import_rows where shop_id = ${imp.shopId} and import_id = ${imp.id}::uuid and applied_at is not null)`,
+      totalRows: sql`(select count(*) from import_rows where shop_id = ${imp.shopId} and import_id = ${imp.id}::uuid and status = 'matched')`,
       options: { ...imp.options, undoneBy: request.shop.userId },
     }).where(and(eq(imports.shopId, imp.shopId), eq(imports.id, imp.id), eq(imports.status, 'done'))).returning()
     if (!updated) throw new ConflictError(`Chỉ hoàn tác được lần nhập đã hoàn tất; lần nhập này ${STATUS_LABEL[imp.status] ?? imp.status}`)

@@ -1,7 +1,7 @@
 // Amount parsing: spreadsheet amounts in đồng and Haravan's decimal money.
 import t from 'tap'
 import fc from 'fast-check'
-import { parseHaravanMoney, parseVndAmount } from '../../server/imports/amount.ts'
+import { parseHaravanMoney, parseVndAmount, parseVndAmountFull } from '../../server/imports/amount.ts'
 
 t.test('the same amount written the ways Excel writes it', async t => {
   const spellings = [
@@ -106,4 +106,17 @@ t.test('property: Haravan money equals the integer part of the decimal text, wit
     return parseHaravanMoney(text) === whole && (!asNumberSurvives || parseHaravanMoney(Number(text)) === whole)
   }))
   t.pass()
+})
+
+t.test('the fast path answers exactly what the full rules answer', async t => {
+  // Cells built from the characters that matter (digits, both separators, spaces, signs, suffixes), so every shape the
+  // fast path accepts and its near misses (leading zero, short group, mixed separators, 16 digits) come up.
+  const piece = fc.constantFrom('0', '1', '5', '9', '00', '000', '500', '1234', '.', ',', ' ', '-', 'đ', '999999999999999', '9007199254740993')
+  const differ: string[] = []
+  const check = (cell: string) => {
+    if (JSON.stringify(parseVndAmount(cell)) !== JSON.stringify(parseVndAmountFull(cell))) differ.push(cell)
+  }
+  fc.assert(fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => { check(pieces.join('')) }), { numRuns: 20_000 })
+  for (const cell of ['1', '000000000000000', '999999999999999', '1.000', '999,999,999,999,999', '0.500', '1.50', '1.500,000', '01.500']) check(cell)
+  t.same(differ, [])
 })
