@@ -56,6 +56,34 @@ export async function queryPrepared<T = Record<string, unknown>> (db: Db, query:
   return [...await client.unsafe(text, params, { prepare: true })]
 }
 
+/**
+ * db.transaction, but on Postgres its BEGIN goes out with the first statement instead of a round trip of its own
+ * (postgres.js writes the queries issued together on one connection in one write). For the webhook hot path.
+ */
+export async function pipelinedTransaction<T> (db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
+  const client = (db as unknown as { session?: { client?: Partial<postgres.Sql> } }).session?.client
+  if (typeof client?.reserve !== 'function') return db.transaction(async (tx) => fn(tx as unknown as Db))
+  const conn = await client.reserve()
+  try {
+    // BEGIN fails only with its connection, which fails the statements queued behind it too; kept to rethrow.
+    const begun = conn.unsafe('begin').then(() => null, (err: unknown) => err)
+    // A reserved connection lacks the pool's `options`, which drizzle reads (its type parsers are already set there).
+    const tx = drizzlePostgres(Object.assign(conn, { options: client.options })) as unknown as Db
+    try {
+      const result = await fn(tx)
+      const failed = await begun
+      if (failed) throw failed
+      await conn.unsafe('commit')
+      return result
+    } catch (err) {
+      await conn.unsafe('rollback').catch(() => {})
+      throw err
+    }
+  } finally {
+    conn.release()
+  }
+}
+
 export async function openPostgres (url: string, opts: { max?: number } = {}): Promise<Database> {
   const client = postgres(url, {
     max: opts.max ?? 10,

@@ -14,7 +14,7 @@
  */
 import { sql } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
-import { queryPrepared, type Db } from '../db/client.ts'
+import { pipelinedTransaction, queryPrepared, type Db } from '../db/client.ts'
 import type { HaravanOrder } from '../server/haravan/mappers.ts'
 import { orderJson, upsertOrdersSql } from '../server/haravan/store.ts'
 import { finishConvergence, startConvergenceRead } from '../server/loyalty/order-batch.ts'
@@ -100,7 +100,7 @@ export class OrderBatcher {
 
 /** One transaction: inbox rows (deduplicated, served shops only) and order upserts in one statement, then the points. */
 async function applyBatch (db: Db, batch: Waiting[]): Promise<DeliveryOutcome[]> {
-  const stored = await db.transaction(async (tx) => {
+  const stored = await pipelinedTransaction(db, async (tx) => {
     // The bodies are JSON already (parsed before they got here), so they go into the array as they came.
     const rows = `[${batch.map(w => `{"shop_id":${JSON.stringify(w.delivery.shopId)},"topic":${JSON.stringify(w.delivery.topic)},` +
       `"body_hash":${JSON.stringify(w.delivery.bodyHash)},"at":${JSON.stringify(w.delivery.now.toISOString())},` +

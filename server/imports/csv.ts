@@ -69,6 +69,11 @@ async function * withoutBomSniffed (source: AsyncIterable<Buffer | string>, onHe
   }
 }
 
+// Pasted from macOS or some web forms, Vietnamese comes decomposed (NFD); names compare in NFC. Text below U+0300
+// (ASCII, Latin-1 and the precomposed letters there) is NFC already, so it skips the normaliser.
+const MAYBE_NOT_NFC = /[\u0300-\uffff]/
+const nfc = (cell: string): string => MAYBE_NOT_NFC.test(cell) ? cell.normalize('NFC') : cell
+
 /**
  * Reads records one at a time with backpressure (memory stays flat in the file size).
  * Throws BadRequestError for an empty file, a header that is not the template, or broken quoting.
@@ -97,11 +102,7 @@ export async function * readCsv (source: AsyncIterable<Buffer | string>, expecte
       // A blank spreadsheet row still has a row number, so later line numbers match what Excel shows.
       if (row.every((cell) => cell.trim() === '')) continue
       const fields: Record<string, string> = {}
-      for (let i = 0; i < expected.length; i++) {
-        const cell = row[columns[i] as number] ?? ''
-        // Pasted from macOS or some web forms, Vietnamese comes decomposed (NFD); names compare in NFC.
-        fields[expected[i] as string] = cell.normalize('NFC')
-      }
+      for (let i = 0; i < expected.length; i++) fields[expected[i] as string] = nfc(row[columns[i] as number] ?? '')
       yield { line, fields }
     }
   } catch (err) {
