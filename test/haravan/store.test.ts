@@ -1,10 +1,11 @@
 // The mirror writes: one statement per upsert, inserted/updated/stale, older versions never win, deletes are sticky.
-import { and, eq } from 'drizzle-orm'
+import { and, eq, getTableColumns, sql } from 'drizzle-orm'
 import t from 'tap'
 import { activityLog, customers, orders, shops } from '../../db/schema/index.ts'
 import { haravanCustomerSchema, haravanOrderSchema } from '../../server/haravan/mappers.ts'
-import { markOrderDeleted, upsertCustomer, upsertOrder } from '../../server/haravan/store.ts'
+import { markOrderDeleted, orderJson, upsertCustomer, upsertOrder, upsertOrdersSql } from '../../server/haravan/store.ts'
 import { isShopInstalled, markShopUninstalled } from '../../server/haravan/uninstall.ts'
+import { queryRows } from '../../db/client.ts'
 import { freshDatabase } from '../helper.ts'
 
 const SHOP = '1000000001'
@@ -72,4 +73,24 @@ t.test('markShopUninstalled: status, tokens gone, one activity row; twice is har
   t.same(log.map((r) => r.action), ['app.uninstalled'])
   t.equal(await isShopInstalled(db, SHOP), false)
   t.equal(await markShopUninstalled(db, 'nope', NOW), false)
+})
+
+t.test('orders in bulk (the webhook batch): the same rows as one at a time, every column carried, older versions never win', async (t) => {
+  const { db } = await freshDatabase(t)
+  // Every column is mapped: json_populate_record would write NULL, not the column default, for one left out.
+  const mapped = orderJson(SHOP, order({ updated_at: '2026-11-01T10:00:00Z' }), NOW)
+  t.same(Object.keys(mapped).sort(), Object.values(getTableColumns(orders)).map(c => c.name).sort())
+  t.notOk(Object.entries(mapped).some(([, v]) => v === undefined))
+
+  const bulk = async (items: { payload: ReturnType<typeof order> }[]) => {
+    const json = JSON.stringify(items.map(i => ({ o: orderJson(SHOP, i.payload, NOW) })))
+    return queryRows<{ id: unknown }>(db, upsertOrdersSql(sql`select x.o from json_to_recordset(${json}::json) as x(o json)`))
+  }
+  t.same((await bulk([{ payload: order({ id: 1, updated_at: '2026-11-01T10:00:00Z' }) }, { payload: order({ id: 2, updated_at: '2026-11-01T10:00:00Z', total_price: '250000' }) }])).map(r => Number(r.id)).sort(), [1, 2])
+  t.same((await bulk([{ payload: order({ id: 1, updated_at: '2026-11-01T09:00:00Z', total_price: '1' }) }, { payload: order({ id: 2, updated_at: '2026-11-01T11:00:00Z', total_price: '250000', financial_status: 'paid' }) }])).map(r => Number(r.id)), [2], 'the older version of order 1 writes nothing')
+  await upsertOrder(db, SHOP, order({ id: 3, updated_at: '2026-11-01T10:00:00Z', total_price: '250000' }), NOW)
+  const rows = await db.select().from(orders).where(eq(orders.shopId, SHOP)).orderBy(orders.id)
+  t.match(rows.map(r => [r.id, r.totalPrice, r.financialStatus, r.deleted]), [[1, 100000, 'pending', false], [2, 250000, 'paid', false], [3, 250000, 'pending', false]])
+  const [two, three] = [rows[1], rows[2]]
+  t.same({ ...two, id: 0, financialStatus: null, haravanUpdatedAt: null }, { ...three, id: 0, financialStatus: null, haravanUpdatedAt: null }, 'bulk and single writes store the same columns')
 })
