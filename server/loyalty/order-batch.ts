@@ -4,13 +4,14 @@
  * common case set-based and hands every other order to convergeOrder, in the same transaction, afterwards.
  *
  * Fast path — an order whose member is known (customer id, else phone), that no other member holds points for,
- * whose member has no other order in the batch, and whose difference is zero or an earning:
- *   1. lock the orders (sorted by id) and read, per order, its member candidates and what the ledger holds;
- *   2. read the shop's settings, tiers, timezone and whether a first-purchase reward is on (one statement);
- *   3. lock the members (sorted by id);
- *   4. insert the earn entries and move the cached balances in one statement (only for entries that inserted);
- *   5. refresh the members' totals (one statement), then upgrade tiers (one statement) for those that gained
- *      rank points, queueing automatic rewards where the shop enabled them.
+ * whose member has no other order in the batch, and whose difference is zero or an earning. With the orders locked
+ * (in id order) by an earlier statement:
+ *   1. one statement reads, per order, its member candidates, what the ledger holds for it and the shop's rules,
+ *      and locks the candidate members in id order (readLockedOrders);
+ *   2. one statement inserts the earn entries, moves the cached balances of exactly the entries that inserted and
+ *      refreshes the members' totals (postEarningsAndTotals);
+ *   3. only when a member's rank points may reach a higher tier: the tier statement (recomputeTierRows), and the
+ *      automatic rewards the shop enabled.
  * Everything else (activation of a new member, reversals, reassignment between members, a member's second
  * order in the batch) goes to convergeOrder, which sees the fast path's writes. Each member has at most one
  * fast order, so the outcome is the outcome of converging the orders one after another.
