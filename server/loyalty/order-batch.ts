@@ -59,14 +59,19 @@ const orderLedgerColumns = sql`
       and e.kind in ('earn', 'reverse')
     group by e.customer_id order by e.customer_id) h) as held`
 
-/** Select-list columns with the rules of the order row's shop (see readRules). */
-const shopRulesColumns = sql`
-  (select s.settings from loyalty_settings s where s.shop_id = o.shop_id) as rules_settings,
-  (select s.timezone from shops s where s.shop_id = o.shop_id) as rules_tz,
+/**
+ * Select-list columns with the shop's rules (see readRules). They name the shop, not the order row, so Postgres
+ * computes each once per statement rather than once per order.
+ */
+function shopRulesColumns (shopId: string) {
+  return sql`
+  (select s.settings from loyalty_settings s where s.shop_id = ${shopId}) as rules_settings,
+  (select s.timezone from shops s where s.shop_id = ${shopId}) as rules_tz,
   (select json_agg(json_build_object('id', t.id, 'name', t.name, 'threshold', t.threshold, 'earnMultiplierPct', t.earn_multiplier_pct)
-    order by t.position) from tiers t where t.shop_id = o.shop_id) as rules_tiers,
-  exists (select 1 from auto_rewards a where a.shop_id = o.shop_id and a.trigger = 'first_purchase' and a.enabled) as rules_first_purchase,
-  exists (select 1 from auto_rewards a where a.shop_id = o.shop_id and a.trigger = 'tier_upgrade' and a.enabled) as rules_tier_upgrade`
+    order by t.position) from tiers t where t.shop_id = ${shopId}) as rules_tiers,
+  exists (select 1 from auto_rewards a where a.shop_id = ${shopId} and a.trigger = 'first_purchase' and a.enabled) as rules_first_purchase,
+  exists (select 1 from auto_rewards a where a.shop_id = ${shopId} and a.trigger = 'tier_upgrade' and a.enabled) as rules_tier_upgrade`
+}
 
 const parseJson = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) as unknown : v)
 const bool = (v: unknown) => v === true || v === 't'
@@ -123,7 +128,7 @@ function readRules (r: Record<string, unknown>): ShopRules {
 async function readLockedOrders (tx: Db, shopId: string, ids: number[]): Promise<Record<string, unknown>[]> {
   return queryPrepared<Record<string, unknown>>(tx, sql`
     with cand as (
-      select o.*, ${orderLedgerColumns}, ${shopRulesColumns}
+      select o.*, ${orderLedgerColumns}, ${shopRulesColumns(shopId)}
       from orders o where o.shop_id = ${shopId} and o.id = any(${intArray(ids)}::bigint[])
     ), lm as (
       select m.customer_id, m.tier_id, m.rank_points from members m

@@ -224,7 +224,7 @@ export async function convergeOrder (tx: Db, shopId: string, orderId: number, no
   }
   touched.add(memberId)
   for (const id of touched) await refreshMemberTotals(tx, shopId, id, now)
-  if (dRank > 0 && await recomputeTiers(tx, shopId, { now, window: settings.ranking.window, allowDowngrade: false, customerId: memberId, timeZone }) > 0) {
+  if (dRank > 0 && await recomputeTiers(tx, shopId, { now, window: settings.ranking.window, allowDowngrade: false, customerIds: [memberId], timeZone }) > 0) {
     await queueAutomaticReward(tx, shopId, memberId, 'tier_upgrade', { tierId: (await lockMember(tx, shopId, memberId))?.tierId }, now)
   }
   return { customerId: memberId, points: target.points, rankPoints: target.rankPoints, posted: seq - count }

@@ -49,8 +49,7 @@ export interface RecomputeOptions {
   window: 'lifetime' | 'rolling_12_months'
   /** false: upgrades only (after earning); true: the policy run at period end, or after the tiers changed. */
   allowDowngrade: boolean
-  customerId?: number
-  /** only these members (the batch of orders that just earned) */
+  /** only these members (those whose orders just earned) */
   customerIds?: number[]
   timeZone?: string
 }
@@ -74,10 +73,7 @@ export async function recomputeTierRows (db: Db, shopId: string, opts: Recompute
   const lowest = tierForRankPoints(tiers, Number.MIN_SAFE_INTEGER).id
   const values = sql.join(tiers.map(t => sql`(${t.id}::text, ${t.threshold}::bigint)`), sql`, `)
   const since = addMonths(opts.now, -12, opts.timeZone)
-  const only = [
-    opts.customerId === undefined ? sql`` : sql`and m.customer_id = ${opts.customerId}`,
-    opts.customerIds === undefined ? sql`` : sql`and m.customer_id = any(${`{${opts.customerIds.join(',')}}`}::bigint[])`,
-  ]
+  const only = opts.customerIds === undefined ? sql`` : sql`and m.customer_id = any(${`{${opts.customerIds.join(',')}}`}::bigint[])`
   const upgradeOnly = opts.allowDowngrade
     ? sql``
     : sql`and coalesce((select t.threshold from t where t.id = n.new_id), 0) > coalesce((select t.threshold from t where t.id = n.old_id), -1)`
@@ -86,7 +82,7 @@ export async function recomputeTierRows (db: Db, shopId: string, opts: Recompute
     n as (
       select m.customer_id, m.tier_id as old_id,
         coalesce((select t.id from t where t.threshold <= ${rankExpression(shopId, opts.window, since)} order by t.threshold desc limit 1), ${lowest}) as new_id
-      from members m where m.shop_id = ${shopId} ${only[0]} ${only[1]}
+      from members m where m.shop_id = ${shopId} ${only}
     )
     update members m set tier_id = n.new_id, updated_at = ${opts.now.toISOString()}::timestamptz
     from n
