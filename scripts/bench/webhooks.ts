@@ -2,7 +2,7 @@
 // Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:webhooks -- [--requests 20000] [--connections 32]
 import { spawn } from 'node:child_process'
 import { createHmac } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -15,12 +15,14 @@ const { values: args } = parseArgs({
     requests: { type: 'string', default: '20000' },
     connections: { type: 'string', default: '32' },
     customers: { type: 'string', default: '5000' },
+    history: { type: 'string', default: '4' },
     port: { type: 'string', default: '0' },
   },
 })
 const REQUESTS = Number(args.requests)
 const CONNECTIONS = Number(args.connections)
 const CUSTOMERS = Number(args.customers)
+const HISTORY = Number(args.history)
 let PORT = Number(args.port)
 const SHOP = '1000000001'
 const SECRET = 'bench-client-secret'
@@ -81,6 +83,36 @@ async function seed (sql: postgres.Sql) {
     insert into members (shop_id, customer_id, phone_e164, activation_source, activated_at)
     select ${SHOP}, 5000000 + g, '+849' || lpad((10000000 + g)::text, 8, '0'), 'manual', now() - interval '1 day'
     from generate_series(0, ${CUSTOMERS - 1}) g`
+  // A live shop has its order history: HISTORY earlier orders per member (without them the orders table starts
+  // empty and the planner, rightly for a table that small, scans it).
+  await sql`
+    insert into orders (shop_id, id, name, customer_id, phone_e164, total_price, subtotal_price, shipping_price, financial_status,
+      fulfillment_status, haravan_created_at, haravan_updated_at)
+    select ${SHOP}, 8000000000 + g, '#' || (1000 + g), 5000000 + g % ${CUSTOMERS}, '+849' || lpad((10000000 + g % ${CUSTOMERS})::text, 8, '0'),
+      250000, 220000, 30000, 'paid', 'fulfilled', now() - interval '30 days' + g * interval '1 second', now() - interval '20 days'
+    from generate_series(0, ${CUSTOMERS * HISTORY - 1}) g`
+}
+
+/** CPU seconds (user + system) a process has used, from /proc (Linux); 0 where it cannot be read. */
+function cpuSeconds (pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime in clock ticks (USER_HZ = 100)
+  } catch { return 0 }
+}
+
+/** CPU seconds used so far by the app, by every Postgres process, and by this load generator. */
+function cpuSample (appPid: number) {
+  let pg = 0
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') pg += cpuSeconds(Number(entry))
+    } catch { /* gone */ }
+  }
+  const own = process.cpuUsage()
+  return { app: cpuSeconds(appPid), pg, bench: (own.user + own.system) / 1e6 }
 }
 
 async function waitHealthy (url: string) {
@@ -171,6 +203,11 @@ async function main () {
   if (PORT === 0) PORT = await freePort()
   const admin = postgres(baseUrl!, { max: 1, onnotice: () => {} })
   await admin.unsafe(`create database ${dbName}`)
+  // BENCH_AUTO_EXPLAIN=<ms>: Postgres logs the plans (with timings) of 5 % of the statements slower than that.
+  if (process.env.BENCH_AUTO_EXPLAIN) {
+    for (const setting of ["session_preload_libraries = 'auto_explain'", `auto_explain.log_min_duration = ${Number(process.env.BENCH_AUTO_EXPLAIN)}`,
+      'auto_explain.log_analyze = on', 'auto_explain.sample_rate = 0.05']) await admin.unsafe(`alter database ${dbName} set ${setting}`)
+  }
   const sql = postgres(dbUrl.toString(), { max: CONNECTIONS, onnotice: () => {} })
   const env = {
     ...process.env,
@@ -200,12 +237,22 @@ async function main () {
     await load(pool, warmup)
     // A live shop's tables have planner statistics (autovacuum); freshly seeded ones do not until it gets to them.
     await sql`analyze`
-    const result = await load(pool, Array.from({ length: REQUESTS }, (_, i) => orderBody(i)))
+    const bodies = Array.from({ length: REQUESTS }, (_, i) => orderBody(i))
+    const commits = async () => Number((await sql`select xact_commit from pg_stat_database where datname = current_database()`)[0]!.xact_commit)
+    const commitsBefore = await commits()
+    const cpuBefore = cpuSample(app.pid!)
+    const result = await load(pool, bodies)
+    const cpuAfter = cpuSample(app.pid!)
+    const transactions = await commits() - commitsBefore
+    // Postgres backends that ended during the run take their CPU with them; the figure is a lower bound.
+    const cpu = (k: 'app' | 'pg' | 'bench') => `${k} ${(cpuAfter[k] - cpuBefore[k]).toFixed(1)} s (${((cpuAfter[k] - cpuBefore[k]) / result.seconds * 100).toFixed(0)} %)`
     await pool.close()
     const [ledger] = await sql`select count(*)::int n from ledger_entries where shop_id = ${SHOP}`
     const base = await baseline(sql, REQUESTS)
-    console.log(`\nsigned orders/paid webhooks, ${REQUESTS} requests, ${CONNECTIONS} connections, ${CUSTOMERS} members`)
+    console.log(`\nsigned orders/paid webhooks, ${REQUESTS} requests, ${CONNECTIONS} connections, ${CUSTOMERS} members with ${HISTORY} earlier orders each`)
     console.log(`app:      ${result.rate.toFixed(0)} req/s sustained over ${result.seconds.toFixed(1)} s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, non-200: ${result.failures}, ledger entries: ${ledger!.n}`)
+    console.log(`transactions committed during the app run: ${transactions} (${(REQUESTS / transactions).toFixed(1)} deliveries each)`)
+    console.log(`cpu during the app run: ${cpu('app')}, ${cpu('pg')}, ${cpu('bench')} of 2 cores`)
     console.log(`baseline: ${base.rate.toFixed(0)} tx/s (raw SQL, same rows), p50 ${base.p50.toFixed(1)} ms, p99 ${base.p99.toFixed(1)} ms`)
   } finally {
     app.kill('SIGTERM')
