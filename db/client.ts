@@ -56,26 +56,55 @@ export async function queryPrepared<T = Record<string, unknown>> (db: Db, query:
   return [...await client.unsafe(text, params, { prepare: true })]
 }
 
+/** Hands a transaction's last statement over unawaited: see pipelinedTransaction. */
+export type Defer = (statement: Promise<unknown>) => void
+
+export interface PipelinedOptions {
+  /**
+   * Plan every prepared statement of the transaction generically (`set local plan_cache_mode`). For statements whose
+   * text never varies and whose parameters are whole batches as JSON: re-planning them for each batch costs more
+   * than running them (docs/BENCHMARKS.md, "Webhooks").
+   */
+  genericPlans?: boolean
+}
+
 /**
- * db.transaction, but on Postgres its BEGIN goes out with the first statement instead of a round trip of its own
- * (postgres.js writes the queries issued together on one connection in one write). For the webhook hot path.
+ * db.transaction, but on Postgres with no round trip of its own for BEGIN or COMMIT (for the webhook hot path).
+ * BEGIN goes out with the first statement (postgres.js writes the queries issued together on one connection in one
+ * write). COMMIT goes out right behind the statements handed to `defer`, without waiting for their results. Such a
+ * statement must carry its checks in SQL: if it fails, Postgres has aborted the transaction and answers that COMMIT
+ * with a rollback, and its error is rethrown here. The result is returned only once COMMIT has succeeded.
  */
-export async function pipelinedTransaction<T> (db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
+export async function pipelinedTransaction<T> (db: Db, fn: (tx: Db, defer: Defer) => Promise<T>, opts: PipelinedOptions = {}): Promise<T> {
+  const deferred: Promise<unknown>[] = []
+  // Each deferred statement's outcome as a value (its error, or null), so none is an unhandled rejection.
+  const defer: Defer = (statement) => { deferred.push(statement.then(() => null, (err: unknown) => err ?? new Error('statement failed'))) }
+  const firstFailure = async () => (await Promise.all(deferred)).find(err => err !== null)
   const client = (db as unknown as { session?: { client?: Partial<postgres.Sql> } }).session?.client
-  if (typeof client?.reserve !== 'function') return db.transaction(async (tx) => fn(tx as unknown as Db))
+  if (typeof client?.reserve !== 'function') {
+    return db.transaction(async (tx) => {
+      const result = await fn(tx as unknown as Db, defer)
+      const failed = await firstFailure()
+      if (failed) throw failed
+      return result
+    })
+  }
   const conn = await client.reserve()
   try {
     // BEGIN fails only with its connection, which fails the statements queued behind it too; kept to rethrow.
-    const begun = conn.unsafe('begin').then(() => null, (err: unknown) => err)
+    // Without parameters postgres.js uses the simple protocol, which takes both statements in one message.
+    const begun = conn.unsafe(opts.genericPlans ? 'begin; set local plan_cache_mode = force_generic_plan' : 'begin')
+      .then(() => null, (err: unknown) => err)
     // A reserved connection lacks the pool's `options`, which drizzle reads (its type parsers are already set there).
     const tx = drizzlePostgres(Object.assign(conn, { options: client.options })) as unknown as Db
     try {
-      const result = await fn(tx)
-      const failed = await begun
+      const result = await fn(tx, defer)
+      const committing = conn.unsafe('commit').then(() => null, (err: unknown) => err ?? new Error('commit failed'))
+      const failed = (await begun) ?? await firstFailure() ?? await committing
       if (failed) throw failed
-      await conn.unsafe('commit')
       return result
     } catch (err) {
+      await Promise.all(deferred) // settled before the connection is used again
       await conn.unsafe('rollback').catch(() => {})
       throw err
     }

@@ -2,9 +2,11 @@
 /*
  * Why: a delivery applied on its own is ~17 statements in its own transaction; on 2 cores the round trips, not the
  * work, were the limit (docs/BENCHMARKS.md, "Webhooks"). The batcher keeps at most `maxInFlight` transactions
- * running; deliveries that arrive meanwhile wait and go together into the next one (up to `maxBatch`). A lone
- * delivery starts at once, so nothing waits for a timer. Each request is answered only after its batch committed:
- * a 200 still means stored and applied.
+ * running (one by default: a batch costs Postgres about the same whatever its size, so fewer, larger batches beat
+ * more of them side by side); deliveries that arrive meanwhile wait and go together into the next one (up to
+ * `maxBatch`). A lone delivery starts at once, so nothing waits for a timer. Each request is answered only after its
+ * batch committed: a 200 still means stored and applied. Several app instances each run their own batches; the order
+ * locks keep them apart (test/webhooks/batch.test.ts races two).
  *
  * A batch holds at most one delivery per (shop, order): the same order twice goes to a later batch, so a multi-row
  * upsert never touches a row twice and the later version is compared with the earlier one as before. If a batch
@@ -38,7 +40,7 @@ export class OrderBatcher {
   /** batches committed, deliveries in them, and batches that failed and were taken one by one */
   readonly stats = { batches: 0, deliveries: 0, failedBatches: 0 }
 
-  constructor (private readonly db: Db, private readonly log: FastifyBaseLogger, private readonly opts: BatcherOptions = { maxBatch: 100, maxInFlight: 2 }) {}
+  constructor (private readonly db: Db, private readonly log: FastifyBaseLogger, private readonly opts: BatcherOptions = { maxBatch: 100, maxInFlight: 1 }) {}
 
   submit (delivery: Delivery, order: HaravanOrder): Promise<DeliveryOutcome> {
     return new Promise((resolve, reject) => {
@@ -100,7 +102,7 @@ export class OrderBatcher {
 
 /** One transaction: inbox rows (deduplicated, served shops only) and order upserts in one statement, then the points. */
 async function applyBatch (db: Db, batch: Waiting[]): Promise<DeliveryOutcome[]> {
-  const stored = await pipelinedTransaction(db, async (tx) => {
+  const stored = await pipelinedTransaction(db, async (tx, defer) => {
     // The bodies are JSON already (parsed before they got here), so they go into the array as they came.
     const rows = `[${batch.map(w => `{"shop_id":${JSON.stringify(w.delivery.shopId)},"topic":${JSON.stringify(w.delivery.topic)},` +
       `"body_hash":${JSON.stringify(w.delivery.bodyHash)},"at":${JSON.stringify(w.delivery.now.toISOString())},` +
@@ -130,9 +132,10 @@ async function applyBatch (db: Db, batch: Waiting[]): Promise<DeliveryOutcome[]>
     const keys = new Set(written.filter(r => r.kind === 'inbox').map(r => `${r.shop_id}|${r.topic}|${r.body_hash}`))
     const locked = new Map<string, Set<number>>()
     for (const r of written) if (r.kind === 'order') locked.set(r.shop_id, (locked.get(r.shop_id) ?? new Set()).add(Number(r.id)))
-    for (const read of reads) await finishConvergence(tx, read, locked.get(read.shopId) ?? new Set())
+    // The last shop's last statement is deferred: COMMIT follows it without a round trip.
+    for (const [i, read] of reads.entries()) await finishConvergence(tx, read, locked.get(read.shopId) ?? new Set(), i === reads.length - 1 ? defer : undefined)
     return keys
-  })
+  }, { genericPlans: true })
   const outcomes: DeliveryOutcome[] = []
   for (const w of batch) {
     // Off the happy path only: a duplicate, or a shop we do not serve (one lookup, as receiveDelivery does).

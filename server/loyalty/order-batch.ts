@@ -17,7 +17,7 @@
  * fast order, so the outcome is the outcome of converging the orders one after another.
  */
 import { sql } from 'drizzle-orm'
-import { queryPrepared, queryRows, type Db } from '../../db/client.ts'
+import { queryPrepared, queryRows, type Db, type Defer } from '../../db/client.ts'
 import { balanceDelta, type NewEntry } from './ledger.ts'
 import {
   convergeOrder, currentRule, differenceKind, earnEntry, frozenFromStored, memberTotalsQuery, memberTotalsSet, targetUnder,
@@ -152,10 +152,9 @@ interface Posting { entry: NewEntry, now: Date }
 /**
  * One statement: inserts the entries (a duplicate key inserts nothing), moves the cached balances of exactly the
  * inserted ones and refreshes the totals of every touched member — one new version of each member row.
- * Returns the touched members' rank points and tier after it.
+ * Its one check is in SQL, so it may be the last statement before a pipelined COMMIT (pipelinedTransaction).
  */
-async function postEarningsAndTotals (tx: Db, shopId: string, postings: Posting[], touched: number[], now: Date) {
-  if (touched.length === 0) return []
+function postEarningsAndTotals (tx: Db, shopId: string, postings: Posting[], touched: number[], now: Date): Promise<unknown> {
   for (const { entry } of postings) {
     // The fast path posts earnings only: available or pending, activity kinds (see balanceDelta and ACTIVITY_KINDS).
     const d = balanceDelta(entry)
@@ -175,7 +174,7 @@ async function postEarningsAndTotals (tx: Db, shopId: string, postings: Posting[
     rule: e.rule ?? null,
     created_at: now.toISOString(),
   })))
-  const result = await queryPrepared<{ customer_id: unknown, posted: boolean | string | null, rank_points: unknown, tier_id: string | null }>(tx, sql`
+  return queryPrepared(tx, sql`
     with v as (
       select * from json_to_recordset(${rows}::json) as v(customer_id bigint, points bigint, rank_points bigint, state text,
         available_at timestamptz, expires_at timestamptz, source_id text, idempotency_key text, reason text, rule jsonb, created_at timestamptz)
@@ -200,14 +199,14 @@ async function postEarningsAndTotals (tx: Db, shopId: string, postings: Posting[
         ${memberTotalsSet(now, sql`d.at`)}
       from t left join d on d.customer_id = t.customer_id
       where u.shop_id = ${shopId} and u.customer_id = t.customer_id
-      returning u.customer_id, d.customer_id is not null as posted, u.rank_points, u.tier_id
+      returning u.customer_id
     )
-    select customer_id, posted, rank_points, tier_id from upd
+    select count(*) from upd
     union all
-    -- An entry never exists without its member (as in postLedgerEntry): such a row makes the caller throw.
-    select d.customer_id, null, null, null from d where not exists (select 1 from upd where upd.customer_id = d.customer_id)`)
-  if (result.some(r => r.posted === null)) throw new Error('ledger entries posted for a member that does not exist')
-  return result.map(r => ({ customerId: Number(r.customer_id), rankPoints: Number(r.rank_points), tierId: r.tier_id }))
+    -- An entry never exists without its member (as in postLedgerEntry): such an entry fails the statement, and with
+    -- it the transaction. (A cast that fails is the way plain SQL raises an error; it is evaluated per such row only.)
+    select ('ledger entry posted for a member that does not exist: ' || d.customer_id)::bigint
+    from d where not exists (select 1 from upd where upd.customer_id = d.customer_id)`)
 }
 
 /** recomputeTierRows' upgrade test for lifetime rank points: the tier they reach is above the member's tier (or it is unknown). */
@@ -240,8 +239,9 @@ export function startConvergenceRead (tx: Db, shopId: string, items: BatchOrder[
 /**
  * Converges the orders of a startConvergenceRead: the fast path set-based, the rest through convergeOrder.
  * only: converge just these (the ones the transaction holds locks on); the others' rows are ignored.
+ * defer (pipelinedTransaction): when the fast path's statement is the last one, it is handed over unawaited.
  */
-export async function finishConvergence (tx: Db, read: ConvergenceRead, only?: Set<number>): Promise<void> {
+export async function finishConvergence (tx: Db, read: ConvergenceRead, only?: Set<number>, defer?: Defer): Promise<void> {
   const { shopId, nowOf } = read
   const rows = only ? (await read.rows).filter(r => only.has(Number(r.id))) : await read.rows
   const first = rows[0]
@@ -280,7 +280,7 @@ export async function finishConvergence (tx: Db, read: ConvergenceRead, only?: S
 
   const postings: Posting[] = []
   const touched: number[] = []
-  const earnedRank: number[] = []
+  const earnedRank: { customerId: number, rankPoints: number, tierId: string | null }[] = [] // rank points after this batch
   const earnedPoints: { customerId: number, now: Date }[] = []
   for (const o of fast) {
     const member = memberOf.get(o.memberId)
@@ -310,26 +310,30 @@ export async function finishConvergence (tx: Db, read: ConvergenceRead, only?: S
         now,
       }),
     })
-    if (dRank > 0) earnedRank.push(o.memberId)
+    if (dRank > 0) earnedRank.push({ customerId: o.memberId, rankPoints: member.rankPoints + dRank, tierId: member.tierId })
     if (dPoints > 0) earnedPoints.push({ customerId: o.memberId, now })
   }
 
   const batchNow = [...nowOf.values()].reduce((latest, now) => (now > latest ? now : latest), new Date(0))
-  const after = await postEarningsAndTotals(tx, shopId, postings, touched, batchNow)
-  if (rules.firstPurchase) {
-    for (const m of earnedPoints) await queueAutomaticReward(tx, shopId, m.customerId, 'first_purchase', {}, m.now) // once per member (key)
-  }
   // Tier upgrades (recomputeTiers, upgrades only) for the members who gained rank points. With lifetime rank points
-  // the new tier is known here, so the statement runs only when someone may move up; a rolling window needs the ledger.
-  const gained = new Set(earnedRank)
-  const candidates = after.filter(m => gained.has(m.customerId) && (settings.ranking.window !== 'lifetime' || mayMoveUp(rules.tiers, m)))
+  // the new tier is known here (the members are locked, and each has one fast order), so the statement runs only
+  // when someone may move up; a rolling window needs the ledger.
+  const candidates = earnedRank.filter(m => settings.ranking.window !== 'lifetime' || mayMoveUp(rules.tiers, m))
+  const firstPurchases = rules.firstPurchase ? earnedPoints : []
+  const posting = touched.length > 0 ? postEarningsAndTotals(tx, shopId, postings, touched, batchNow) : undefined
+  general.sort((a, b) => a - b)
+  if (defer && candidates.length === 0 && firstPurchases.length === 0 && general.length === 0) {
+    // Nothing follows: the caller sends COMMIT right behind it.
+    if (posting) defer(posting)
+    return
+  }
+  await posting
+  for (const m of firstPurchases) await queueAutomaticReward(tx, shopId, m.customerId, 'first_purchase', {}, m.now) // once per member (key)
   if (candidates.length > 0) {
     const upgraded = await recomputeTierRows(tx, shopId, {
       now: batchNow, window: settings.ranking.window, allowDowngrade: false, customerIds: candidates.map(m => m.customerId), timeZone: rules.timeZone,
     }, rules.tiers)
     if (rules.tierUpgrade) for (const u of upgraded) await queueAutomaticReward(tx, shopId, u.customerId, 'tier_upgrade', { tierId: u.tierId }, batchNow)
   }
-
-  general.sort((a, b) => a - b)
   for (const id of general) await convergeOrder(tx, shopId, id, nowOf.get(id) as Date)
 }

@@ -5,6 +5,7 @@ import { queryRows } from '../../db/client.ts'
 import { verifyLedger } from '../../scripts/ledger-verify.ts'
 import type { App } from '../../server/app.ts'
 import { haravanOrderSchema } from '../../server/haravan/mappers.ts'
+import { OrderBatcher } from '../../webhooks/batch.ts'
 import { bodyHash } from '../../webhooks/inbox.ts'
 import { build, DEMO_SHOP_ID } from '../helper.ts'
 import { deliver, fixture, inboxRows } from './helpers.ts'
@@ -29,10 +30,10 @@ function order (id: number, customerId: number, total: number, extra: Record<str
 }
 
 /** What the webhook route does after the signature and schema checks, for many deliveries at the same instant. */
-function submit (app: App, topic: string, body: unknown) {
+function submit (app: App, topic: string, body: unknown, batcher: OrderBatcher = app.orderBatcher) {
   const raw = JSON.stringify(body)
   const delivery = { shopId: DEMO_SHOP_ID, topic, body: raw, bodyHash: bodyHash(raw), now: app.clock() }
-  return app.orderBatcher.submit(delivery, haravanOrderSchema.parse(body))
+  return batcher.submit(delivery, haravanOrderSchema.parse(body))
 }
 
 interface MemberRow { customer_id: unknown, points_available: unknown, rank_points: unknown, total_spent: unknown, orders_count: unknown, tier_id: string }
@@ -99,17 +100,41 @@ t.test('a batch that fails is taken again one by one: the bad delivery is stored
   t.same((await verifyLedger(database.db)).problems, [])
 })
 
-t.test('two batches racing on one order: the later one sees what the earlier one posted', async (t) => {
-  // With two batches in flight, a paid order and its refund land in different batches at the same instant; the
-  // second waits for the first's lock on the order and must then read the ledger as the first left it.
+t.test('a batch whose last statement fails (COMMIT already sent behind it) commits nothing and is taken again one by one', async (t) => {
   const { app, database } = await build(t)
+  for (const id of [811_001, 811_002, 811_003]) {
+    await deliver(app, { topic: 'customers/create', body: { ...fixture('customer.json'), id, phone: `09${id}1`, email: `d${id}@example.vn` } })
+  }
+  // The earn entries are the batch's last statement: the database refuses the one for customer 811002.
+  await database.db.execute(sql.raw(`
+    create function refuse_entry() returns trigger language plpgsql as $$
+    begin if new.customer_id = 811002 then raise exception 'entry for 811002 refused by the test'; end if; return new; end $$`))
+  await database.db.execute(sql.raw('create trigger refuse_entry before insert on ledger_entries for each row execute function refuse_entry()'))
+  const batchesBefore = app.orderBatcher.stats.failedBatches
+  const bodies = [order(711_001, 811_001, 1_000_000), order(711_002, 811_002, 1_000_000), order(711_003, 811_003, 1_000_000)]
+  const results = await Promise.all(bodies.map(body => submit(app, 'orders/paid', body)))
+  t.same(results.map(r => r.result), ['applied', 'failed', 'applied'])
+  t.ok(app.orderBatcher.stats.failedBatches > batchesBefore, 'the batch failed as a whole')
+  const inbox = (await inboxRows(database.db)).filter(r => r.topic === 'orders/paid')
+  t.same(inbox.map(r => r.status).sort(), ['applied', 'applied', 'failed'], 'one inbox row per delivery: the batch left none behind')
+  t.same((await memberRows(database.db)).map(m => [m.id, m.points]), [[811_001, 97], [811_002, 0], [811_003, 97]])
+  const [entries] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from ledger_entries`)
+  t.equal(entries!.n, 2, 'one earn entry for each order that applied, none twice')
+  t.same((await verifyLedger(database.db)).problems, [])
+})
+
+t.test('two batches racing on one order: the later one sees what the earlier one posted', async (t) => {
+  // Two app instances on one database (two batchers): a paid order and its refund land in different batches at the
+  // same instant; the second waits for the first's lock on the order and must then read the ledger as the first left it.
+  const { app, database } = await build(t)
+  const otherInstance = new OrderBatcher(database.db, app.log)
   const customerId = 820_000
   await deliver(app, { topic: 'customers/create', body: { ...fixture('customer.json'), id: customerId, phone: '0982000000', email: 'race@example.vn' } })
   const results = []
   for (let i = 0; i < 20; i++) {
     const paidVersion = order(720_000 + i, customerId, 1_030_000)
     const refunded = order(720_000 + i, customerId, 1_030_000, { financial_status: 'refunded', updated_at: '2026-11-02T00:00:00Z' })
-    results.push(...await Promise.all([submit(app, 'orders/paid', paidVersion), submit(app, 'orders/updated', refunded)]))
+    results.push(...await Promise.all([submit(app, 'orders/paid', paidVersion), submit(app, 'orders/updated', refunded, otherInstance)]))
   }
   t.same(results.filter(r => r.result !== 'applied'), [])
   t.same((await memberRows(database.db)).map(m => [m.id, m.points, m.rank]), [[customerId, 0, 0]], 'every order refunded: nothing held')
