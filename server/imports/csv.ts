@@ -74,11 +74,23 @@ async function * withoutBomSniffed (source: AsyncIterable<Buffer | string>, onHe
 const MAYBE_NOT_NFC = /[\u0300-\uffff]/
 const nfc = (cell: string): string => MAYBE_NOT_NFC.test(cell) ? cell.normalize('NFC') : cell
 
+/** Resolves when the stream has something to read, has ended or has failed. */
+function readable (stream: Readable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('readable', done).off('end', done).off('error', done).off('close', done)
+      resolve()
+    }
+    stream.on('readable', done).on('end', done).on('error', done).on('close', done)
+  })
+}
+
 /**
- * Reads records one at a time with backpressure (memory stays flat in the file size).
+ * Reads records in batches of up to `size`, with backpressure (memory stays flat in the file size).
+ * The parser's rows are taken with synchronous `read()` calls, a batch at a time: one await per batch, not per row.
  * Throws BadRequestError for an empty file, a header that is not the template, or broken quoting.
  */
-export async function * readCsv (source: AsyncIterable<Buffer | string>, expected: readonly string[]): AsyncGenerator<CsvRecord> {
+export async function * readCsvBatches (source: AsyncIterable<Buffer | string>, expected: readonly string[], size = 1000): AsyncGenerator<CsvRecord[]> {
   let delimiter: ',' | ';' = ','
   const chunks = withoutBomSniffed(source, (line) => { delimiter = sniffDelimiter(line) })
   // The parser is created lazily: the delimiter is only known once the first line has gone through.
@@ -87,23 +99,36 @@ export async function * readCsv (source: AsyncIterable<Buffer | string>, expecte
   async function * all () { yield first.value as Buffer; yield * chunks }
   const bytes = Readable.from(all())
   const parser = parse({ delimiter, ignoreEmpty: false, trim: false })
+  let failure: Error | null = null
+  parser.on('error', (err: Error) => { failure ??= err })
   bytes.on('error', (err) => parser.destroy(err))
   bytes.pipe(parser)
 
   let line = 0
   let columns: number[] | null = null
   try {
-    for await (const row of parser as AsyncIterable<string[]>) {
-      line++
-      if (columns === null) {
-        columns = mapHeader(row, expected)
+    for (;;) {
+      const batch: CsvRecord[] = []
+      let row: string[] | null
+      while (batch.length < size && (row = parser.read() as string[] | null) !== null) {
+        line++
+        if (columns === null) {
+          columns = mapHeader(row, expected)
+          continue
+        }
+        // A blank spreadsheet row still has a row number, so later line numbers match what Excel shows.
+        if (row.every((cell) => cell.trim() === '')) continue
+        const fields: Record<string, string> = {}
+        for (let i = 0; i < expected.length; i++) fields[expected[i] as string] = nfc(row[columns[i] as number] ?? '')
+        batch.push({ line, fields })
+      }
+      if (batch.length > 0) {
+        yield batch
         continue
       }
-      // A blank spreadsheet row still has a row number, so later line numbers match what Excel shows.
-      if (row.every((cell) => cell.trim() === '')) continue
-      const fields: Record<string, string> = {}
-      for (let i = 0; i < expected.length; i++) fields[expected[i] as string] = nfc(row[columns[i] as number] ?? '')
-      yield { line, fields }
+      if (failure !== null) throw failure
+      if (parser.readableEnded || parser.destroyed) break
+      await readable(parser)
     }
   } catch (err) {
     // Only the parser's own complaints are the file's fault; a stream error (size limit, aborted upload) stays as it is.
@@ -115,15 +140,7 @@ export async function * readCsv (source: AsyncIterable<Buffer | string>, expecte
   if (columns === null) throw new BadRequestError('File trống: cần dòng tiêu đề ' + expected.join(', '))
 }
 
-/** readCsv in batches of up to `size` records: the preview handles rows a batch at a time. */
-export async function * readCsvBatches (source: AsyncIterable<Buffer | string>, expected: readonly string[], size = 1000): AsyncGenerator<CsvRecord[]> {
-  let batch: CsvRecord[] = []
-  for await (const record of readCsv(source, expected)) {
-    batch.push(record)
-    if (batch.length >= size) {
-      yield batch
-      batch = []
-    }
-  }
-  if (batch.length > 0) yield batch
+/** readCsvBatches one record at a time. */
+export async function * readCsv (source: AsyncIterable<Buffer | string>, expected: readonly string[]): AsyncGenerator<CsvRecord> {
+  for await (const batch of readCsvBatches(source, expected)) yield * batch
 }

@@ -104,27 +104,29 @@ async function classifyBatch (db: Db, shopId: string, kind: ImportKind, batch: C
     }
     if (row.reason !== null) return stored
     let candidates = byPhone.get(row.phoneE164 as string) ?? []
-    if (candidates.length === 0) return { ...stored, status: 'not_found', reason: REASONS.notFound }
+    if (candidates.length === 0) return Object.assign(stored, { status: 'not_found', reason: REASONS.notFound })
     if (row.email !== null) {
       const withEmail = candidates.filter((c) => sameEmail(c.email, row.email))
-      if (withEmail.length === 0) return { ...stored, reason: REASONS.emailMismatch(candidates[0]?.email ?? null) }
+      if (withEmail.length === 0) return Object.assign(stored, { reason: REASONS.emailMismatch(candidates[0]?.email ?? null) })
       candidates = withEmail
     }
     if (candidates.length > 1) {
       // One Haravan customer per phone is the norm; with several, the activated member is the one that holds points.
       const activated = candidates.filter((c) => memberOf.has(c.id))
-      if (activated.length !== 1) return { ...stored, reason: REASONS.ambiguous(candidates.length) }
+      if (activated.length !== 1) return Object.assign(stored, { reason: REASONS.ambiguous(candidates.length) })
       candidates = activated
     }
     const customer = candidates[0] as Customer
     stored.customer_id = customer.id
     if (kind === 'opening_balance' && memberOf.get(customer.id)?.openingImportId) {
-      return { ...stored, status: 'already_imported', reason: REASONS.alreadyImported }
+      return Object.assign(stored, { status: 'already_imported', reason: REASONS.alreadyImported })
     }
-    if (row.name !== null && customer.fullName.trim() !== '' && nameKey(row.name) !== nameKey(customer.fullName)) {
+    // Equal strings have equal keys: the usual case skips the normalisation (~2 µs a name).
+    if (row.name !== null && row.name !== customer.fullName && customer.fullName.trim() !== '' && nameKey(row.name) !== nameKey(customer.fullName)) {
       stored.warning = REASONS.nameMismatch(customer.fullName)
     }
-    return { ...stored, status: 'matched' }
+    stored.status = 'matched'
+    return stored
   })
 }
 
