@@ -43,6 +43,11 @@ async function main () {
   const name = `tichdiem_bench_import_${process.pid}`
   const admin = postgres(baseUrl!, { max: 1, onnotice: () => {} })
   await admin.unsafe(`create database ${name}`)
+  // BENCH_AUTO_EXPLAIN=<ms>: Postgres logs the plans, with timings, of the statements slower than that (server log).
+  if (process.env.BENCH_AUTO_EXPLAIN) {
+    for (const setting of ["session_preload_libraries = 'auto_explain'", `auto_explain.log_min_duration = ${Number(process.env.BENCH_AUTO_EXPLAIN)}`,
+      'auto_explain.log_analyze = on', 'auto_explain.log_nested_statements = on']) await admin.unsafe(`alter database ${name} set ${setting}`)
+  }
   const url = new URL(baseUrl!)
   url.pathname = `/${name}`
   const database = await openPostgres(url.toString(), { max: 4 })

@@ -212,9 +212,10 @@ export async function applyImport (db: Db, shopId: string, importId: string, opt
   if (stopped) return null
 
   const now = opts.now()
-  const preview = await countPreview(db, shopId, importId)
+  // The two summaries are independent reads of 1,000,000 rows each at the most: side by side.
+  const [preview, totals] = await Promise.all([countPreview(db, shopId, importId), ledgerTotals(db, shopId, importId)])
   // Every line still matched is applied now (a line skipped by the apply became already_imported).
-  const result: ImportResult = { ...preview, applied: preview.matched, skipped: preview.rows - preview.matched, ...await ledgerTotals(db, shopId, importId) }
+  const result: ImportResult = { ...preview, applied: preview.matched, skipped: preview.rows - preview.matched, ...totals }
   return db.transaction(async (transaction) => {
     const tx = transaction as unknown as Db
     const [done] = await tx.update(imports).set({ status: 'done', result, finishedAt: now })
