@@ -131,12 +131,12 @@ async function classifyBatch (db: Db, shopId: string, kind: ImportKind, batch: C
 }
 
 // One statement per batch: the rows travel as a single JSON parameter (65,535-parameter limits never bite).
-async function insertRows (db: Db, shopId: string, importId: string, rows: StoredRow[]): Promise<void> {
-  if (rows.length === 0) return
+async function insertRows (db: Db, shopId: string, importId: string, rowsJson: string): Promise<void> {
+  if (rowsJson === '[]') return
   await db.execute(sql`
     insert into import_rows (shop_id, import_id, line, status, customer_id, phone_e164, name, email, raw, amount, second_amount, points, reason, warning)
     select ${shopId}, ${importId}::uuid, x.line, x.status, x.customer_id, x.phone, x.name, x.email, x.raw, x.amount, x.second_amount, x.points, x.reason, x.warning
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(line int, status text, customer_id bigint, phone text, name text, email text,
+    from jsonb_to_recordset(${rowsJson}::jsonb) as x(line int, status text, customer_id bigint, phone text, name text, email text,
       raw jsonb, amount bigint, second_amount bigint, points bigint, reason text, warning text)`)
 }
 
@@ -158,7 +158,11 @@ function copyLines (shopId: string, importId: string, rows: StoredRow[]): string
   return text
 }
 
-interface RowSink { write (rows: StoredRow[]): Promise<void>, end (): Promise<void>, abort (err: Error): void }
+/**
+ * encode: a batch of rows as the text the sink takes, done as soon as the batch is classified, so the row objects die
+ * young (fewer survive into the old generation while earlier batches are written: less garbage-collection work).
+ */
+interface RowSink { encode (rows: StoredRow[]): string, write (payload: string): Promise<void>, end (): Promise<void>, abort (err: Error): void }
 
 interface PostgresJsClient {
   (strings: TemplateStringsArray, ...values: unknown[]): { writable (): Promise<Writable> }
@@ -174,16 +178,17 @@ async function rowSink (db: Db, shopId: string, importId: string): Promise<RowSi
   const client = isPostgres(db) ? (db as unknown as { $client: PostgresJsClient }).$client : null
   // The COPY holds a connection for the whole file while the customer queries need another one.
   if (client === null || (client.options?.max ?? 1) < 2) {
-    return { write: (rows) => insertRows(db, shopId, importId, rows), end: async () => {}, abort: () => {} }
+    return { encode: (rows) => JSON.stringify(rows), write: (json) => insertRows(db, shopId, importId, json), end: async () => {}, abort: () => {} }
   }
   const copy = await client`copy import_rows (shop_id, import_id, line, status, customer_id, phone_e164, name, email,
     raw, amount, second_amount, points, reason, warning) from stdin`.writable()
   let failed: Error | null = null
   copy.on('error', (err: Error) => { failed = err })
   return {
-    async write (rows) {
+    encode: (rows) => copyLines(shopId, importId, rows),
+    async write (text) {
       if (failed) throw failed
-      if (rows.length > 0 && !copy.write(copyLines(shopId, importId, rows))) await once(copy, 'drain')
+      if (text.length > 0 && !copy.write(text)) await once(copy, 'drain')
     },
     async end () {
       if (failed) throw failed
@@ -282,15 +287,14 @@ export async function createImport (db: Db, input: CreateImportInput): Promise<{
     let written: Promise<void> = Promise.resolve()
     let writtenBefore: Promise<void> = Promise.resolve()
     const flush = (records: CsvRecord[]) => {
-      const classified = classifyBatch(db, shopId, kind, records, anyMember)
-      const write = written.then(async () => {
-        const rows = await classified
+      const classified = classifyBatch(db, shopId, kind, records, anyMember).then((rows) => {
         for (const row of rows) {
           tally[row.status]++
           if (row.warning !== null) warnings++
         }
-        await out.write(rows)
+        return out.encode(rows)
       })
+      const write = written.then(async () => { await out.write(await classified) })
       // Both are awaited below; these only stop unhandled-rejection warnings meanwhile.
       classified.catch(() => {})
       write.catch(() => {})
