@@ -76,7 +76,7 @@ async function main () {
     started = performance.now()
     const { id, preview } = await createImport(db, { shopId: SHOP, kind: 'opening_balance', fileName: 'bench.csv', actor: 'bench', now: new Date(), source: createReadStream(file) })
     const previewMs = performance.now() - started
-    console.log(`parse + preview: ${secs(previewMs)} s, ${Math.round(ROWS / (previewMs / 1000)).toLocaleString('en')} rows/s, matched ${preview.matched}`)
+    console.log(`parse + preview: ${secs(previewMs)} s, ${Math.round(ROWS / (previewMs / 1000)).toLocaleString('en')} rows/s, matched ${preview.matched}, peak RSS so far ${mb(process.resourceUsage().maxRSS)}`)
 
     let applyMs = 0
     if (APPLY) {
