@@ -135,7 +135,9 @@ export async function * readCsvBatches (source: AsyncIterable<Buffer | string>, 
     if (!(err instanceof Error) || !err.message.startsWith('Parse Error')) throw err
     throw new BadRequestError(`File CSV bị lỗi định dạng sau dòng ${line}: ${(err as Error).message}`)
   } finally {
+    // Also when the reader stops early (a failed preview returns the generator): the parser's buffered rows go too.
     bytes.destroy()
+    parser.destroy()
   }
   if (columns === null) throw new BadRequestError('File trống: cần dòng tiêu đề ' + expected.join(', '))
 }
