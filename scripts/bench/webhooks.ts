@@ -252,7 +252,7 @@ async function main () {
     console.log(`\nsigned orders/paid webhooks, ${REQUESTS} requests, ${CONNECTIONS} connections, ${CUSTOMERS} members with ${HISTORY} earlier orders each`)
     console.log(`app:      ${result.rate.toFixed(0)} req/s sustained over ${result.seconds.toFixed(1)} s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, non-200: ${result.failures}, ledger entries: ${ledger!.n}`)
     console.log(`transactions committed during the app run: ${transactions} (${(REQUESTS / transactions).toFixed(1)} deliveries each)`)
-    console.log(`cpu during the app run: ${cpu('app')}, ${cpu('pg')}, ${cpu('bench')} of 2 cores`)
+    console.log(`cpu during the app run: ${cpu('app')}, ${cpu('pg')}, ${cpu('bench')} (% of one core; the machine has 2)`)
     console.log(`baseline: ${base.rate.toFixed(0)} tx/s (raw SQL, same rows), p50 ${base.p50.toFixed(1)} ms, p99 ${base.p99.toFixed(1)} ms`)
   } finally {
     app.kill('SIGTERM')
