@@ -40,6 +40,9 @@ export async function queryRows<T = Record<string, unknown>> (db: Db, query: SQL
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[]
 }
 
+/** A Postgres array literal of integers (`{1,2,3}`), for `= any($1::bigint[])`: one parameter however many ids. */
+export const intArray = (ids: readonly number[]): string => `{${ids.join(',')}}`
+
 /**
  * queryRows as a named prepared statement on postgres.js: parsed once per connection, then reused.
  * For hot statements whose text never varies (the parameters carry the data). PGlite runs it as queryRows.

@@ -137,11 +137,16 @@ async function applyBatch (db: Db, batch: Waiting[]): Promise<DeliveryOutcome[]>
     return keys
   }, { genericPlans: true })
   const outcomes: DeliveryOutcome[] = []
+  // Off the happy path only: a duplicate, or a shop we do not serve (one lookup per shop, as receiveDelivery does).
+  const skipped = new Map<string, ReturnType<typeof classifySkipped>>()
   for (const w of batch) {
-    // Off the happy path only: a duplicate, or a shop we do not serve (one lookup, as receiveDelivery does).
-    outcomes.push(stored.has(`${w.delivery.shopId}|${w.delivery.topic}|${w.delivery.bodyHash}`)
-      ? { result: 'applied' }
-      : { result: await classifySkipped(db, w.delivery.shopId) })
+    const { shopId, topic, bodyHash } = w.delivery
+    if (stored.has(`${shopId}|${topic}|${bodyHash}`)) {
+      outcomes.push({ result: 'applied' })
+      continue
+    }
+    if (!skipped.has(shopId)) skipped.set(shopId, classifySkipped(db, shopId))
+    outcomes.push({ result: await skipped.get(shopId)! })
   }
   return outcomes
 }

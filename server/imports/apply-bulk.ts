@@ -15,7 +15,7 @@
  *  - an entry never exists without its member: a batch whose members could not all be written throws and rolls back.
  */
 import { sql, type SQL } from 'drizzle-orm'
-import { queryRows, type Db } from '../../db/client.ts'
+import { intArray, queryRows, type Db } from '../../db/client.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
 import type { LoyaltySettings, Tier } from '../loyalty/rules.ts'
 import { REASONS } from './preview.ts'
@@ -78,8 +78,6 @@ export function pointsSql (amount: SQL, earning: LoyaltySettings['earning']): SQ
 export const vndTextSql = (amount: SQL): SQL => sql`translate(to_char(${amount}, 'FM9,999,999,999,999,999,999'), ',', '.')`
 
 export interface BatchOutcome { taken: number, existed: number[] }
-
-const intArray = (ns: number[]): string => `{${ns.join(',')}}`
 
 // The member's cached balances move by exactly the sums of the entries this statement inserted (the `u` rows),
 // following balanceDelta in server/loyalty/ledger.ts; apply and undo share it.

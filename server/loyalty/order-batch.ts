@@ -17,7 +17,7 @@
  * fast order, so the outcome is the outcome of converging the orders one after another.
  */
 import { sql } from 'drizzle-orm'
-import { queryPrepared, queryRows, type Db, type Defer } from '../../db/client.ts'
+import { intArray, queryPrepared, queryRows, type Db, type Defer } from '../../db/client.ts'
 import { balanceDelta, type NewEntry } from './ledger.ts'
 import {
   convergeOrder, currentRule, differenceKind, earnEntry, frozenFromStored, memberTotalsQuery, memberTotalsSet, targetUnder,
@@ -39,7 +39,6 @@ interface OrderWithLedger {
   held: { customerId: number, points: number, rankPoints: number, count: number, rule: unknown }[]
 }
 
-const intArray = (ids: number[]) => `{${ids.join(',')}}`
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
 const date = (v: unknown) => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(String(v)))
 

@@ -15,7 +15,7 @@
  *   available may go negative (debt). If the order now belongs to another member, the old one's share is reversed.
  */
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm'
-import { queryRows, type Db } from '../../db/client.ts'
+import { intArray, queryRows, type Db } from '../../db/client.ts'
 import { customers, ledgerEntries, members, orders } from '../../db/schema/index.ts'
 import { activateMember, lockMember, postLedgerEntry, type MemberRow, type NewEntry } from './ledger.ts'
 import {
@@ -236,14 +236,8 @@ export async function convergeOrder (tx: Db, shopId: string, orderId: number, no
  * non-cancelled order. A member's orders: its own customer_id, or its phone on orders whose customer is no member.
  */
 export async function refreshMemberTotals (tx: Db, shopId: string, customerId: number, now: Date): Promise<void> {
-  await refreshMembersTotals(tx, shopId, [customerId], now)
-}
-
-/** refreshMemberTotals for several members in one statement (a batch of orders). */
-export async function refreshMembersTotals (tx: Db, shopId: string, customerIds: number[], now: Date): Promise<void> {
-  if (customerIds.length === 0) return
   await tx.execute(sql`
-    with t as (${memberTotalsQuery(shopId, customerIds)})
+    with t as (${memberTotalsQuery(shopId, [customerId])})
     update members u set ${memberTotalsSet(now)}
     from t where u.shop_id = ${shopId} and u.customer_id = t.customer_id`)
 }
@@ -258,7 +252,7 @@ export function memberTotalsQuery (shopId: string, customerIds: number[]): SQL {
     from (
       select m.customer_id, m.phone_e164, (select coalesce(i.confirmed_at, i.created_at) from imports i
         where i.shop_id = m.shop_id and i.id = m.opening_import_id) as since
-      from members m where m.shop_id = ${shopId} and m.customer_id = any(${`{${customerIds.join(',')}}`}::bigint[])
+      from members m where m.shop_id = ${shopId} and m.customer_id = any(${intArray(customerIds)}::bigint[])
     ) m left join lateral (
       -- Two index lookups (orders_customer_idx, orders_phone_idx) rather than one OR that scans the shop's orders;
       -- the branches are disjoint (the second excludes the member's own customer_id).

@@ -1,6 +1,6 @@
 // A shop's tiers (the four Vietnamese defaults until it saves its own), replacing them, and recomputing members' tiers.
 import { asc, eq, sql, type SQL } from 'drizzle-orm'
-import type { Db } from '../../db/client.ts'
+import { intArray, queryRows, type Db } from '../../db/client.ts'
 import { tiers as tiersTable } from '../../db/schema/index.ts'
 import { logActivity } from '../activity.ts'
 import { getLoyaltySettings } from './settings.ts'
@@ -73,11 +73,11 @@ export async function recomputeTierRows (db: Db, shopId: string, opts: Recompute
   const lowest = tierForRankPoints(tiers, Number.MIN_SAFE_INTEGER).id
   const values = sql.join(tiers.map(t => sql`(${t.id}::text, ${t.threshold}::bigint)`), sql`, `)
   const since = addMonths(opts.now, -12, opts.timeZone)
-  const only = opts.customerIds === undefined ? sql`` : sql`and m.customer_id = any(${`{${opts.customerIds.join(',')}}`}::bigint[])`
+  const only = opts.customerIds === undefined ? sql`` : sql`and m.customer_id = any(${intArray(opts.customerIds)}::bigint[])`
   const upgradeOnly = opts.allowDowngrade
     ? sql``
     : sql`and coalesce((select t.threshold from t where t.id = n.new_id), 0) > coalesce((select t.threshold from t where t.id = n.old_id), -1)`
-  const result = await db.execute(sql`
+  const rows = await queryRows<{ customer_id: unknown, tier_id: string }>(db, sql`
     with t(id, threshold) as (values ${values}),
     n as (
       select m.customer_id, m.tier_id as old_id,
@@ -87,7 +87,6 @@ export async function recomputeTierRows (db: Db, shopId: string, opts: Recompute
     update members m set tier_id = n.new_id, updated_at = ${opts.now.toISOString()}::timestamptz
     from n
     where m.shop_id = ${shopId} and m.customer_id = n.customer_id and m.tier_id is distinct from n.new_id ${upgradeOnly}
-    returning m.customer_id, m.tier_id`) as unknown
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { customer_id: unknown, tier_id: string }[]
+    returning m.customer_id, m.tier_id`)
   return rows.map(r => ({ customerId: Number(r.customer_id), tierId: r.tier_id }))
 }
