@@ -15,6 +15,8 @@ import { checkRow, COLUMNS, nameKey, type CheckedRow, type ImportKind } from './
 // garbage the old generation holds before it is collected: 1,000,000 rows peaked at 261-272 MB RSS with 3,000 and at
 // up to 312 MB with 5,000 (~0.5 s faster) (docs/BENCHMARKS.md).
 export const BATCH_SIZE = 3000
+// Customer queries under way at once, each on its own connection, while the next batch is parsed.
+const LOOKUPS_IN_FLIGHT = 1
 
 export interface Preview {
   rows: number
@@ -70,23 +72,27 @@ async function classifyBatch (db: Db, shopId: string, kind: ImportKind, batch: C
     // planner otherwise prefers a parallel scan of every customer, 200 ms a batch. Phones are normalised E.164
     // (+ and digits), so the array literal needs no quoting; sorted, the probes walk the index in order.
     phones.sort()
-    const found = await queryRows<{ id: number | string, phone_e164: string, email: string | null, full_name: string, member: boolean, opening_import_id: string | null }>(db, sql`
-      select c.id, c.phone_e164, c.email, c.full_name, m.customer_id is not null as member, m.opening_import_id
-      from unnest(${`{${phones.join(',')}}`}::text[]) as p(phone)
+    // Each customer comes back with the position of its phone in the array (an int is cheaper to send and parse than
+    // the phone), and with its member row only when the shop had members when the preview started (a first import
+    // has none: half the probes and two columns saved).
+    // lateral + limit: always a primary-key probe per customer, whatever the planner believes about members
+    const memberJoin = sql`left join lateral (select m.customer_id, m.opening_import_id from members m
+      where m.shop_id = ${shopId} and m.customer_id = c.id limit 1) m on true`
+    const found = await queryRows<{ i: number, id: number | string, email: string | null, full_name: string, member?: boolean, opening_import_id?: string | null }>(db, sql`
+      select p.i::int as i, c.id, c.email, c.full_name ${anyMember ? sql`, m.customer_id is not null as member, m.opening_import_id` : sql``}
+      from unnest(${`{${phones.join(',')}}`}::text[]) with ordinality as p(phone, i)
         join lateral (
-          select c.id, c.phone_e164, c.email, c.full_name from customers c where c.shop_id = ${shopId} and c.phone_e164 = p.phone offset 0
+          select c.id, c.email, c.full_name from customers c where c.shop_id = ${shopId} and c.phone_e164 = p.phone offset 0
         ) c on true
-        -- lateral + limit: always a primary-key probe per customer, whatever the planner believes about members;
-        -- none at all when the shop had no member when the preview started (a first import: half the probes saved)
-        left join lateral (select m.customer_id, m.opening_import_id from members m
-          where ${anyMember} and m.shop_id = ${shopId} and m.customer_id = c.id limit 1) m on true
+        ${anyMember ? memberJoin : sql``}
       order by c.id`)
     for (const row of found) {
-      const c: Customer = { id: Number(row.id), phoneE164: row.phone_e164, email: row.email, fullName: row.full_name }
-      const list = byPhone.get(row.phone_e164) ?? []
+      const phone = phones[row.i - 1] as string
+      const c: Customer = { id: Number(row.id), phoneE164: phone, email: row.email, fullName: row.full_name }
+      const list = byPhone.get(phone) ?? []
       list.push(c)
-      byPhone.set(row.phone_e164, list)
-      if (row.member) memberOf.set(c.id, { openingImportId: row.opening_import_id })
+      byPhone.set(phone, list)
+      if (row.member === true) memberOf.set(c.id, { openingImportId: row.opening_import_id ?? null })
     }
   }
 
@@ -139,8 +145,8 @@ async function insertRows (db: Db, shopId: string, importId: string, rowsJson: s
   await db.execute(sql`
     insert into import_rows (shop_id, import_id, line, status, customer_id, phone_e164, name, email, raw, amount, second_amount, points, reason, warning)
     select ${shopId}, ${importId}::uuid, x.line, x.status, x.customer_id, x.phone, x.name, x.email, x.raw, x.amount, x.second_amount, x.points, x.reason, x.warning
-    from jsonb_to_recordset(${rowsJson}::jsonb) as x(line int, status text, customer_id bigint, phone text, name text, email text,
-      raw jsonb, amount bigint, second_amount bigint, points bigint, reason text, warning text)`)
+    from json_to_recordset(${rowsJson}::json) as x(line int, status text, customer_id bigint, phone text, name text, email text,
+      raw json, amount bigint, second_amount bigint, points bigint, reason text, warning text)`)
 }
 
 // COPY's text format: tab between columns, \N for null, and backslash, tab, newline and carriage return escaped.
@@ -286,9 +292,10 @@ export async function createImport (db: Db, input: CreateImportInput): Promise<{
     // The preview's counts are kept as the rows are stored (and moved by the duplicates), not counted afterwards.
     const tally = emptyTally()
     let warnings = 0
-    let classifying: Promise<unknown> = Promise.resolve()
+    // Oldest first: the classify rounds under way, and the writes not yet taken by the sink.
+    const classifying: Array<Promise<unknown>> = []
+    const writing: Array<Promise<void>> = []
     let written: Promise<void> = Promise.resolve()
-    let writtenBefore: Promise<void> = Promise.resolve()
     const flush = (records: CsvRecord[]) => {
       const classified = classifyBatch(db, shopId, kind, records, anyMember).then((rows) => {
         for (const row of rows) {
@@ -301,16 +308,16 @@ export async function createImport (db: Db, input: CreateImportInput): Promise<{
       // Both are awaited below; these only stop unhandled-rejection warnings meanwhile.
       classified.catch(() => {})
       write.catch(() => {})
-      classifying = classified
-      writtenBefore = written
+      classifying.push(classified)
+      writing.push(write)
       written = write
     }
     let batch: CsvRecord[] = []
     while (next.done !== true) {
       for (const record of next.value) batch.push(record)
       if (batch.length >= BATCH_SIZE) {
-        await classifying
-        await writtenBefore
+        while (classifying.length >= LOOKUPS_IN_FLIGHT) await classifying.shift()
+        while (writing.length > LOOKUPS_IN_FLIGHT) await writing.shift()
         flush(batch)
         batch = []
       }

@@ -1,0 +1,1 @@
+ALTER TABLE "import_rows" ALTER COLUMN "raw" SET DATA TYPE json USING "raw"::json;
