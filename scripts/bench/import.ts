@@ -13,6 +13,7 @@ import { migrate } from '../../db/migrate.ts'
 import { imports, shops } from '../../db/schema/index.ts'
 import { applyImport } from '../../server/imports/apply.ts'
 import { createImport } from '../../server/imports/preview.ts'
+import { ownCpuSeconds, postgresCpuSeconds } from './cpu.ts'
 
 const args = process.argv.slice(2)
 const rowsArg = args.indexOf('--rows')
@@ -65,19 +66,38 @@ async function main () {
     const size = (await stat(file)).size
     console.log(`rows ${ROWS.toLocaleString('en')}, file ${(size / 1024 / 1024).toFixed(0)} MB, customers seeded (${load()})`)
 
+    // CPU of this process (parse, checks, the app's work) and of Postgres during each step, in % of one core.
+    let cpu = { node: ownCpuSeconds(), pg: postgresCpuSeconds() }
+    const cpuLine = (ms: number) => {
+      const now = { node: ownCpuSeconds(), pg: postgresCpuSeconds() }
+      const share = (k: 'node' | 'pg') => `${k === 'node' ? 'Node' : 'Postgres'} ${(now[k] - cpu[k]).toFixed(1)} s (${((now[k] - cpu[k]) / (ms / 1000) * 100).toFixed(0)} %)`
+      const line = `cpu ${share('node')}, ${share('pg')}`
+      cpu = now
+      return line
+    }
+    // BENCH_MEMORY=1: the largest heap figures seen (sampled every 100 ms) next to the peak RSS.
+    const memoryPeak = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 }
+    const sampler = process.env.BENCH_MEMORY
+      ? setInterval(() => {
+        const m = process.memoryUsage()
+        for (const k of Object.keys(memoryPeak) as Array<keyof typeof memoryPeak>) memoryPeak[k] = Math.max(memoryPeak[k], m[k])
+      }, 100)
+      : null
     let started = performance.now()
     const { id, preview } = await createImport(db, { shopId: SHOP, kind: 'opening_balance', fileName: 'bench.csv', actor: 'bench', now: new Date(), source: createReadStream(file) })
     const previewMs = performance.now() - started
-    console.log(`parse + preview: ${secs(previewMs)} s, ${Math.round(ROWS / (previewMs / 1000)).toLocaleString('en')} rows/s, matched ${preview.matched}, peak RSS so far ${mb(process.resourceUsage().maxRSS)}`)
+    console.log(`parse + preview: ${secs(previewMs)} s, ${Math.round(ROWS / (previewMs / 1000)).toLocaleString('en')} rows/s, matched ${preview.matched}, peak RSS so far ${mb(process.resourceUsage().maxRSS)}, ${cpuLine(previewMs)}`)
 
+    if (sampler) console.log('memory peaks (MB):', Object.entries(memoryPeak).map(([k, v]) => `${k} ${(v / 1048576).toFixed(0)}`).join(', '))
     let applyMs = 0
     if (APPLY) {
       await db.update(imports).set({ status: 'applying', totalRows: preview.matched }).where(and(eq(imports.shopId, SHOP), eq(imports.id, id)))
       started = performance.now()
       const done = await applyImport(db, SHOP, id, { now: () => new Date() })
       applyMs = performance.now() - started
-      console.log(`apply: ${secs(applyMs)} s, ${Math.round(ROWS / (applyMs / 1000)).toLocaleString('en')} rows/s, status ${done?.status}`)
+      console.log(`apply: ${secs(applyMs)} s, ${Math.round(ROWS / (applyMs / 1000)).toLocaleString('en')} rows/s, status ${done?.status}, ${cpuLine(applyMs)}`)
     }
+    if (sampler) { clearInterval(sampler); console.log('memory peaks (MB):', Object.entries(memoryPeak).map(([k, v]) => `${k} ${(v / 1048576).toFixed(0)}`).join(', ')) }
     const total = previewMs + applyMs
     console.log(`total (parse → preview${APPLY ? ' → apply' : ''}): ${secs(total)} s, ${Math.round(ROWS / (total / 1000)).toLocaleString('en')} rows/s`)
     // Before the baseline: its COPY stream's buffers are malloc'd memory the process keeps, not the import's.

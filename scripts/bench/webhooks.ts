@@ -2,13 +2,14 @@
 // Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:webhooks -- [--requests 20000] [--connections 32] [--warmup 2000]
 import { spawn } from 'node:child_process'
 import { createHmac } from 'node:crypto'
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import postgres from 'postgres'
 import { Pool } from 'undici'
+import { cpuSeconds, ownCpuSeconds, postgresCpuSeconds } from './cpu.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -95,26 +96,9 @@ async function seed (sql: postgres.Sql) {
     from generate_series(0, ${CUSTOMERS * HISTORY - 1}) g`
 }
 
-/** CPU seconds (user + system) a process has used, from /proc (Linux); 0 where it cannot be read. */
-function cpuSeconds (pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime in clock ticks (USER_HZ = 100)
-  } catch { return 0 }
-}
-
 /** CPU seconds used so far by the app, by every Postgres process, and by this load generator. */
 function cpuSample (appPid: number) {
-  let pg = 0
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') pg += cpuSeconds(Number(entry))
-    } catch { /* gone */ }
-  }
-  const own = process.cpuUsage()
-  return { app: cpuSeconds(appPid), pg, bench: (own.user + own.system) / 1e6 }
+  return { app: cpuSeconds(appPid), pg: postgresCpuSeconds(), bench: ownCpuSeconds() }
 }
 
 async function waitHealthy (url: string) {
