@@ -10,13 +10,13 @@ import { imports } from '../../db/schema/index.ts'
 import { readCsvBatches, type CsvRecord } from './csv.ts'
 import { checkRow, COLUMNS, nameKey, type CheckedRow, type ImportKind } from './kinds.ts'
 
-// Rows per classify round (one customer query); one batch is classified and stored while the next is parsed.
-// Every row of a batch outlives a few young-generation collections and is promoted, so the batch size sets how much
-// garbage the old generation holds before it is collected: 1,000,000 rows peaked at 261-272 MB RSS with 3,000 and at
-// up to 312 MB with 5,000 (~0.5 s faster) (docs/BENCHMARKS.md).
-export const BATCH_SIZE = 3000
-// Customer queries under way at once, each on its own connection, while the next batch is parsed.
-const LOOKUPS_IN_FLIGHT = 1
+// Rows per classify round (one customer query), and rounds under way at once, each on its own connection, while the
+// next batch is parsed. Every row of a batch outlives a few young-generation collections and is promoted, so the rows
+// in flight set how much garbage the old generation holds before it is collected. 1,000,000 rows (docs/BENCHMARKS.md):
+// one round of 3,000 kept Node and Postgres each ~68 % busy (each waited for the other) and peaked at 273-286 MB RSS;
+// two rounds of 2,000 keep them 73-85 % busy, 15-25 % faster, at 259-289 MB; 5,000 rows peaked up to 312 MB.
+export const BATCH_SIZE = 2000
+const LOOKUPS_IN_FLIGHT = 2
 
 export interface Preview {
   rows: number
@@ -62,8 +62,10 @@ interface Customer { id: number, phoneE164: string | null, email: string | null,
 const sameEmail = (a: string | null, b: string | null) => a !== null && b !== null && a.trim().toLowerCase() === b.trim().toLowerCase()
 
 async function classifyBatch (db: Db, shopId: string, kind: ImportKind, batch: CsvRecord[], anyMember: boolean): Promise<StoredRow[]> {
-  const checked: Array<{ record: CsvRecord, row: CheckedRow }> = batch.map((record) => ({ record, row: checkRow(kind, record.fields) }))
-  const phones = [...new Set(checked.flatMap(({ row }) => row.reason === null && row.phoneE164 ? [row.phoneE164] : []))]
+  const checked: CheckedRow[] = batch.map((record) => checkRow(kind, record.fields))
+  const unique = new Set<string>()
+  for (const row of checked) if (row.reason === null && row.phoneE164) unique.add(row.phoneE164)
+  const phones = [...unique]
   const byPhone = new Map<string, Customer[]>()
   const memberOf = new Map<number, { openingImportId: string | null }>()
   if (phones.length > 0) {
@@ -96,7 +98,8 @@ async function classifyBatch (db: Db, shopId: string, kind: ImportKind, batch: C
     }
   }
 
-  return checked.map(({ record, row }) => {
+  return batch.map((record, i) => {
+    const row = checked[i] as CheckedRow
     const stored: StoredRow = {
       line: record.line,
       status: 'invalid',
@@ -285,8 +288,9 @@ export async function createImport (db: Db, input: CreateImportInput): Promise<{
   try {
     sink = await rowSink(db, shopId, id)
     const out = sink
-    // A three-stage pipeline: while batch k+1 is parsed, batch k is classified (its customer query) and batch k-1 is
-    // written to the sink; at most one batch waits in each stage, so memory stays flat.
+    // A pipeline: while a batch is parsed, the LOOKUPS_IN_FLIGHT batches before it are classified (their customer
+    // queries) and earlier ones are written to the sink, in order; a bounded number of batches waits in each stage,
+    // so memory stays flat.
     const [members] = await queryRows<{ any: boolean }>(db, sql`select exists (select 1 from members where shop_id = ${shopId}) as any`)
     const anyMember = members?.any === true
     // The preview's counts are kept as the rows are stored (and moved by the duplicates), not counted afterwards.
