@@ -83,12 +83,15 @@ async function main () {
         for (const k of Object.keys(memoryPeak) as Array<keyof typeof memoryPeak>) memoryPeak[k] = Math.max(memoryPeak[k], m[k])
       }, 100)
       : null
+    const printMemoryPeaks = () => {
+      if (sampler) console.log('memory peaks (MB):', Object.entries(memoryPeak).map(([k, v]) => `${k} ${(v / 1048576).toFixed(0)}`).join(', '))
+    }
     let started = performance.now()
     const { id, preview } = await createImport(db, { shopId: SHOP, kind: 'opening_balance', fileName: 'bench.csv', actor: 'bench', now: new Date(), source: createReadStream(file) })
     const previewMs = performance.now() - started
     console.log(`parse + preview: ${secs(previewMs)} s, ${Math.round(ROWS / (previewMs / 1000)).toLocaleString('en')} rows/s, matched ${preview.matched}, peak RSS so far ${mb(process.resourceUsage().maxRSS)}, ${cpuLine(previewMs)}`)
 
-    if (sampler) console.log('memory peaks (MB):', Object.entries(memoryPeak).map(([k, v]) => `${k} ${(v / 1048576).toFixed(0)}`).join(', '))
+    printMemoryPeaks()
     let applyMs = 0
     if (APPLY) {
       await db.update(imports).set({ status: 'applying', totalRows: preview.matched }).where(and(eq(imports.shopId, SHOP), eq(imports.id, id)))
@@ -97,7 +100,7 @@ async function main () {
       applyMs = performance.now() - started
       console.log(`apply: ${secs(applyMs)} s, ${Math.round(ROWS / (applyMs / 1000)).toLocaleString('en')} rows/s, status ${done?.status}, ${cpuLine(applyMs)}`)
     }
-    if (sampler) { clearInterval(sampler); console.log('memory peaks (MB):', Object.entries(memoryPeak).map(([k, v]) => `${k} ${(v / 1048576).toFixed(0)}`).join(', ')) }
+    if (sampler) { clearInterval(sampler); printMemoryPeaks() }
     const total = previewMs + applyMs
     console.log(`total (parse → preview${APPLY ? ' → apply' : ''}): ${secs(total)} s, ${Math.round(ROWS / (total / 1000)).toLocaleString('en')} rows/s`)
     // Before the baseline: its COPY stream's buffers are malloc'd memory the process keeps, not the import's.

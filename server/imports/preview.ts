@@ -15,7 +15,7 @@ import { checkRow, COLUMNS, nameKey, type CheckedRow, type ImportKind } from './
 // in flight set how much garbage the old generation holds before it is collected. 1,000,000 rows (docs/BENCHMARKS.md):
 // one round of 3,000 kept Node and Postgres each ~68 % busy (each waited for the other): 15.2-18.7 s, 273-286 MB RSS;
 // two rounds of 2,000 keep them 73-86 % busy: 12.0-17.4 s, 241-293 MB. One round of 5,000 peaked up to 312 MB.
-export const BATCH_SIZE = 2000
+const BATCH_SIZE = 2000
 const LOOKUPS_IN_FLIGHT = 2
 
 export interface Preview {
