@@ -14,6 +14,10 @@ export const imports = pgTable('imports', {
   appliedThrough: integer('applied_through').notNull().default(0),
   undoneThrough: integer('undone_through').notNull().default(0),
   preview: jsonb('preview').$type<Record<string, unknown>>(),
+  // Opening balances: the earning and ranking rule the whole import is applied with, frozen by the apply's first run
+  // (a resumed apply keeps it even if the settings changed meanwhile). Its ledger entries record only their amount
+  // (rule = {"amount": …}): the rule is stored once here rather than on each of up to millions of entries.
+  rule: jsonb('rule').$type<Record<string, unknown>>(),
   result: jsonb('result').$type<Record<string, unknown>>(),
   options: jsonb('options').$type<Record<string, unknown>>().notNull().default({}),
   error: text('error'),

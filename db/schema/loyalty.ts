@@ -53,7 +53,8 @@ export const ledgerEntries = pgTable('ledger_entries', {
   sourceId: text('source_id'),
   idempotencyKey: text('idempotency_key').notNull(),
   reason: text('reason'),
-  // The rule the entry was computed with: changing settings never rewrites history.
+  // The rule the entry was computed with: changing settings never rewrites history. Opening-balance entries hold
+  // {"amount": …} only; the rule they were computed with is their import's (imports.rule, source_id = its id).
   rule: jsonb('rule').$type<Record<string, unknown>>(),
   actor: text('actor'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -141,16 +141,16 @@ export async function applyNextBatch (tx: Db, input: ApplyBatchInput): Promise<B
     ? sql`${input.lowestTier}::text`
     : sql`case ${sql.join(byThreshold.map((t) => sql`when ${rank} >= ${t.threshold}::bigint then ${t.id}::text`), sql` `)} else ${input.lowestTier}::text end`
   const amount = sql`coalesce(ir.amount, 0)`
-  const ruleBase = JSON.stringify({ earning: settings.earning, multiplierPct: 100, ranking: settings.ranking })
   // The columns of entryForRow (apply.ts) per kind: v holds the narrow ones, x adds the wide ones (reason, rule) only
-  // for the rows that become entries. (jsonb_set costs half of `base || jsonb_build_object(…)`; the jsonb is the same.)
+  // for the rows that become entries. An entry's rule is its amount alone: the earning rule is the import's (imports.rule),
+  // stored once. (With the whole rule on each entry, 276 of an entry's 544 bytes, the apply took ~11 % longer.)
   const values = opening
     ? sql`${amount} as amount, null::text as note, ${pointsSql(amount, settings.earning)} as points,
         div(${amount}::numeric, ${settings.ranking.vndPerRankPoint}::numeric) as rank_points`
     : sql`null::bigint as amount, ir.raw->>'NoiDungDieuChinh' as note, coalesce(ir.points, 0)::numeric as points, 0::numeric as rank_points`
   const entry = opening
     ? sql`'opening'::text as kind, 'Dữ liệu đầu kỳ: DTDauKy ' || ${vndTextSql(sql`v.amount`)} || ' ₫' as reason,
-        jsonb_set(${ruleBase}::jsonb, '{amount}', to_jsonb(v.amount)) as rule`
+        jsonb_build_object('amount', v.amount) as rule`
     : sql`'adjust'::text as kind, coalesce(v.note, 'Điều chỉnh điểm hàng loạt') as reason, null::jsonb as rule`
   // One row per member of the batch with what its entries move (balanceDelta, server/loyalty/ledger.ts). When every
   // member has one line and the entries go in without `on conflict`, the entries are exactly x's rows: import entries

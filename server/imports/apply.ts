@@ -1,11 +1,11 @@
 // Confirm → apply: matched rows in batches of APPLY_BATCH, one set-based transaction each, resumable (imports.applied_through).
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, isNull, sql } from 'drizzle-orm'
 import { queryRows, type Db } from '../../db/client.ts'
 import { imports } from '../../db/schema/index.ts'
 import { logActivity } from '../activity.ts'
 import { ConflictError } from '../errors.ts'
 import type { NewEntry } from '../loyalty/ledger.ts'
-import { addMonths, pointsForAmount, tierForRankPoints, type LoyaltySettings, type Tier } from '../loyalty/rules.ts'
+import { addMonths, pointsForAmount, tierForRankPoints, type EarningRule, type LoyaltySettings, type RankingRule, type Tier } from '../loyalty/rules.ts'
 import { getLoyaltySettings, shopTimeZone } from '../loyalty/settings.ts'
 import { getTiers } from '../loyalty/tiers.ts'
 import { applyNextBatch } from './apply-bulk.ts'
@@ -52,7 +52,16 @@ function expiresAt (settings: LoyaltySettings, now: Date, timeZone: string): Dat
 }
 
 /**
+ * The rule an opening-balance import is applied with (imports.rule): DTDauKy is history, not a new order, so points are
+ * at the base rate (no tier multiplier). Stored once on the import; each entry records only its amount.
+ */
+export interface ImportRule { earning: EarningRule, multiplierPct: 100, ranking: RankingRule }
+
+export const importRuleOf = (settings: LoyaltySettings): ImportRule => ({ earning: settings.earning, multiplierPct: 100, ranking: settings.ranking })
+
+/**
  * The ledger entry of one matched line; null when it moves no points (e.g. DTDauKy empty, only a baseline).
+ * `settings` are the shop's settings with the import's frozen rule in them (applyImport).
  * The apply computes the same in SQL (apply-bulk.ts, applyNextBatch); test/imports/bulk.test.ts holds the two equal.
  */
 export function entryForRow (
@@ -81,7 +90,7 @@ export function entryForRow (
       rankPoints,
       expiresAt: points > 0 ? expiresAt(settings, now, timeZone) : null,
       reason: `Dữ liệu đầu kỳ: DTDauKy ${formatVnd(amount)}`,
-      rule: { earning: settings.earning, multiplierPct: 100, ranking: settings.ranking, amount },
+      rule: { amount },
     }
   }
   const points = row.points ?? 0
@@ -177,6 +186,19 @@ async function ledgerTotals (db: Db, shopId: string, importId: string) {
 }
 
 /**
+ * The import's rule: the one a previous run froze, or `rule` (the current settings) stored now. Compare-and-set, so two
+ * runs that start together agree on one rule.
+ */
+async function freezeRule (db: Db, imp: ImportRow, rule: ImportRule): Promise<ImportRule> {
+  if (imp.rule) return imp.rule as unknown as ImportRule
+  const [set] = await db.update(imports).set({ rule: { ...rule } })
+    .where(and(eq(imports.shopId, imp.shopId), eq(imports.id, imp.id), isNull(imports.rule))).returning({ rule: imports.rule })
+  const frozen = set?.rule ?? (await loadImport(db, imp.shopId, imp.id))?.rule
+  if (!frozen) throw new ConflictError('Lần nhập không còn (import gone; retry)')
+  return frozen as unknown as ImportRule
+}
+
+/**
  * Runs (or resumes) an import in status 'applying'. Returns the finished import when this call completed it,
  * null when there is nothing more for this call to do (other status, or maxBatches reached).
  */
@@ -184,8 +206,10 @@ export async function applyImport (db: Db, shopId: string, importId: string, opt
   const imp = await loadImport(db, shopId, importId)
   if (!imp || imp.status !== 'applying') return null
   const tiers = await getTiers(db, shopId)
+  const current = await getLoyaltySettings(db, shopId)
+  const rule = imp.kind === 'opening_balance' ? await freezeRule(db, imp, importRuleOf(current)) : null
   const ctx: BatchContext = {
-    settings: await getLoyaltySettings(db, shopId),
+    settings: rule ? { ...current, earning: rule.earning, ranking: rule.ranking } : current,
     timeZone: await shopTimeZone(db, shopId),
     tiers,
     lowestTier: tierForRankPoints(tiers, Number.MIN_SAFE_INTEGER).id,

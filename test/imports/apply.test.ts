@@ -5,6 +5,7 @@ import { and, eq } from 'drizzle-orm'
 import { SMTPServer } from 'smtp-server'
 import t from 'tap'
 import { activityLog, ledgerEntries, shops } from '../../db/schema/index.ts'
+import { loadImport } from '../../server/imports/apply.ts'
 import { spendPoints } from '../../server/loyalty/ledger.ts'
 import type { Db } from '../../db/client.ts'
 import { authHeaders, build } from '../helper.ts'
@@ -61,7 +62,8 @@ t.test('confirm applies exact balances in the background, mails the merchant, an
   t.notOk(await member(app, shopId, 106), 'invalid line: no member')
   t.equal((await member(app, shopId, 105))?.pointsAvailable, 0, 'already imported: untouched')
   const [entry] = await app.db.select().from(ledgerEntries).where(and(eq(ledgerEntries.shopId, shopId), eq(ledgerEntries.idempotencyKey, `import:${id}:2`)))
-  t.match(entry, { kind: 'opening', points: 150, rankPoints: 1_500_000, source: 'import', sourceId: id, rule: { multiplierPct: 100, earning: { vndPerPoint: 10_000 }, amount: 1_500_000 } })
+  t.match(entry, { kind: 'opening', points: 150, rankPoints: 1_500_000, source: 'import', sourceId: id, rule: { amount: 1_500_000 } })
+  t.match((await loadImport(app.db, shopId, id))?.rule, { multiplierPct: 100, earning: { vndPerPoint: 10_000, rounding: 'floor' }, ranking: { vndPerRankPoint: 1 } })
   const log = await app.db.select().from(activityLog).where(and(eq(activityLog.shopId, shopId), eq(activityLog.action, 'import.opening_balance.applied')))
   t.equal(log.length, 1)
 

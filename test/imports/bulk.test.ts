@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import t from 'tap'
 import { queryRows, type Db } from '../../db/client.ts'
 import { imports, ledgerEntries, members } from '../../db/schema/index.ts'
-import { applyImport, entryForRow, loadImport } from '../../server/imports/apply.ts'
+import { applyImport, entryForRow, importRuleOf, loadImport } from '../../server/imports/apply.ts'
 import { undoImport } from '../../server/imports/undo.ts'
 import { activateMember, postLedgerEntry } from '../../server/loyalty/ledger.ts'
 import { getLoyaltySettings, updateLoyaltySettings } from '../../server/loyalty/settings.ts'
@@ -127,6 +127,7 @@ for (const [n, change] of SETTINGS.entries()) {
     await app.inject({ method: 'POST', url: `/api/imports/${id}/confirm`, headers: await authHeaders(app) })
     t.match(await applyImport(app.db, shopId, id, { now: () => now, batchSize: 5 }), { status: 'done' })
     const imp = (await loadImport(app.db, shopId, id))!
+    t.same(imp.rule, importRuleOf(settings), 'the rule, once, on the import')
     const entries = new Map((await app.db.select().from(ledgerEntries).where(eq(ledgerEntries.shopId, shopId))).map((e) => [e.idempotencyKey, e]))
     for (const [i, amount] of AMOUNTS.entries()) {
       const want = entryForRow(imp, { line: i + 2, customerId: i + 1, amount, points: null, raw: null }, settings, now, 'Asia/Ho_Chi_Minh')

@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import { and, eq } from 'drizzle-orm'
 import t from 'tap'
 import { importRows, ledgerEntries, shops } from '../../db/schema/index.ts'
-import { applyImport, loadImport } from '../../server/imports/apply.ts'
+import { applyImport, importRuleOf, loadImport } from '../../server/imports/apply.ts'
+import { getLoyaltySettings, updateLoyaltySettings } from '../../server/loyalty/settings.ts'
 import { notifyFinished } from '../../server/imports/jobs.ts'
 import { undoImport } from '../../server/imports/undo.ts'
 import { authHeaders, build } from '../helper.ts'
@@ -19,16 +20,22 @@ t.test('an apply that stops after one batch resumes where it stopped, never appl
   t.equal(confirm.statusCode, 202, 'without a job queue the import waits in applying')
 
   const opts = { now: app.clock, batchSize: 2 }
+  const settings = await getLoyaltySettings(app.db, shopId)
   t.equal(await applyImport(app.db, shopId, id, { ...opts, maxBatches: 1 }), null, 'the "crash" after one batch')
   t.match(await loadImport(app.db, shopId, id), { status: 'applying', doneRows: 2, totalRows: 5 })
   t.equal((await member(app, shopId, 101))?.pointsAvailable, 150)
   t.notOk(await member(app, shopId, 103), 'not reached yet')
+  // The merchant changes the rate before the apply resumes: the import keeps the rule its first run froze.
+  t.same((await loadImport(app.db, shopId, id))?.rule, importRuleOf(settings), 'the rule is frozen on the import')
+  await updateLoyaltySettings(app.db, shopId, { ...settings, earning: { ...settings.earning, vndPerPoint: 1_000 }, ranking: { ...settings.ranking, vndPerRankPoint: 10 } }, 'test', app.clock())
 
   const done = await applyImport(app.db, shopId, id, opts)
   t.match(done, { status: 'done', doneRows: 5 })
   t.equal(await applyImport(app.db, shopId, id, opts), null, 'a late retry of a finished import does nothing')
   t.match(await member(app, shopId, 101), { pointsAvailable: 150, rankPoints: 1_500_000 })
-  t.match(await member(app, shopId, 108), { pointsAvailable: 500 })
+  t.match(await member(app, shopId, 103), { pointsAvailable: 150, rankPoints: 1_500_000 }, 'after the resume, still 10,000 ₫ a point')
+  t.match(await member(app, shopId, 108), { pointsAvailable: 500, rankPoints: 5_000_000 })
+  t.same((await loadImport(app.db, shopId, id))?.rule, importRuleOf(settings))
   const entries = await app.db.select().from(ledgerEntries).where(and(eq(ledgerEntries.shopId, shopId), eq(ledgerEntries.sourceId, id)))
   t.equal(entries.length, 4, 'one entry per line that moves points (104 had none)')
 
