@@ -8,6 +8,7 @@ import { queryRows, type Db } from '../../db/client.ts'
 import { isPostgres } from './driver.ts'
 import { imports } from '../../db/schema/index.ts'
 import { readCsvBatches, type CsvRecord } from './csv.ts'
+import { FirstLines } from './first-lines.ts'
 import { checkRow, COLUMNS, nameKey, type CheckedRow, type ImportKind } from './kinds.ts'
 
 // Rows per classify round (one customer query), and rounds under way at once, each on its own connection, while the
@@ -29,7 +30,7 @@ export interface Preview {
   warnings: number
 }
 
-type RowStatus = 'matched' | 'not_found' | 'already_imported' | 'invalid'
+type RowStatus = 'matched' | 'not_found' | 'already_imported' | 'invalid' | 'duplicate'
 
 interface StoredRow {
   line: number
@@ -61,8 +62,22 @@ interface Customer { id: number, phoneE164: string | null, email: string | null,
 
 const sameEmail = (a: string | null, b: string | null) => a !== null && b !== null && a.trim().toLowerCase() === b.trim().toLowerCase()
 
-async function classifyBatch (db: Db, shopId: string, kind: ImportKind, batch: CsvRecord[], anyMember: boolean): Promise<StoredRow[]> {
-  const checked: CheckedRow[] = batch.map((record) => checkRow(kind, record.fields))
+/** A batch's lines checked, each with the first line of its phone in the file (null: no phone, or not known here). */
+interface CheckedBatch { records: CsvRecord[], checked: CheckedRow[], firstLines: Array<number | null> }
+
+// Synchronous, and called in line order: a phone's first line is known before any later line of it is checked.
+function checkBatch (kind: ImportKind, records: CsvRecord[], seen: FirstLines): CheckedBatch {
+  const checked = records.map((record) => checkRow(kind, record.fields))
+  const firstLines = records.map((record, i) => {
+    const phone = checked[i]?.phoneE164 ?? null
+    return phone === null ? null : seen.firstLine(phone, record.line)
+  })
+  return { records, checked, firstLines }
+}
+
+
+async function classifyBatch (db: Db, shopId: string, kind: ImportKind, b: CheckedBatch, anyMember: boolean): Promise<StoredRow[]> {
+  const { records: batch, checked } = b
   const unique = new Set<string>()
   for (const row of checked) if (row.reason === null && row.phoneE164) unique.add(row.phoneE164)
   const phones = [...unique]
@@ -98,7 +113,7 @@ async function classifyBatch (db: Db, shopId: string, kind: ImportKind, batch: C
     }
   }
 
-  return batch.map((record, i) => {
+  const classify = (record: CsvRecord, i: number): StoredRow => {
     const row = checked[i] as CheckedRow
     const stored: StoredRow = {
       line: record.line,
@@ -139,6 +154,13 @@ async function classifyBatch (db: Db, shopId: string, kind: ImportKind, batch: C
     }
     stored.status = 'matched'
     return stored
+  }
+  // The later line of a repeated phone is the duplicate, unless it is invalid (it keeps its own reason, as in SQL).
+  return batch.map((record, i) => {
+    const stored = classify(record, i)
+    const first = b.firstLines[i] ?? null
+    if (first === null || first === record.line || stored.status === 'invalid') return stored
+    return Object.assign(stored, { status: 'duplicate', reason: REASONS.duplicate + first, warning: null })
   })
 }
 
@@ -211,16 +233,17 @@ async function rowSink (db: Db, shopId: string, importId: string): Promise<RowSi
   }
 }
 
-// The later line of a repeated phone is the duplicate; a line that is already invalid keeps its own reason.
+// The later line of a repeated phone is the duplicate; a line that is already invalid keeps its own reason. The preview
+// marks them as it reads (FirstLines); this pass is for a file with more distinct phones than that table holds.
 // Returns what each changed line was before, so the caller's counts follow without counting the table again.
-async function markDuplicates (db: Db, shopId: string, importId: string): Promise<Array<{ status: string, warned: boolean }>> {
+export async function markDuplicates (db: Db, shopId: string, importId: string): Promise<Array<{ status: string, warned: boolean }>> {
   const mark = (tx: Db) => queryRows<{ status: string, warned: boolean }>(tx, sql`
     -- Materialised first: the planner otherwise may re-run the window per row of a freshly filled, unanalysed table.
     with d as materialized (
       select line, first_line, status, warned from (
         select line, status, warning is not null as warned, min(line) over (partition by phone_e164) as first_line
         from import_rows where shop_id = ${shopId} and import_id = ${importId}::uuid and phone_e164 is not null
-      ) w where line > first_line and status <> 'invalid'
+      ) w where line > first_line and status not in ('invalid', 'duplicate')
     )
     update import_rows r set status = 'duplicate', reason = ${REASONS.duplicate} || d.first_line, warning = null
     from d where r.shop_id = ${shopId} and r.import_id = ${importId}::uuid and r.line = d.line
@@ -234,9 +257,9 @@ async function markDuplicates (db: Db, shopId: string, importId: string): Promis
   })
 }
 
-const emptyTally = (): Record<RowStatus | 'duplicate', number> => ({ matched: 0, not_found: 0, already_imported: 0, invalid: 0, duplicate: 0 })
+const emptyTally = (): Record<RowStatus, number> => ({ matched: 0, not_found: 0, already_imported: 0, invalid: 0, duplicate: 0 })
 
-function previewOf (tally: Record<RowStatus | 'duplicate', number>, warnings: number): Preview {
+function previewOf (tally: Record<RowStatus, number>, warnings: number): Preview {
   return {
     rows: tally.matched + tally.not_found + tally.already_imported + tally.invalid + tally.duplicate,
     valid: tally.matched + tally.not_found + tally.already_imported,
@@ -275,6 +298,8 @@ export interface CreateImportInput {
   actor: string
   now: Date
   source: AsyncIterable<Buffer | string>
+  /** The table of phones already seen (tests pass a small one to exercise the SQL pass). */
+  firstLines?: FirstLines
 }
 
 /** Parses and previews a whole file; the header is checked before anything is stored (a wrong file leaves no trace). */
@@ -300,8 +325,10 @@ export async function createImport (db: Db, input: CreateImportInput): Promise<{
     const classifying: Array<Promise<unknown>> = []
     const writing: Array<Promise<void>> = []
     let written: Promise<void> = Promise.resolve()
+    // Repeated phones, marked as the lines are read while the table holds them all (always, up to 1,500,000 phones).
+    const seen = input.firstLines ?? new FirstLines()
     const flush = (records: CsvRecord[]) => {
-      const classified = classifyBatch(db, shopId, kind, records, anyMember).then((rows) => {
+      const classified = classifyBatch(db, shopId, kind, checkBatch(kind, records, seen), anyMember).then((rows) => {
         for (const row of rows) {
           tally[row.status]++
           if (row.warning !== null) warnings++
@@ -331,10 +358,12 @@ export async function createImport (db: Db, input: CreateImportInput): Promise<{
     await written
     await sink.end()
     sink = null
-    for (const changed of await markDuplicates(db, shopId, id)) {
-      tally[changed.status as RowStatus]--
-      tally.duplicate++
-      if (changed.warned) warnings--
+    if (seen.gaveUp) {
+      for (const changed of await markDuplicates(db, shopId, id)) {
+        tally[changed.status as RowStatus]--
+        tally.duplicate++
+        if (changed.warned) warnings--
+      }
     }
     const preview = previewOf(tally, warnings)
     await db.update(imports).set({ status: 'previewed', preview: { ...preview }, totalRows: preview.rows })
