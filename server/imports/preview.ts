@@ -75,7 +75,6 @@ function checkBatch (kind: ImportKind, records: CsvRecord[], seen: FirstLines): 
   return { records, checked, firstLines }
 }
 
-
 async function classifyBatch (db: Db, shopId: string, kind: ImportKind, b: CheckedBatch, anyMember: boolean): Promise<StoredRow[]> {
   const { records: batch, checked } = b
   const unique = new Set<string>()
