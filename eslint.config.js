@@ -2,7 +2,7 @@
 import neostandard from 'neostandard'
 
 export default [
-  ...neostandard({ ts: true, ignores: ['node_modules', 'data', 'embedded-ui/dist', 'db/migrations', '.tap'] }),
+  ...neostandard({ ts: true, ignores: ['node_modules', 'data', 'dist', 'embedded-ui/dist', 'db/migrations', '.tap'] }),
   {
     rules: {
       '@stylistic/comma-dangle': 'off'

@@ -1,10 +1,11 @@
 // Applies drizzle-kit's committed migrations in one transaction under an advisory lock, so concurrent starts are safe.
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
 import { readMigrationFiles } from 'drizzle-orm/migrator'
+import { appRoot } from './app-root.ts'
 import { queryRows, type Db } from './client.ts'
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url))
+export const MIGRATIONS_FOLDER = join(appRoot(import.meta.url), 'db', 'migrations')
 // Arbitrary but fixed: every app instance contends on the same key.
 const MIGRATION_LOCK_KEY = 727_001
 

@@ -1,14 +1,14 @@
 // Serves the built admin SPA; unknown GETs of page routes fall back to index.html, never /api or asset paths.
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { appRoot } from '../../db/app-root.ts'
 import { handleLaunch, isLaunchRequest } from '../auth/launch.ts'
 import { sendError } from './error-handler.ts'
 
-export const UI_DIST = fileURLToPath(new URL('../../embedded-ui/dist', import.meta.url))
+export const UI_DIST = join(appRoot(import.meta.url), 'embedded-ui', 'dist')
 
 const NOT_BUILT_HTML = `<!doctype html><html lang="vi"><meta charset="utf-8"><title>Tích Điểm</title>
 <body style="font-family:sans-serif;padding:2rem"><h1>Tích Điểm</h1>
