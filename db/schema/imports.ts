@@ -13,6 +13,14 @@ export const imports = pgTable('imports', {
   // its cursor in the same transaction as its ledger entries, so a crash never leaves a line half done or done twice.
   appliedThrough: integer('applied_through').notNull().default(0),
   undoneThrough: integer('undone_through').notNull().default(0),
+  // Running totals of the apply, moved with applied_through in each batch's transaction, so the result needs no count
+  // over the whole import at the end: the points and ranking points its entries posted, and the matched lines it
+  // skipped as already imported (and how many of those had a warning, which a skipped line loses). Set to 0 on
+  // confirm; null on an import confirmed before they existed, whose result is then counted at the end.
+  appliedPoints: bigint('applied_points', { mode: 'number' }),
+  appliedRankPoints: bigint('applied_rank_points', { mode: 'number' }),
+  skippedRows: integer('skipped_rows'),
+  skippedWarnings: integer('skipped_warnings'),
   preview: jsonb('preview').$type<Record<string, unknown>>(),
   // Opening balances: the earning and ranking rule the whole import is applied with, frozen by the apply's first run
   // (a resumed apply keeps it even if the settings changed meanwhile). Its ledger entries record only their amount

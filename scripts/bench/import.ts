@@ -94,7 +94,8 @@ async function main () {
     printMemoryPeaks()
     let applyMs = 0
     if (APPLY) {
-      await db.update(imports).set({ status: 'applying', totalRows: preview.matched }).where(and(eq(imports.shopId, SHOP), eq(imports.id, id)))
+      // What POST /api/imports/:id/confirm sets.
+      await db.update(imports).set({ status: 'applying', totalRows: preview.matched, doneRows: 0, appliedPoints: 0, appliedRankPoints: 0, skippedRows: 0, skippedWarnings: 0 }).where(and(eq(imports.shopId, SHOP), eq(imports.id, id)))
       started = performance.now()
       const done = await applyImport(db, SHOP, id, { now: () => new Date() })
       applyMs = performance.now() - started

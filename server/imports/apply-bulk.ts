@@ -77,7 +77,11 @@ export function pointsSql (amount: SQL, earning: LoyaltySettings['earning']): SQ
 /** n.toLocaleString('vi-VN') for a non-negative integer: thousands grouped with dots. */
 export const vndTextSql = (amount: SQL): SQL => sql`translate(to_char(${amount}, 'FM9,999,999,999,999,999,999'), ',', '.')`
 
-export interface BatchOutcome { taken: number, existed: number[] }
+/**
+ * taken: lines of the batch; existed: members that existed before it; points, rankPoints: what its entries posted;
+ * skipped: matched lines it skipped as already imported, skippedWarnings: how many of them had a warning.
+ */
+export interface BatchOutcome { taken: number, existed: number[], points: number, rankPoints: number, skipped: number, skippedWarnings: number }
 
 // The member's cached balances move by exactly the sums of the entries this statement inserted (the `u` rows),
 // following balanceDelta in server/loyalty/ledger.ts; apply and undo share it.
@@ -106,7 +110,8 @@ export async function applyNextBatch (tx: Db, input: ApplyBatchInput): Promise<B
     select line, customer_id from import_rows
     where shop_id = ${shopId} and import_id = ${importId}::uuid and line > ${from} and line <= ${to} and status = 'matched'
     order by line`)
-  if (rows.length === 0) return { taken: 0, existed: [] }
+  const none = { points: 0, rankPoints: 0, skipped: 0, skippedWarnings: 0 }
+  if (rows.length === 0) return { taken: 0, existed: [], ...none }
   const customerIds = [...new Set(rows.map((r) => Number(r.customer_id)))].sort((a, b) => a - b)
   // Locked in its own statement, so the check below sees any import of these members committed before the lock.
   const existing = new Map((await queryRows<{ customer_id: unknown, opening_import_id: string | null }>(tx, sql`
@@ -126,13 +131,23 @@ export async function applyNextBatch (tx: Db, input: ApplyBatchInput): Promise<B
     seen.add(customerId)
     applied++
   }
+  let skippedWarnings = 0
   if (skipped.length > 0) {
-    await tx.execute(sql`
-      update import_rows set status = 'already_imported', reason = ${REASONS.alreadyImported}, warning = null
-      where shop_id = ${shopId} and import_id = ${importId}::uuid and line = any(${intArray(skipped)}::int[])`)
+    // A skipped line loses its warning: the result's count of warnings goes down with it.
+    const [was] = await queryRows<{ warned: unknown }>(tx, sql`
+      with s as (
+        update import_rows r set status = 'already_imported', reason = ${REASONS.alreadyImported}, warning = null
+        from import_rows o
+        where r.shop_id = ${shopId} and r.import_id = ${importId}::uuid and r.line = any(${intArray(skipped)}::int[])
+          and o.shop_id = r.shop_id and o.import_id = r.import_id and o.line = r.line
+        returning o.warning is not null as warned
+      )
+      select count(*) filter (where warned) as warned from s`)
+    skippedWarnings = Number(was?.warned ?? 0)
   }
   const existed = [...existing.keys()].filter((id) => seen.has(id))
-  if (applied === 0) return { taken: rows.length, existed }
+  const outcome = { taken: rows.length, existed, skipped: skipped.length, skippedWarnings }
+  if (applied === 0) return { ...outcome, points: 0, rankPoints: 0 }
 
   // tierForRankPoints (rules.ts) as one expression: the highest threshold reached, the first listed on a tie (a stable
   // sort keeps list order), else the lowest tier. (A per-row subquery over the tiers cost ~3 µs a member.)
@@ -169,7 +184,7 @@ export async function applyNextBatch (tx: Db, input: ApplyBatchInput): Promise<B
         union all
         select ins.customer_id, null, null, ins.kind, ins.points, ins.rank_points, ins.state from ins
       ) e group by e.customer_id`
-  const [out] = await queryRows<{ members: unknown, written: unknown, entries: unknown, wanted: unknown }>(tx, sql`
+  const [out] = await queryRows<{ members: unknown, written: unknown, entries: unknown, wanted: unknown, points: unknown, rank: unknown }>(tx, sql`
     with v as materialized (
       select ir.line, ir.customer_id, ir.second_amount, ir.customer_id = any(${intArray(existed)}::bigint[]) as existed, ${values}
       from import_rows ir
@@ -207,11 +222,13 @@ export async function applyNextBatch (tx: Db, input: ApplyBatchInput): Promise<B
       from u where mb.shop_id = ${shopId} and mb.customer_id = u.customer_id and u.existed
       returning mb.customer_id
     ),
-    -- In the per-line form nothing reads ins; Postgres still runs every data-modifying CTE to completion. The count
-    -- checks it: an entry per x row, or the batch is not what this statement assumed.
-    n as (select count(*) as entries from ins)
+    -- In the per-line form nothing else reads ins; Postgres still runs every data-modifying CTE to completion. The
+    -- count checks it: an entry per x row, or the batch is not what this statement assumed. The sums are the
+    -- import's running totals (imports.applied_points, applied_rank_points).
+    n as (select count(*) as entries, coalesce(sum(points), 0) as points, coalesce(sum(rank_points), 0) as rank from ins)
     select (select count(*) from u) as members, (select count(*) from fresh) + (select count(*) from upd) as written,
-      (select entries from n) as entries, (select count(*) from x) as wanted`)
+      n.entries, (select count(*) from x) as wanted, n.points, n.rank
+    from n`)
   if (Number(out?.members) !== Number(out?.written)) {
     // A customer gone since the preview, or a member activated by someone else after our lock: nothing of the
     // batch stays (the caller's transaction rolls back) and the job's retry starts it again.
@@ -222,7 +239,7 @@ export async function applyNextBatch (tx: Db, input: ApplyBatchInput): Promise<B
     // balances above were computed from x rather than from what came back.
     throw new ConflictError('Số bút toán ghi được khác với dự kiến (ledger entries differ; retry)')
   }
-  return { taken: rows.length, existed }
+  return { ...outcome, points: Number(out?.points), rankPoints: Number(out?.rank) }
 }
 
 export interface UndoBulkInput {

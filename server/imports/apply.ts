@@ -10,7 +10,7 @@ import { getLoyaltySettings, shopTimeZone } from '../loyalty/settings.ts'
 import { getTiers } from '../loyalty/tiers.ts'
 import { applyNextBatch } from './apply-bulk.ts'
 import { isPostgres } from './driver.ts'
-import { countPreview } from './preview.ts'
+import { countPreview, type Preview } from './preview.ts'
 import { recomputeTiersFor } from './tiers.ts'
 
 // 50,000 lines per transaction (~20 progress steps for 1,000,000): a batch is a handful of statements whatever its size.
@@ -140,7 +140,7 @@ async function applyBatch (
     if (concurrent) await tx.execute(sql`set local lock_timeout = '60s'`)
     // A batch's sorts and hashes (50,000 rows) then stay in memory instead of spilling to temp files at the default 4 MB.
     if (isPostgres(db)) await tx.execute(sql`set local work_mem = '64MB'`)
-    const { taken, existed } = await applyNextBatch(tx, {
+    const { taken, existed, points, rankPoints, skipped, skippedWarnings } = await applyNextBatch(tx, {
       shopId,
       importId,
       kind: imp.kind,
@@ -158,7 +158,9 @@ async function applyBatch (
     await recomputeTiersFor(tx, shopId, existed, { now, window: settings.ranking.window, allowDowngrade: false, timeZone })
     await previous
     const moved = await queryRows(tx, sql`
-      update imports set applied_through = ${to}, done_rows = done_rows + ${taken}
+      update imports set applied_through = ${to}, done_rows = done_rows + ${taken},
+        applied_points = applied_points + ${points}, applied_rank_points = applied_rank_points + ${rankPoints},
+        skipped_rows = skipped_rows + ${skipped}, skipped_warnings = skipped_warnings + ${skippedWarnings}
       where shop_id = ${shopId} and id = ${importId}::uuid and status = 'applying' and applied_through = ${from}
       returning 1`)
     if (moved.length === 0) throw new ConflictError('Lần nhập đang được cập nhật ở nơi khác (import cursor moved; retry)')
@@ -183,6 +185,29 @@ async function ledgerTotals (db: Db, shopId: string, importId: string) {
     select sum(points) as points, sum(rank_points) as rank from ledger_entries
     where shop_id = ${shopId} and source = 'import' and source_id = ${importId}`)
   return { points: Number(row?.points ?? 0), rankPoints: Number(row?.rank ?? 0) }
+}
+
+/**
+ * The preview's counts as they stand after the apply, and what its entries posted: from the preview and the running
+ * totals the batches kept; counted over the import's lines and entries only for an import confirmed before those
+ * totals existed (two reads of up to every line, side by side).
+ */
+async function finalCounts (db: Db, shopId: string, importId: string): Promise<{ preview: Preview, totals: { points: number, rankPoints: number } }> {
+  const imp = await loadImport(db, shopId, importId)
+  const before = imp?.preview as Preview | null | undefined
+  if (!imp || !before || imp.appliedPoints === null || imp.appliedRankPoints === null || imp.skippedRows === null || imp.skippedWarnings === null) {
+    const [preview, totals] = await Promise.all([countPreview(db, shopId, importId), ledgerTotals(db, shopId, importId)])
+    return { preview, totals }
+  }
+  return {
+    preview: {
+      ...before,
+      matched: before.matched - imp.skippedRows,
+      alreadyImported: before.alreadyImported + imp.skippedRows,
+      warnings: before.warnings - imp.skippedWarnings,
+    },
+    totals: { points: imp.appliedPoints, rankPoints: imp.appliedRankPoints },
+  }
 }
 
 /**
@@ -236,8 +261,7 @@ export async function applyImport (db: Db, shopId: string, importId: string, opt
   if (stopped) return null
 
   const now = opts.now()
-  // The two summaries are independent reads of 1,000,000 rows each at the most: side by side.
-  const [preview, totals] = await Promise.all([countPreview(db, shopId, importId), ledgerTotals(db, shopId, importId)])
+  const { preview, totals } = await finalCounts(db, shopId, importId)
   // Every line still matched is applied now (a line skipped by the apply became already_imported).
   const result: ImportResult = { ...preview, applied: preview.matched, skipped: preview.rows - preview.matched, ...totals }
   return db.transaction(async (transaction) => {

@@ -170,6 +170,10 @@ export default async function importRoutes (fastify: FastifyInstance) {
     const [updated] = await app.db.update(imports).set({
       status: 'applying',
       doneRows: 0,
+      appliedPoints: 0,
+      appliedRankPoints: 0,
+      skippedRows: 0,
+      skippedWarnings: 0,
       totalRows: sql`(select count(*) from import_rows where shop_id = ${imp.shopId} and import_id = ${imp.id}::uuid and status = 'matched')`,
       confirmedAt: app.clock(),
       options: { ...imp.options, confirmedBy: request.shop.userId },
