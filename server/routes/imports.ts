@@ -7,7 +7,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { importRows, imports } from '../../db/schema/index.ts'
 import { AppError, BadRequestError, ConflictError, NotFoundError } from '../errors.ts'
-import { lineAppliedAt, loadImport, type ImportRow } from '../imports/apply.ts'
+import { lineAppliedAt, loadImport, type ImportRow, type ImportRule } from '../imports/apply.ts'
 import { errorReport } from '../imports/report.ts'
 import { APPLY_QUEUE, enqueue, registerImportJobs, UNDO_QUEUE } from '../imports/jobs.ts'
 import { TEMPLATES, type ImportKind } from '../imports/kinds.ts'
@@ -29,6 +29,10 @@ const importSchema = z.object({
   progress: z.object({ done: z.number(), total: z.number() }),
   preview: previewSchema.nullable(),
   result: z.record(z.string(), z.unknown()).nullable(),
+  // Opening balances: the conversion the apply uses, frozen when it starts (null until then).
+  rule: z.object({
+    vndPerPoint: z.number(), pointsPerStep: z.number(), rounding: z.enum(['floor', 'half_up']), vndPerRankPoint: z.number(),
+  }).nullable(),
   fileName: z.string().nullable(),
   error: z.string().nullable(),
   createdAt: z.string(),
@@ -51,6 +55,13 @@ const idParams = z.object({ id: z.string() })
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const iso = (d: Date | null) => (d === null ? null : d.toISOString())
 
+function ruleView (imp: ImportRow): z.infer<typeof importSchema>['rule'] {
+  const rule = imp.rule as unknown as ImportRule | null
+  if (!rule) return null
+  const { vndPerPoint, pointsPerStep, rounding } = rule.earning
+  return { vndPerPoint, pointsPerStep, rounding, vndPerRankPoint: rule.ranking.vndPerRankPoint }
+}
+
 export function importView (imp: ImportRow): z.infer<typeof importSchema> {
   return {
     id: imp.id,
@@ -59,6 +70,7 @@ export function importView (imp: ImportRow): z.infer<typeof importSchema> {
     progress: { done: imp.doneRows, total: imp.totalRows },
     preview: (imp.preview as z.infer<typeof previewSchema> | null) ?? null,
     result: imp.result ?? null,
+    rule: ruleView(imp),
     fileName: imp.fileName,
     error: imp.error,
     createdAt: imp.createdAt.toISOString(),

@@ -46,6 +46,7 @@ t.test('confirm applies exact balances in the background, mails the merchant, an
 
   const done = await waitForStatus(app, shopId, id, 'done')
   t.match(done, { progress: { done: 5, total: 5 }, result: { applied: 5, skipped: 7, points: 950, rankPoints: 9_500_000 } })
+  t.same(done.rule, { vndPerPoint: 10_000, pointsPerStep: 1, rounding: 'floor', vndPerRankPoint: 1 }, 'the conversion used, for the page')
 
   // 10,000 ₫ = 1 point (floor), 1 ₫ = 1 ranking point; DTTichLuy is the spend baseline.
   const expected: Array<[number, number, number, number, string]> = [

@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, ApiError, downloadFile } from '../api.ts'
 import { PageHeader } from '../components/page-header.tsx'
-import { formatDateTime, formatNumber } from '../format.ts'
+import { formatDateTime, formatNumber, formatVnd } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
 import { getSessionToken } from '../session.ts'
 
@@ -17,6 +17,7 @@ interface Import {
   progress: { done: number, total: number }
   preview: Preview | null
   result: Record<string, number> | null
+  rule: { vndPerPoint: number, pointsPerStep: number, rounding: 'floor' | 'half_up', vndPerRankPoint: number } | null
   fileName: string | null
   error: string | null
   createdAt: string
@@ -111,6 +112,15 @@ function Current ({ imp, onChange }: { imp: Import, onChange: (imp: Import) => v
       {imp.status === 'applying' && <><p role='status'>{t('imports.applying', { done: imp.progress.done, total: imp.progress.total })}</p><ProgressBar {...imp.progress} /></>}
       {imp.status === 'undoing' && <><p role='status'>{t('imports.undoing', { done: imp.progress.done, total: imp.progress.total })}</p><ProgressBar {...imp.progress} /></>}
       {imp.status === 'done' && <p role='status' data-testid='import-result'>{t('imports.done', { applied: formatNumber(imp.result?.applied ?? 0), points: formatNumber(imp.result?.points ?? 0) })}</p>}
+      {imp.rule && (imp.status === 'applying' || imp.status === 'done') && (
+        <p class='muted' data-testid='import-rule'>{t('imports.rule', {
+          vnd: formatVnd(imp.rule.vndPerPoint),
+          points: formatNumber(imp.rule.pointsPerStep),
+          rounding: t(`loyalty.rounding.${imp.rule.rounding}`).toLowerCase(),
+          rankVnd: formatVnd(imp.rule.vndPerRankPoint),
+        })}
+        </p>
+      )}
       {imp.status === 'undone' && <p role='status'>{t('imports.undone')}</p>}
       {imp.status === 'failed' && <div class='error-box' role='alert'>{t('imports.failed', { error: imp.error ?? '' })}</div>}
       {error && <div class='error-box' role='alert'>{t('imports.error', { message: error })}</div>}
