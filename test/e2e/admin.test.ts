@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { chromium } from 'playwright-core'
 import { build, mintSessionToken } from '../helper.ts'
+import { messyFile, seedCustomers } from '../imports/helpers.ts'
 
 // npm test must pass on a machine without a browser; .ci/run installs Debian's chromium so CI always runs these.
 const skip = existsSync('/usr/bin/chromium') ? false : 'Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)'
@@ -82,4 +83,40 @@ t.test('the admin explains what to do when the session is missing or rejected', 
     /Phiên làm việc đã hết hạn\. Hãy mở lại ứng dụng từ trang quản trị Haravan\./,
     'a 401 from the API shows the expired-session notice'
   )
+})
+
+t.test('an opening-balance file goes from upload through preview and confirm to its result, with the conversion used', { skip }, async (t) => {
+  const { app, shopId } = await build(t, { jobs: true })
+  await seedCustomers(app, shopId)
+  const origin = await app.listen({ port: 0, host: '127.0.0.1' })
+  const token = await mintSessionToken(app, shopId)
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+  t.teardown(() => browser.close())
+  const page = await browser.newPage({ viewport: { width: 1000, height: 900 } })
+  const pageErrors: string[] = []
+  page.on('pageerror', (error) => pageErrors.push(error.message))
+  const dialogs: string[] = []
+  page.on('dialog', (dialog) => { dialogs.push(dialog.message()); dialog.accept().catch(() => {}) })
+
+  await page.goto(`${origin}/#token=${encodeURIComponent(token)}`)
+  await page.getByTestId('shop-name').waitFor()
+  await page.getByTestId('nav').getByRole('link', { name: 'Nhập dữ liệu đầu kỳ' }).click()
+  await page.getByTestId('import-file').setInputFiles({ name: 'du-lieu-dau-ky.csv', mimeType: 'text/csv', buffer: messyFile() })
+
+  const current = page.getByTestId('import-current')
+  await current.and(page.locator('[data-status="previewed"]')).waitFor()
+  const counts = await page.getByTestId('import-counts').innerText()
+  t.match(counts, /Sẽ cập nhật\s+5/, 'the preview counts the matched lines')
+  t.match(await page.getByTestId('import-problems').innerText(), /Trùng số điện thoại với dòng 2/, 'and lists the problem lines with their reasons')
+
+  await page.getByTestId('import-confirm').click()
+  await current.and(page.locator('[data-status="done"]')).waitFor({ timeout: 30_000 })
+  t.match(dialogs[0], /Cập nhật điểm cho 5 khách hàng\?/, 'confirming asks first, naming how many customers change')
+  t.equal(await page.getByTestId('import-result').innerText(), 'Đã cập nhật 5 khách hàng, tổng 950 điểm thưởng.')
+  t.match(await page.getByTestId('import-rule').innerText(), /10\.000\s₫ = 1 điểm thưởng \(làm tròn xuống\), 1\s₫ = 1 điểm xếp hạng/, 'the conversion the import used')
+  await page.screenshot({ path: fileURLToPath(new URL('./screenshots/import.png', import.meta.url)), fullPage: true })
+  t.same(pageErrors, [], 'no uncaught errors in the page')
 })
