@@ -235,7 +235,7 @@ async function rowSink (db: Db, shopId: string, importId: string): Promise<RowSi
 // The later line of a repeated phone is the duplicate; a line that is already invalid keeps its own reason. The preview
 // marks them as it reads (FirstLines); this pass is for a file with more distinct phones than that table holds.
 // Returns what each changed line was before, so the caller's counts follow without counting the table again.
-export async function markDuplicates (db: Db, shopId: string, importId: string): Promise<Array<{ status: string, warned: boolean }>> {
+async function markDuplicates (db: Db, shopId: string, importId: string): Promise<Array<{ status: string, warned: boolean }>> {
   const mark = (tx: Db) => queryRows<{ status: string, warned: boolean }>(tx, sql`
     -- Materialised first: the planner otherwise may re-run the window per row of a freshly filled, unanalysed table.
     with d as materialized (
