@@ -1,4 +1,6 @@
-// Streaming CSV reader for merchant spreadsheets: BOM, `,` or `;` (sniffed from the header), CRLF/LF, quotes, NFC text.
+// Streaming CSV reader for merchant spreadsheets: BOM, `,` `;` or tab (sniffed from the header), CRLF/LF, quotes, NFC
+// text; UTF-8, and what Excel writes otherwise (UTF-16 "Unicode Text", Windows-1258 "CSV" on a Vietnamese Windows).
+import { isAscii, isUtf8 } from 'node:buffer'
 import { Readable } from 'node:stream'
 import { parse } from 'fast-csv'
 import { BadRequestError } from '../errors.ts'
@@ -14,36 +16,118 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf])
 // Enough to hold any sane header line; a file without a newline in its first 64 KB is not our template.
 const MAX_HEADER_BYTES = 64 * 1024
 
-/** Comma or semicolon, whichever the header line uses more often outside quotes (Excel in vi-VN writes `;`). */
-export function sniffDelimiter (headerLine: string): ',' | ';' {
+/**
+ * Comma, semicolon or tab, whichever the header line uses most often outside quotes (Excel in vi-VN writes `;`, its
+ * "Unicode Text" tabs); a comma on a tie.
+ */
+export function sniffDelimiter (headerLine: string): ',' | ';' | '\t' {
   let commas = 0
   let semicolons = 0
+  let tabs = 0
   let quoted = false
   for (const ch of headerLine) {
     if (ch === '"') quoted = !quoted
     else if (!quoted && ch === ',') commas++
     else if (!quoted && ch === ';') semicolons++
+    else if (!quoted && ch === '\t') tabs++
   }
-  return semicolons > commas ? ';' : ','
+  return tabs > commas && tabs > semicolons ? '\t' : semicolons > commas ? ';' : ','
 }
 
-const headerKey = (cell: string): string => cell.normalize('NFC').replace(/^\uFEFF/, '').trim().toLowerCase()
+// What a spreadsheet file that is not text starts with: .xlsx (a zip) and .xls (an OLE compound file).
+const XLSX = Buffer.from([0x50, 0x4b, 0x03, 0x04])
+const XLS = Buffer.from([0xd0, 0xcf, 0x11, 0xe0])
+const NOT_CSV = 'Đây là file Excel (.xlsx/.xls), không phải CSV. Trong Excel chọn File → Save As (Lưu thành) → "CSV UTF-8 (Comma delimited)" rồi tải file đó lên.'
 
-// Maps the file's columns onto the template's; order may differ, case and surrounding spaces do not matter,
-// and empty trailing columns (Excel's `;;;`) are ignored. Anything else means it is not our template.
+function transcoding (encoding: 'utf-16le' | 'utf-16be' | 'windows-1258'): (buf: Buffer | null) => Buffer {
+  const decoder = new TextDecoder(encoding)
+  return (buf) => Buffer.from(buf === null ? decoder.decode() : decoder.decode(buf, { stream: true }), 'utf8')
+}
+
+/**
+ * The file as UTF-8 bytes. UTF-16 (a BOM, or the NUL bytes of its ASCII header) is transcoded. Otherwise bytes pass
+ * through as UTF-8, unless the first chunk holding a byte above 0x7f is not valid UTF-8: then the file is what Excel
+ * saves as "CSV" on a Vietnamese Windows, Windows-1258, and is transcoded from there on (the chunks before were ASCII,
+ * the same in both). A .xlsx or .xls file is refused with what to do instead.
+ */
+export async function * utf8Chunks (source: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+  let head: Buffer = Buffer.alloc(0)
+  let decided = false
+  let transcode: ((buf: Buffer | null) => Buffer) | null = null
+  let ascii = true
+  let held: Buffer | null = null // plain bytes ending in the first high byte(s), a character still incomplete
+  for await (const chunk of source) {
+    let buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+    if (!decided) {
+      head = Buffer.concat([head, buf])
+      if (head.length < 4) continue
+      buf = head
+      decided = true
+      if (head.subarray(0, 4).equals(XLSX) || head.subarray(0, 4).equals(XLS)) throw new BadRequestError(NOT_CSV)
+      if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] !== 0 && head[1] === 0)) transcode = transcoding('utf-16le')
+      else if ((head[0] === 0xfe && head[1] === 0xff) || (head[0] === 0 && head[1] !== 0)) transcode = transcoding('utf-16be')
+    }
+    if (transcode !== null) { yield transcode(buf); continue }
+    if (ascii) {
+      if (held !== null) { buf = Buffer.concat([held, buf]); held = null }
+      if (!isAscii(buf)) {
+        // The chunks before were ASCII, so this one starts at a character; one cut at its end is not an error, but
+        // the decision waits until it holds a whole character above ASCII.
+        const cut = completeUtf8(buf)
+        if (isAscii(buf.subarray(0, cut))) { held = buf; continue }
+        ascii = false
+        if (!isUtf8(buf.subarray(0, cut))) {
+          transcode = transcoding('windows-1258')
+          yield transcode(buf)
+          continue
+        }
+      }
+    }
+    yield buf
+  }
+  if (!decided && head.length > 0) {
+    if (head[0] === 0xff && head[1] === 0xfe) return
+    yield head
+  }
+  // The file ended inside its first character above ASCII: not UTF-8.
+  if (held !== null) {
+    transcode = transcoding('windows-1258')
+    yield transcode(held)
+  }
+  if (transcode !== null) {
+    const rest = transcode(null)
+    if (rest.length > 0) yield rest
+  }
+}
+
+// A column's name without case, accents, spaces or underscores: "Họ tên" and "HO_TEN" are HoTen.
+const headerKey = (cell: string): string => cell.replace(/^\uFEFF/, '').normalize('NFD').replace(/[\u0300-\u036f\s_]/g, '')
+  .replace(/[đĐ]/g, 'd').toLowerCase()
+
+// Maps the file's columns onto the template's; order may differ, case, accents and spaces do not matter, and empty
+// columns (Excel's trailing `;;;`) are ignored. Anything else means it is not our template: the message names what is
+// missing, repeated or unknown.
 function mapHeader (cells: string[], expected: readonly string[]): number[] {
-  const wanted = new Map(expected.map((name, i) => [name.toLowerCase(), i]))
+  const wanted = new Map(expected.map((name, i) => [headerKey(name), i]))
   const indexOf: number[] = new Array<number>(expected.length).fill(-1)
-  let ok = true
+  const unknown: string[] = []
+  const repeated: string[] = []
   cells.forEach((cell, position) => {
     const key = headerKey(cell)
     if (key === '') return
     const target = wanted.get(key)
-    if (target === undefined || indexOf[target] !== -1) ok = false
+    if (target === undefined) unknown.push(`"${cell.trim()}"`)
+    else if (indexOf[target] !== -1) repeated.push(expected[target] as string)
     else indexOf[target] = position
   })
-  if (!ok || indexOf.includes(-1)) {
-    throw new BadRequestError(`Tiêu đề file không đúng mẫu: cần đúng các cột ${expected.join(', ')} (dòng 1). Hãy tải file CSV mẫu và nhập dữ liệu vào đó.`)
+  const missing = expected.filter((_, i) => indexOf[i] === -1)
+  if (unknown.length + repeated.length + missing.length > 0) {
+    const problems = [
+      missing.length > 0 ? `thiếu cột ${missing.join(', ')}` : '',
+      repeated.length > 0 ? `cột lặp lại ${repeated.join(', ')}` : '',
+      unknown.length > 0 ? `cột không có trong mẫu ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? '…' : ''}` : '',
+    ].filter((p) => p !== '').join('; ')
+    throw new BadRequestError(`Tiêu đề file không đúng mẫu (dòng 1): ${problems}. Cần đúng các cột ${expected.join(', ')}; hãy tải file CSV mẫu và nhập dữ liệu vào đó.`)
   }
   return indexOf
 }
@@ -205,8 +289,8 @@ async function * csvRows (chunks: AsyncGenerator<Buffer>, delimiter: () => strin
  * Throws BadRequestError for an empty file, a header that is not the template, or broken quoting.
  */
 export async function * readCsvBatches (source: AsyncIterable<Buffer | string>, expected: readonly string[], size = 1000): AsyncGenerator<CsvRecord[]> {
-  let delimiter: ',' | ';' = ','
-  const chunks = withoutBomSniffed(source, (line) => { delimiter = sniffDelimiter(line) })
+  let delimiter: ',' | ';' | '\t' = ','
+  const chunks = withoutBomSniffed(utf8Chunks(source), (line) => { delimiter = sniffDelimiter(line) })
   const rowChunks = csvRows(chunks, () => delimiter)
   let line = 0
   let columns: number[] | null = null

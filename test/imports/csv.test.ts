@@ -154,3 +154,73 @@ t.test('the delimiter is sniffed from the header line alone, after the BOM', asy
   // A lone CR ends the header line as well (old Mac exports).
   t.same(await ours(Buffer.from('A;B;C\r,,,,;1;2\r'), [], 10), { records: [{ line: 2, fields: { A: ',,,,', B: '1', C: '2' } }] })
 })
+
+// Windows-1258 bytes of NFC text: a letter it has whole, or a base letter it has followed by its tone mark.
+const CP1258 = new Map<string, number>()
+for (let byte = 0; byte < 256; byte++) CP1258.set(new TextDecoder('windows-1258').decode(Buffer.from([byte])), byte)
+function windows1258 (text: string): Buffer {
+  const bytes: number[] = []
+  for (const ch of text) {
+    const whole = CP1258.get(ch)
+    if (whole !== undefined) { bytes.push(whole); continue }
+    const marks = [...ch.normalize('NFD')]
+    let k = marks.length
+    while (k > 0 && !CP1258.has(marks.slice(0, k).join('').normalize('NFC'))) k--
+    if (k === 0) throw new Error(`not in Windows-1258: ${ch}`)
+    for (const part of [marks.slice(0, k).join('').normalize('NFC'), ...marks.slice(k)]) {
+      const byte = CP1258.get(part)
+      if (byte === undefined) throw new Error(`not in Windows-1258: ${part}`)
+      bytes.push(byte)
+    }
+  }
+  return Buffer.from(bytes)
+}
+
+const NAMES = ['Nguyễn Văn An', 'Trần Thị Bình', 'Lê Văn Cường', 'Đỗ Văn Giang', 'Phạm Thị Dung', '"Võ Thị, Phương"']
+const EXCEL_LINES = (delimiter: string) => ['A;B;C', ...NAMES.map((name, i) => `${name};09${i};${i * 1000}`)].map((l) => l.replaceAll(';', delimiter))
+const EXPECTED = NAMES.map((name, i) => ({ line: i + 2, fields: { A: name.replace(/^"(.*)"$/, '$1'), B: `09${i}`, C: `${i * 1000}` } }))
+const utf16be = (text: string) => Buffer.from(text, 'utf16le').swap16()
+
+t.test('what Excel saves besides CSV UTF-8 reads the same: UTF-16 "Unicode Text" (tabs), Windows-1258 "CSV"', async (t) => {
+  const text = (delimiter: string) => EXCEL_LINES(delimiter).join('\r\n') + '\r\n'
+  const files: Array<[string, Buffer]> = [
+    ['UTF-16LE with BOM, tabs', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text('\t'), 'utf16le')])],
+    ['UTF-16LE without BOM, semicolons', Buffer.from(text(';'), 'utf16le')],
+    ['UTF-16BE with BOM, commas', Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(text(','))])],
+    ['Windows-1258, semicolons', windows1258(text(';'))],
+    ['UTF-8, tabs', Buffer.from(text('\t'))],
+  ]
+  for (const [name, bytes] of files) {
+    for (const cuts of [[], [1, 3, 5, 17, 40], Array.from({ length: bytes.length }, (_, i) => i)]) {
+      t.same(await ours(bytes, cuts, 4), { records: EXPECTED }, `${name}, ${cuts.length} cuts`)
+    }
+  }
+})
+
+t.test('Windows-1258 is recognised where its first letter above ASCII comes, after chunks of plain lines', async (t) => {
+  const plain = Array.from({ length: 5000 }, (_, i) => `Khach hang ${i};${i};${i}`)
+  const bytes = windows1258(['A;B;C', ...plain, 'Nguyễn Văn An;1;2', 'Đỗ Văn Giang;3;4', ''].join('\r\n'))
+  const result = await ours(bytes, Array.from({ length: 8 }, (_, i) => (i + 1) * 16384), 1000)
+  const records = (result as { records: CsvRecord[] }).records
+  t.equal(records.length, 5002)
+  t.same(records.slice(-2), [
+    { line: 5002, fields: { A: 'Nguyễn Văn An', B: '1', C: '2' } },
+    { line: 5003, fields: { A: 'Đỗ Văn Giang', B: '3', C: '4' } },
+  ])
+  // The same text in UTF-8 stays UTF-8 (its letters are valid there), whatever the chunking.
+  const utf8 = Buffer.from(['A;B;C', 'Nguyễn Văn An;1;2', ''].join('\r\n'))
+  t.same(await ours(utf8, [7, 8, 9, 10], 10), { records: [{ line: 2, fields: { A: 'Nguyễn Văn An', B: '1', C: '2' } }] })
+})
+
+t.test('an Excel workbook (.xlsx, .xls) is refused saying how to save it as CSV', async (t) => {
+  for (const magic of [[0x50, 0x4b, 0x03, 0x04], [0xd0, 0xcf, 0x11, 0xe0]]) {
+    const result = await ours(Buffer.concat([Buffer.from(magic), Buffer.alloc(100, 1)]), [2], 10)
+    t.match(result, { error: /^Đây là file Excel \(\.xlsx\/\.xls\), không phải CSV\. .*CSV UTF-8/ })
+  }
+})
+
+t.test('header names match without case, accents, spaces or underscores; a wrong header names what is wrong', async (t) => {
+  t.same(await ours(Buffer.from('á;B_;  c \r\n1;2;3\r\n'), [], 10), { records: [{ line: 2, fields: { A: '1', B: '2', C: '3' } }] })
+  t.match(await ours(Buffer.from('A;B;GhiChu\r\n1;2;3\r\n'), [], 10), { error: /^Tiêu đề file không đúng mẫu \(dòng 1\): thiếu cột C; cột không có trong mẫu "GhiChu"\. Cần đúng các cột A, B, C/ })
+  t.match(await ours(Buffer.from('A;B;C;a\r\n'), [], 10), { error: /\(dòng 1\): cột lặp lại A\./ })
+})
