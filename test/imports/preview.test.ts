@@ -45,13 +45,29 @@ t.test('a comma file with LF and no BOM works the same; the NFD name matches wit
   t.same(res.json().preview, { rows: 1, valid: 1, matched: 1, notFound: 0, alreadyImported: 0, invalid: 0, duplicates: 0, warnings: 0 })
 })
 
+t.test('Excel\'s "CSV" on a Vietnamese Windows (Windows-1258) previews like UTF-8: names match without warnings', async (t) => {
+  const { app, shopId } = await build(t)
+  await seedCustomers(app, shopId)
+  // "Nguyễn Văn An" as Windows-1258 writes it: ê, then the tilde as a combining mark; ă is one byte.
+  const name = Buffer.from([0x4e, 0x67, 0x75, 0x79, 0xea, 0xde, 0x6e, 0x20, 0x56, 0xe3, 0x6e, 0x20, 0x41, 0x6e])
+  const file = Buffer.concat([Buffer.from('HoTen,DienThoai,Email,DTDauKy,DTTichLuy\r\n'), name, Buffer.from(',0912345678,,1.500.000,0\r\n')])
+  const res = await upload(app, shopId, file)
+  t.same(res.json().preview, { rows: 1, valid: 1, matched: 1, notFound: 0, alreadyImported: 0, invalid: 0, duplicates: 0, warnings: 0 })
+  const rows = await app.inject({ method: 'GET', url: `/api/imports/${res.json().id}/rows?problems=false`, headers: await authHeaders(app) })
+  t.equal(rows.json().items[0]?.raw?.HoTen, 'Nguyễn Văn An', 'stored as the letters it meant, in NFC')
+})
+
 t.test('a header that is not the template is refused naming the columns, and nothing is stored', async (t) => {
   const { app, shopId } = await build(t)
   const res = await upload(app, shopId, Buffer.from('Ten,SDT,Tien\nA,0912345678,1\n'))
   t.equal(res.statusCode, 400)
   t.match(res.json().message, /HoTen, DienThoai, Email, DTDauKy, DTTichLuy/)
+  t.match(res.json().message, /thiếu cột HoTen, DienThoai, Email, DTDauKy, DTTichLuy; cột không có trong mẫu "Ten", "SDT", "Tien"/)
   const empty = await upload(app, shopId, Buffer.alloc(0))
   t.equal(empty.statusCode, 400)
+  const workbook = await upload(app, shopId, Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(2000, 7)]))
+  t.equal(workbook.statusCode, 400)
+  t.match(workbook.json().message, /^Đây là file Excel \(\.xlsx\/\.xls\), không phải CSV/)
   const list = await app.inject({ method: 'GET', url: '/api/imports', headers: await authHeaders(app) })
   t.same(list.json(), { items: [], total: 0 })
 })
