@@ -44,9 +44,21 @@ function transcoding (encoding: 'utf-16le' | 'utf-16be' | 'windows-1258'): (buf:
   return (buf) => Buffer.from(buf === null ? decoder.decode() : decoder.decode(buf, { stream: true }), 'utf8')
 }
 
+// More bytes that do not decode as UTF-8 than characters that do: Windows-1258 (its letters are single bytes above
+// 0x7f, next to ASCII, which UTF-8 never allows), not a UTF-8 file with a damaged byte or two.
+function mostlyNotUtf8 (buf: Buffer): boolean {
+  let bad = 0
+  let good = 0
+  for (const ch of buf.toString('utf8')) {
+    if (ch === '\uFFFD') bad++
+    else if (ch.charCodeAt(0) > 0x7f) good++
+  }
+  return bad > good
+}
+
 /**
  * The file as UTF-8 bytes. UTF-16 (a BOM, or the NUL bytes of its ASCII header) is transcoded. Otherwise bytes pass
- * through as UTF-8, unless the first chunk holding a byte above 0x7f is not valid UTF-8: then the file is what Excel
+ * through as UTF-8, unless the first chunk holding a byte above 0x7f is mostly not UTF-8: then the file is what Excel
  * saves as "CSV" on a Vietnamese Windows, Windows-1258, and is transcoded from there on (the chunks before were ASCII,
  * the same in both). A .xlsx or .xls file is refused with what to do instead.
  */
@@ -76,7 +88,7 @@ export async function * utf8Chunks (source: AsyncIterable<Buffer | string>): Asy
         const cut = completeUtf8(buf)
         if (isAscii(buf.subarray(0, cut))) { held = buf; continue }
         ascii = false
-        if (!isUtf8(buf.subarray(0, cut))) {
+        if (!isUtf8(buf.subarray(0, cut)) && mostlyNotUtf8(buf.subarray(0, cut))) {
           transcode = transcoding('windows-1258')
           yield transcode(buf)
           continue
