@@ -62,7 +62,7 @@ function mostlyNotUtf8 (buf: Buffer): boolean {
  * saves as "CSV" on a Vietnamese Windows, Windows-1258, and is transcoded from there on (the chunks before were ASCII,
  * the same in both). A .xlsx or .xls file is refused with what to do instead.
  */
-export async function * utf8Chunks (source: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+async function * utf8Chunks (source: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
   let head: Buffer = Buffer.alloc(0)
   let decided = false
   let transcode: ((buf: Buffer | null) => Buffer) | null = null
