@@ -97,6 +97,13 @@ export async function buildApp (deps: AppDeps) {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   await app.register(spaPlugin, { distDir: deps.uiDistDir })
 
+  // While closing, a connection whose last request finishes is closed as soon as it is idle. (Fastify closes the idle
+  // ones once, when close starts; a keep-alive client whose request was in flight then held the close for the 72 s
+  // keep-alive timeout, and SIGTERM with it.)
+  let sweeper: NodeJS.Timeout | undefined
+  app.addHook('preClose', async () => { sweeper = setInterval(() => app.server.closeIdleConnections(), 100).unref() })
+  app.addHook('onClose', async () => { clearInterval(sweeper) })
+
   const boss = deps.boss
   // Closing the app finishes running jobs (or leaves them to expire and retry) before the database goes.
   if (boss) {

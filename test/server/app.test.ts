@@ -1,4 +1,5 @@
 // The HTTP shell: health, error shape, security headers, OpenAPI and the SPA fallback that never swallows /api.
+import http from 'node:http'
 import t from 'tap'
 import { build, authHeaders } from '../helper.ts'
 
@@ -59,4 +60,25 @@ t.test('GET /openapi.json describes the admin API', async (t) => {
   t.match(doc.openapi, /^3\./)
   t.ok(doc.paths['/api/shop'], 'documents /api/shop')
   t.ok(doc.paths['/healthz'], 'documents /healthz')
+})
+
+t.test('closing waits for a request in flight, then closes its keep-alive connection instead of idling 72 s', async (t) => {
+  const { app } = await build(t, { installShop: false })
+  const origin = await app.listen({ port: 0, host: '127.0.0.1' })
+  const agent = new http.Agent({ keepAlive: true })
+  t.teardown(() => agent.destroy())
+  // A POST whose body is still being sent when the close starts: in flight, on a keep-alive connection.
+  const req = http.request(`${origin}/webhooks/haravan`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } })
+  const answered = new Promise<number>((resolve, reject) => {
+    req.on('response', (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)) }).on('error', reject)
+  })
+  req.write('{"id":')
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  const started = Date.now()
+  const closed = app.close()
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  req.end('1}')
+  t.equal(await answered, 401, 'the request in flight is answered (unsigned: 401)')
+  await closed
+  t.ok(Date.now() - started < 10_000, `closed ${Date.now() - started} ms after it began, not after the keep-alive timeout`)
 })
