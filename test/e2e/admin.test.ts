@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { chromium } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
 import { build, mintSessionToken } from '../helper.ts'
 import { messyFile, seedCustomers } from '../imports/helpers.ts'
 
@@ -13,20 +13,32 @@ const skip = existsSync('/usr/bin/chromium') ? false : 'Chromium is not installe
 
 const screenshotPath = fileURLToPath(new URL('./screenshots/admin.png', import.meta.url))
 
-t.test('the admin opens from a launch token, navigates, switches language and survives a reload', { skip }, async (t) => {
-  const { app, shopId } = await build(t)
-  const origin = await app.listen({ port: 0, host: '127.0.0.1' })
-  const token = await mintSessionToken(app, shopId)
-
+// Debian's Chromium with the flags the machines allow (never a downloaded browser); closed with the test.
+async function launch (t: Tap.Test): Promise<Browser> {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   })
   t.teardown(() => browser.close())
+  return browser
+}
 
-  const page = await browser.newPage({ viewport: { width: 1000, height: 720 } })
+// A page whose uncaught errors are collected, so a test can assert there were none.
+async function watchedPage (browser: Browser, height: number): Promise<{ page: Page, pageErrors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1000, height } })
   const pageErrors: string[] = []
   page.on('pageerror', (error) => pageErrors.push(error.message))
+  return { page, pageErrors }
+}
+
+t.test('the admin opens from a launch token, navigates, switches language and survives a reload', { skip }, async (t) => {
+  const { app, shopId } = await build(t)
+  const origin = await app.listen({ port: 0, host: '127.0.0.1' })
+  const token = await mintSessionToken(app, shopId)
+
+  const browser = await launch(t)
+
+  const { page, pageErrors } = await watchedPage(browser, 720)
 
   await page.goto(`${origin}/#token=${encodeURIComponent(token)}`)
   const shopName = page.getByTestId('shop-name')
@@ -63,11 +75,7 @@ t.test('the admin explains what to do when the session is missing or rejected', 
   const { app } = await build(t)
   const origin = await app.listen({ port: 0, host: '127.0.0.1' })
 
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
-  t.teardown(() => browser.close())
+  const browser = await launch(t)
 
   const withoutToken = await browser.newPage()
   await withoutToken.goto(`${origin}/members`)
@@ -90,14 +98,8 @@ t.test('an opening-balance file goes from upload through preview and confirm to 
   await seedCustomers(app, shopId)
   const origin = await app.listen({ port: 0, host: '127.0.0.1' })
   const token = await mintSessionToken(app, shopId)
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
-  t.teardown(() => browser.close())
-  const page = await browser.newPage({ viewport: { width: 1000, height: 900 } })
-  const pageErrors: string[] = []
-  page.on('pageerror', (error) => pageErrors.push(error.message))
+  const browser = await launch(t)
+  const { page, pageErrors } = await watchedPage(browser, 900)
   const dialogs: string[] = []
   page.on('dialog', (dialog) => { dialogs.push(dialog.message()); dialog.accept().catch(() => {}) })
 
