@@ -1,8 +1,9 @@
-// CI guard: fails when db/schema and the committed migrations disagree (drizzle-kit would generate a new migration).
+// CI guard: fails when db/schema and the committed migrations disagree, or a table could not be distributed by shop_id.
 import { execFileSync } from 'node:child_process'
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { checkTenancy } from './check-tenancy.ts'
 
 const root = resolve(import.meta.dirname, '..')
 const work = mkdtempSync(join(tmpdir(), 'tich-diem-drift-'))
@@ -22,6 +23,13 @@ try {
     process.exitCode = 1
   } else {
     console.log('Migrations are in sync with db/schema.')
+  }
+  const tenancy = checkTenancy(join(root, 'db/migrations'))
+  if (tenancy.length > 0) {
+    console.error(`Tables that could not be distributed by shop_id (Citus):\n- ${tenancy.join('\n- ')}`)
+    process.exitCode = 1
+  } else {
+    console.log('Every table is keyed by shop_id first (primary keys, unique indexes, foreign keys).')
   }
 } finally {
   rmSync(work, { recursive: true, force: true })
