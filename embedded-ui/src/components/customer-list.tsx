@@ -174,13 +174,13 @@ export function CustomerList ({ endpoint, exportPath, exportName, tabs = [], sel
       {error && <Banner tone='critical'><strong>{t('customers.loadError')}</strong> {error.message}</Banner>}
       <p class='muted' data-testid='list-total'>{data ? t('customers.total', { total: formatNumber(data.total) }) : t('customers.loading')}</p>
       {data && items.length === 0
-        ? <EmptyState title={t('customers.empty')} icon='👤' />
+        ? <EmptyState title={t('customers.empty')} />
         : (
           <Table label={t('customers.tableLabel')} testId='customer-table'>
             <thead>
               <tr>
                 {selectable && (
-                  <th>
+                  <th class='cell-check'>
                     <input
                       type='checkbox' aria-label={t('customers.selectAll')} disabled={selectableIds.length === 0}
                       checked={selectableIds.length > 0 && selectableIds.every((id) => selected.has(id))}
@@ -188,9 +188,8 @@ export function CustomerList ({ endpoint, exportPath, exportName, tabs = [], sel
                     />
                   </th>
                 )}
-                <th aria-sort={ariaSort('name')}><button type='button' class='table__sort' onClick={() => toggleSort('name')}>{t('col.name')}{sortMark('name')}</button></th>
+                <th aria-sort={ariaSort('name')}><button type='button' class='table__sort' onClick={() => toggleSort('name')}>{t('col.nameEmail')}{sortMark('name')}</button></th>
                 <th>{t('col.phone')}</th>
-                <th>{t('col.email')}</th>
                 {columns.map((key) => (
                   <th key={key} class={key === 'tier' ? '' : 'num'} aria-sort={key === 'tier' ? undefined : ariaSort(key)}>
                     {key === 'tier' ? t('col.tier') : <button type='button' class='table__sort' onClick={() => toggleSort(key)}>{t(`col.${key}` as MessageKey)}{sortMark(key)}</button>}
@@ -207,9 +206,11 @@ export function CustomerList ({ endpoint, exportPath, exportName, tabs = [], sel
                       {!item.isMember && <input type='checkbox' aria-label={t('customers.select')} checked={selected.has(item.customerId)} onChange={() => toggleOne(item.customerId)} />}
                     </td>
                   )}
-                  <td>{item.isMember ? <a href={`/members/${item.customerId}`}>{item.name || '—'}</a> : (item.name || '—')}</td>
+                  <td class='cell-person'>
+                    {item.isMember ? <a href={`/members/${item.customerId}`}>{item.name || '—'}</a> : <span>{item.name || '—'}</span>}
+                    {item.email && <span class='cell-person__sub'>{item.email}</span>}
+                  </td>
                   <td class='nowrap'>{formatPhone(item.phone)}</td>
-                  <td>{item.email ?? '—'}</td>
                   {columns.map((key) => <td key={key} class={key === 'tier' ? 'nowrap' : 'num'}>{cell(item, key, timeZone)}</td>)}
                   {selectable && (
                     <td class='nowrap'>

@@ -39,10 +39,17 @@ export function ProgressBar ({ done, total, label, testId }: { done: number, tot
   )
 }
 
-export function EmptyState ({ title, children, action, icon = '∅', testId }: { title: string, children?: ComponentChildren, action?: ComponentChildren, icon?: string, testId?: string }) {
+// One line-drawn tray: the same empty-state picture everywhere, no emoji fonts needed.
+const EMPTY_ICON = (
+  <svg width='24' height='24' viewBox='0 0 24 24' fill='none' stroke='currentColor' stroke-width='1.8' stroke-linecap='round' stroke-linejoin='round'>
+    <path d='M4 13l2.5-7h11L20 13' /><path d='M4 13v5a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-5h-5a3 3 0 0 1-6 0z' />
+  </svg>
+)
+
+export function EmptyState ({ title, children, action, testId }: { title: string, children?: ComponentChildren, action?: ComponentChildren, testId?: string }) {
   return (
     <div class='empty-state' data-testid={testId}>
-      <div class='empty-state__icon' aria-hidden='true'>{icon}</div>
+      <div class='empty-state__icon' aria-hidden='true'>{EMPTY_ICON}</div>
       <p class='empty-state__title'>{title}</p>
       {children && <div class='empty-state__description'>{children}</div>}
       {action}

@@ -60,7 +60,7 @@ export function ActivityPage () {
         </div>
         {error && <Banner tone='critical'>{error}</Banner>}
         {data && data.items.length === 0
-          ? <EmptyState title={t('activity.empty')} icon='≡' />
+          ? <EmptyState title={t('activity.empty')} />
           : (
             <Table label={t('nav.settingsActivity')} testId='activity-table'>
               <thead><tr><th>{t('activity.time')}</th><th>{t('activity.action')}</th><th>{t('activity.actor')}</th><th>{t('activity.subject')}</th><th>{t('activity.details')}</th></tr></thead>

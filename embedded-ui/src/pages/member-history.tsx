@@ -63,7 +63,7 @@ export function HistoryTable ({ customerId, version }: { customerId: string, ver
   return (
     <Card title={t('member.history')} testId='points-history'>
       {error && <Banner tone='critical'>{error}</Banner>}
-      {data && data.items.length === 0 && <EmptyState title={t('member.historyEmpty')} icon='★' />}
+      {data && data.items.length === 0 && <EmptyState title={t('member.historyEmpty')} />}
       {data && data.items.length > 0 && (
         <Table label={t('member.history')}>
           <thead>
@@ -82,7 +82,7 @@ export function HistoryTable ({ customerId, version }: { customerId: string, ver
               <tr key={e.id} data-testid='history-row'>
                 <td class='nowrap'>{formatDateTime(e.occurredAt ?? e.createdAt, timeZone)}</td>
                 <td class='nowrap'>{sourceLabel(e.source)}</td>
-                <td>{describeEntry(e)}</td>
+                <td style={{ minWidth: '200px' }}>{describeEntry(e)}</td>
                 <td class={`num ${e.points < 0 ? 'points--minus' : 'points--plus'}`}>{formatSignedPoints(e.points)}</td>
                 <td><Badge tone={e.state === 'pending' ? 'attention' : 'success'}>{t(`member.state.${e.state}` as MessageKey)}</Badge></td>
                 <td class='nowrap'>{formatDate(e.availableAt, timeZone)}</td>

@@ -78,7 +78,7 @@ export function MemberRewards ({ customerId, onChange }: { customerId: number | 
         </div>
       )}
       {list === null && !error && <p class='muted'>{t('rewards.loading')}</p>}
-      {list?.items.length === 0 && <EmptyState title={t('rewards.member.empty')} icon='🎁' />}
+      {list?.items.length === 0 && <EmptyState title={t('rewards.member.empty')} />}
       {list && list.items.length > 0 && (
         <Table label={t('rewards.member.title')}>
           <thead>

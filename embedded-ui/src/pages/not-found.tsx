@@ -9,7 +9,7 @@ export function NotFoundPage () {
     <>
       <PageHeader title={t('notFound.title')} />
       <Card>
-        <EmptyState title={t('notFound.title')} icon='?' action={<a class={buttonClass('primary')} href='/'>{t('notFound.back')}</a>}>
+        <EmptyState title={t('notFound.title')} action={<a class={buttonClass('primary')} href='/'>{t('notFound.back')}</a>}>
           {t('notFound.body')}
         </EmptyState>
       </Card>

@@ -125,7 +125,7 @@ export function SegmentsPage () {
     <>
       <PageHeader title={t('nav.segments')}>{t('segments.lead')}</PageHeader>
       <Card title={t('segments.groups')} testId='segment-groups'>
-        {groups.length === 0 && <EmptyState title={t('segments.noGroups')} icon='⧉' />}
+        {groups.length === 0 && <EmptyState title={t('segments.noGroups')} />}
         <ul class='resource-list'>
           {groups.map((g) => (
             <li key={g.id} data-testid='segment-group' class={editing?.id === g.id ? 'resource-list__item resource-list__item--current' : 'resource-list__item'}>

@@ -195,7 +195,7 @@ function History ({ kind, refresh, onOpen }: { kind: Kind, refresh: number, onOp
   return (
     <Card title={t('imports.history')}>
       {items.length === 0
-        ? <EmptyState title={t('imports.historyEmpty')} icon='⇪' />
+        ? <EmptyState title={t('imports.historyEmpty')} />
         : (
           <Table label={t('imports.history')} testId='import-history'>
             <thead><tr><th>{t('imports.createdAt')}</th><th>{t('imports.file')}</th><th class='num'>{t('imports.rows')}</th><th>{t('imports.status')}</th><th /></tr></thead>

@@ -68,7 +68,7 @@ function OptionsEditor ({ initial }: { initial: RewardOption[] }) {
       title={t('rewards.options')} testId='reward-options'
       actions={<Button data-testid='add-reward-option' onClick={() => setRows([...rows, { name: '', pointsCost: 100, discountType: 'fixed_amount', value: 50_000, validDays: 30, minimumOrderAmount: 0, active: true }])}>+ {t('rewards.addOption')}</Button>}
     >
-      {rows.length === 0 && <EmptyState title={t('rewards.optionsEmpty')} icon='🎁' />}
+      {rows.length === 0 && <EmptyState title={t('rewards.optionsEmpty')} />}
       <div class='stack'>
         {rows.map((r, i) => (
           <div key={r.id ?? `new-${i}`} class='card card--nested' data-testid='reward-option-row' style={{ marginTop: 0 }}>

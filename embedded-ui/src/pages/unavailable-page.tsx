@@ -9,7 +9,7 @@ export function UnavailablePage ({ titleKey, descriptionKey }: { titleKey: Messa
     <>
       <PageHeader title={t(titleKey)} />
       <Card>
-        <EmptyState title={t('page.unavailable')} icon='…' testId='empty-state'>{t(descriptionKey)}</EmptyState>
+        <EmptyState title={t('page.unavailable')} testId='empty-state'>{t(descriptionKey)}</EmptyState>
       </Card>
     </>
   )
