@@ -49,9 +49,25 @@ function useSave<T> (path: string, apply: (v: T) => void) {
   return { saving, error, save }
 }
 
+const positiveInt = (v: number) => Number.isInteger(v) && v >= 1
+const dayCount = (v: number) => Number.isInteger(v) && v >= 0 && v <= 365
+
+/** The fields the merchant must fix before saving, with what is wrong, in the chosen language. */
+function invalidFields (s: Settings): Partial<Record<'vndPerPoint' | 'pointsPerStep' | 'pendingDays' | 'months' | 'vndPerRankPoint', string>> {
+  const errors: ReturnType<typeof invalidFields> = {}
+  if (!positiveInt(s.earning.vndPerPoint)) errors.vndPerPoint = t('loyalty.mustBePositive')
+  if (!positiveInt(s.earning.pointsPerStep)) errors.pointsPerStep = t('loyalty.mustBePositive')
+  if (!dayCount(s.pendingDays)) errors.pendingDays = t('loyalty.mustBeDays')
+  if (s.expiry.mode !== 'never' && !(positiveInt(s.expiry.months) && s.expiry.months <= 120)) errors.months = t('loyalty.mustBeMonths')
+  if (!positiveInt(s.ranking.vndPerRankPoint)) errors.vndPerRankPoint = t('loyalty.mustBePositive')
+  return errors
+}
+
 function SettingsForm ({ initial }: { initial: Settings }) {
   const [s, setS] = useState<Settings>(initial)
+  const [checked, setChecked] = useState(false)
   const saver = useSave<Settings>('/api/settings/loyalty', setS)
+  const errors = checked ? invalidFields(s) : {}
   const earning = (patch: Partial<Settings['earning']>) => setS({ ...s, earning: { ...s.earning, ...patch } })
   const months = s.expiry.mode === 'never' ? 12 : s.expiry.months
   const example = Number.isFinite(s.earning.vndPerPoint) && Number.isFinite(s.earning.pointsPerStep)
@@ -59,11 +75,18 @@ function SettingsForm ({ initial }: { initial: Settings }) {
     : t('loyalty.earningHint')
 
   return (
-    <form onSubmit={(e) => { e.preventDefault(); saver.save(s).catch(() => {}) }} data-testid='loyalty-settings-form'>
+    <form
+      noValidate data-testid='loyalty-settings-form'
+      onSubmit={(e) => {
+        e.preventDefault()
+        setChecked(true)
+        if (Object.keys(invalidFields(s)).length === 0) saver.save(s).catch(() => {})
+      }}
+    >
       <Card title={t('loyalty.earning')}>
         <div class='form-grid'>
-          <NumberField label={t('loyalty.vndPerPoint')} min={1} value={numText(s.earning.vndPerPoint)} data-testid='vnd-per-point' onValue={(v) => earning({ vndPerPoint: num(v) })} hint={example} />
-          <NumberField label={t('loyalty.pointsPerStep')} min={1} value={numText(s.earning.pointsPerStep)} data-testid='points-per-step' onValue={(v) => earning({ pointsPerStep: num(v) })} />
+          <NumberField label={t('loyalty.vndPerPoint')} min={1} value={numText(s.earning.vndPerPoint)} data-testid='vnd-per-point' onValue={(v) => earning({ vndPerPoint: num(v) })} hint={example} error={errors.vndPerPoint} />
+          <NumberField label={t('loyalty.pointsPerStep')} min={1} value={numText(s.earning.pointsPerStep)} data-testid='points-per-step' onValue={(v) => earning({ pointsPerStep: num(v) })} error={errors.pointsPerStep} />
           <Select
             label={t('loyalty.rounding')} value={s.earning.rounding} onValue={(v) => earning({ rounding: v as 'floor' })}
             options={(['floor', 'half_up'] as const).map(v => ({ value: v, label: t(`loyalty.rounding.${v}` as MessageKey) }))}
@@ -72,7 +95,7 @@ function SettingsForm ({ initial }: { initial: Settings }) {
             label={t('loyalty.earnOn')} value={s.earning.earnOn} onValue={(v) => earning({ earnOn: v as 'paid' })}
             options={(['paid', 'fulfilled'] as const).map(v => ({ value: v, label: t(`loyalty.earnOn.${v}` as MessageKey) }))}
           />
-          <NumberField label={t('loyalty.pendingDays')} min={0} max={365} value={numText(s.pendingDays)} data-testid='pending-days' hint={t('loyalty.pendingHint')} onValue={(v) => setS({ ...s, pendingDays: num(v) })} />
+          <NumberField label={t('loyalty.pendingDays')} min={0} max={365} value={numText(s.pendingDays)} data-testid='pending-days' hint={t('loyalty.pendingHint')} error={errors.pendingDays} onValue={(v) => setS({ ...s, pendingDays: num(v) })} />
           <Select
             label={t('loyalty.expiry')} value={s.expiry.mode}
             onValue={(v) => { const mode = v as Expiry['mode']; setS({ ...s, expiry: mode === 'never' ? { mode } : { mode, months } }) }}
@@ -80,7 +103,7 @@ function SettingsForm ({ initial }: { initial: Settings }) {
           />
           {s.expiry.mode !== 'never' && (
             <NumberField
-              label={t('loyalty.months')} min={1} max={120} value={numText(months)}
+              label={t('loyalty.months')} min={1} max={120} value={numText(months)} error={errors.months}
               onValue={(v) => setS({ ...s, expiry: { mode: (s.expiry as { mode: 'inactivity' }).mode, months: num(v) } })}
             />
           )}
@@ -91,7 +114,7 @@ function SettingsForm ({ initial }: { initial: Settings }) {
       </Card>
       <Card title={t('loyalty.ranking')}>
         <div class='form-grid'>
-          <NumberField label={t('loyalty.vndPerRankPoint')} min={1} value={numText(s.ranking.vndPerRankPoint)} onValue={(v) => setS({ ...s, ranking: { ...s.ranking, vndPerRankPoint: num(v) } })} />
+          <NumberField label={t('loyalty.vndPerRankPoint')} min={1} value={numText(s.ranking.vndPerRankPoint)} error={errors.vndPerRankPoint} onValue={(v) => setS({ ...s, ranking: { ...s.ranking, vndPerRankPoint: num(v) } })} />
           <Select
             label={t('loyalty.window')} value={s.ranking.window} onValue={(v) => setS({ ...s, ranking: { ...s.ranking, window: v as 'lifetime' } })}
             options={(['lifetime', 'rolling_12_months'] as const).map(v => ({ value: v, label: t(`loyalty.window.${v}` as MessageKey) }))}
@@ -100,6 +123,7 @@ function SettingsForm ({ initial }: { initial: Settings }) {
         <div style={{ marginTop: '16px' }}>
           <Toggle label={t('loyalty.autoActivate')} checked={s.autoActivate} onValue={(v) => setS({ ...s, autoActivate: v })} />
         </div>
+        {Object.keys(errors).length > 0 && <Banner tone='critical' testId='settings-invalid'>{t('loyalty.fixErrors')}</Banner>}
         {saver.error && <Banner tone='critical' testId='settings-error'>{t('loyalty.error', { message: saver.error })}</Banner>}
         <div class='card__footer'>
           <Button variant='primary' type='submit' busy={saver.saving} data-testid='save-settings'>{t('loyalty.save')}</Button>
