@@ -202,7 +202,7 @@ export function CustomerList ({ endpoint, exportPath, exportName, tabs = [], sel
               {items.map((item) => (
                 <tr key={item.customerId} data-testid='customer-row'>
                   {selectable && (
-                    <td>
+                    <td class='cell-check'>
                       {!item.isMember && <input type='checkbox' aria-label={t('customers.select')} checked={selected.has(item.customerId)} onChange={() => toggleOne(item.customerId)} />}
                     </td>
                   )}
@@ -211,12 +211,12 @@ export function CustomerList ({ endpoint, exportPath, exportName, tabs = [], sel
                     {item.email && <span class='cell-person__sub'>{item.email}</span>}
                   </td>
                   <td class='nowrap'>{formatPhone(item.phone)}</td>
-                  {columns.map((key) => <td key={key} class={key === 'tier' ? 'nowrap' : 'num'}>{cell(item, key, timeZone)}</td>)}
+                  {columns.map((key) => <td key={key} class={key === 'tier' ? '' : 'num'}>{cell(item, key, timeZone)}</td>)}
                   {selectable && (
                     <td class='nowrap'>
                       {item.isMember
                         ? <Badge tone='success'>{t('customers.member')}</Badge>
-                        : <Button slim disabled={activating} onClick={() => activate([item.customerId])} data-testid='activate-one'>{t('customers.activate')}</Button>}
+                        : <Button slim disabled={activating} onClick={() => activate([item.customerId])} data-testid='activate-one' aria-label={`${t('customers.activate')}: ${item.name}`}>{t('customers.activateShort')}</Button>}
                     </td>
                   )}
                 </tr>
