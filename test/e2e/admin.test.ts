@@ -1,4 +1,5 @@
 // Browser test of the embedded admin: the real app and session token, driven in Chromium by playwright-core.
+/// <reference lib="dom" />
 import t from 'tap'
 import { build, mintSessionToken } from '../helper.ts'
 import { checkPage, launch, skip, watchedPage } from './helpers.ts'

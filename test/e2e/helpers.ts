@@ -1,4 +1,5 @@
 // Browser-test helpers: Debian's Chromium, a watched page signed in to the admin, screenshots, overflow and dialog checks.
+/// <reference lib="dom" />
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
@@ -6,7 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import type { App } from '../../server/app.ts'
 import { mintSessionToken } from '../helper.ts'
 
-interface Tap { teardown (fn: () => unknown): void, ok (v: unknown, m?: string): void, equal (a: unknown, b: unknown, m?: string): void, same (a: unknown, b: unknown, m?: string): void }
+type Tap = Tap.Test
 
 // npm test must pass on a machine without a browser; .ci/run installs Debian's chromium so CI always runs these.
 export const skip = existsSync('/usr/bin/chromium') ? false : 'Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)'

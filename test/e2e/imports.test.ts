@@ -1,4 +1,5 @@
 // Browser test of Nhập dữ liệu đầu kỳ and Điều chỉnh điểm hàng loạt: upload, preview, confirm, result, undo; one app and browser.
+/// <reference lib="dom" />
 import t from 'tap'
 import { build } from '../helper.ts'
 import { messyFile, seedCustomers } from '../imports/helpers.ts'

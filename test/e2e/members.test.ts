@@ -1,4 +1,5 @@
 // Browser test of Khách hàng từ Haravan (activate) and Hồ sơ thành viên (search, open, adjust with the balance shown).
+/// <reference lib="dom" />
 import t from 'tap'
 import { build } from '../helper.ts'
 import { seedCustomers } from '../imports/helpers.ts'

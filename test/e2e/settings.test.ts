@@ -1,4 +1,5 @@
 // Browser test of Cấu hình → Loyalty (a validation error, then a save), Ưu đãi (create, redeem) and Nhật ký hoạt động (filter).
+/// <reference lib="dom" />
 import t from 'tap'
 import { authHeaders } from '../helper.ts'
 import { ORGID, memberWithPoints, rewardsApp } from '../loyalty/rewards-fixtures.ts'
@@ -54,7 +55,7 @@ t.test('loyalty settings refuse a bad value then save; a reward is created and r
   t.match(all, /Phát mã ưu đãi\s+Chủ cửa hàng\s+\S.*\s+Mã \S+ · Đổi điểm · 200 điểm/, 'an issued reward names its code')
   t.notMatch(all, /[{}]/, 'no JSON in the log')
   await page.getByTestId('activity-action').selectOption({ label: 'Ưu đãi: tất cả thao tác' })
-  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="activity-row"]')].every((r) => r.textContent?.includes('Phát mã ưu đãi')))
+  await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="activity-row"]')).every((r) => r.textContent?.includes('Phát mã ưu đãi')))
   t.equal(await rows.count(), 1, 'filtering by kind leaves the reward only')
   await checkPage(t, page, 'activity-filtered')
   await page.getByTestId('activity-from').fill('2099-01-01')

@@ -222,7 +222,7 @@ export const en: Record<keyof typeof vi, string> = {
   'member.col.kind': 'Type',
   'member.col.points': 'Points',
   'member.col.state': 'State',
-  'member.col.reason': 'Reason',
+  'member.col.reason': 'Description',
   'member.col.source': 'Source',
   'member.col.availableAt': 'Usable from',
   'member.col.expiresAt': 'Expires',
