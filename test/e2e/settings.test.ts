@@ -32,9 +32,24 @@ t.test('loyalty settings refuse a bad value then save; a reward is created and r
   await option.getByTestId('option-points').fill('200')
   await page.getByTestId('save-reward-options').click()
   t.match(await toastText(page), /Đã lưu/, 'the redemption option is saved')
+  await page.getByTestId('add-tier-reward').click()
   const tierPicker = page.getByTestId('auto-reward-tier')
-  t.same((await tierPicker.locator('option').allInnerTexts()), ['Mọi hạng', 'Thành viên', 'Bạc', 'Vàng', 'Kim cương'], 'the tier-upgrade reward picks a tier by name')
+  t.same((await tierPicker.locator('option').allInnerTexts()), ['Chọn hạng', 'Thành viên', 'Bạc', 'Vàng', 'Kim cương'], 'a tier-upgrade reward picks its tier by name')
+  await tierPicker.selectOption({ label: 'Vàng' })
+  await page.getByTestId('save-auto-rewards').click()
+  await page.getByTestId('toast').filter({ hasText: 'Đã lưu' }).nth(1).waitFor()
+  const headers = await authHeaders(app, ORGID)
+  const automatic = (await app.inject({ url: '/api/rewards/automatic', headers })).json() as Array<{ trigger: string, tierId: string | null }>
+  t.same(automatic.filter((r) => r.trigger === 'tier_upgrade').map((r) => r.tierId), [null, 'gold'], 'the tier-upgrade reward stores the tier id')
   await checkPage(t, page, 'settings-rewards')
+
+  // Vàng is deleted afterwards: the reward is flagged instead of silently never firing.
+  const tiers = (await app.inject({ url: '/api/tiers', headers })).json() as Array<{ id: string }>
+  t.equal((await app.inject({ method: 'PUT', url: '/api/tiers', headers, payload: tiers.filter((x) => x.id !== 'gold') })).statusCode, 200)
+  await navigate(page, 'Loyalty', 'Cấu hình Loyalty')
+  await navigate(page, 'Ưu đãi')
+  await page.getByTestId('tier-missing').waitFor()
+  t.match(await page.getByTestId('auto-reward-tier_upgrade').last().innerText(), /Hạng đã bị xóa/, 'the reward for the deleted tier is flagged')
 
   await page.goto(`${origin}/members/501`)
   await page.getByTestId('points-available').filter({ hasText: '500' }).waitFor()

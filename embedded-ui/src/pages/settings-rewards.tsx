@@ -112,7 +112,7 @@ function AutomaticEditor ({ initial, tiers }: { initial: AutoReward[], tiers: Ti
           <div key={`${r.trigger}:${i}`} class='card card--nested' data-testid={`auto-reward-${r.trigger}`} style={{ marginTop: 0 }}>
             <div class='inline inline--between' style={{ marginBottom: '12px' }}>
               <div class='inline'>
-                <strong>{triggerLabel(r.trigger)}</strong>
+                <strong>{triggerLabel(r.trigger)}{r.trigger === 'tier_upgrade' && r.tierId === null ? ` · ${t('common.anyTier')}` : ''}</strong>
                 {missing(r) && <Badge tone='warning' testId='tier-missing'>{t('common.tierMissing')}</Badge>}
               </div>
               <div class='inline'>
@@ -121,11 +121,12 @@ function AutomaticEditor ({ initial, tiers }: { initial: AutoReward[], tiers: Ti
               </div>
             </div>
             <div class='form-grid'>
-              {r.trigger === 'tier_upgrade' && (
+              {/* The built-in row (no tier) is for any tier; rows the merchant adds name one tier, picked by name. */}
+              {r.trigger === 'tier_upgrade' && r.tierId !== null && (
                 <Select
-                  label={t('rewards.chooseTier')} value={r.tierId ?? ''} data-testid='auto-reward-tier'
-                  onValue={(v) => patch(i, { tierId: v || null, tierMissing: false })}
-                  options={[{ value: '', label: t('common.anyTier') }, ...tierOptions(r)]}
+                  label={t('rewards.chooseTier')} value={r.tierId} data-testid='auto-reward-tier' placeholder={t('common.chooseTier')}
+                  onValue={(v) => patch(i, { tierId: v, tierMissing: false })}
+                  options={tierOptions(r)}
                   error={missing(r) ? t('rewards.tierMissing') : null}
                 />
               )}
