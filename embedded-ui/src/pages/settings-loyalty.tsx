@@ -176,7 +176,7 @@ function TiersEditor ({ initial }: { initial: Tier[] }) {
             <tr key={tier.id ?? `new-${i}`} data-testid='tier-row'>
               <td>{i + 1}</td>
               <td><TextField label={t('loyalty.tierName')} hideLabel value={tier.name} maxLength={50} onValue={(v) => patch(i, { name: v })} /></td>
-              <td class='num'><NumberField label={t('loyalty.tierThreshold')} hideLabel min={0} value={numText(tier.threshold)} onValue={(v) => patch(i, { threshold: num(v) })} /></td>
+              <td class='num'><NumberField label={t('loyalty.tierThreshold')} hideLabel min={0} value={numText(tier.threshold)} hint={Number.isFinite(tier.threshold) ? formatNumber(tier.threshold) : ''} onValue={(v) => patch(i, { threshold: num(v) })} /></td>
               <td class='num'><NumberField label={t('loyalty.tierMultiplier')} hideLabel min={0} max={10} step={0.01} value={numText(tier.earnMultiplier)} onValue={(v) => patch(i, { earnMultiplier: num(v) })} /></td>
               <td class='nowrap'>
                 <Button variant='plain' slim disabled={i === 0} aria-label={t('loyalty.moveUp')} onClick={() => move(i, -1)}>↑</Button>

@@ -7,7 +7,7 @@ import { Badge, Banner, Card, EmptyState } from '../components/feedback.tsx'
 import { NumberField, Select, TextField, Toggle } from '../components/form.tsx'
 import { confirmDialog } from '../components/dialog.tsx'
 import { toast } from '../components/toast.tsx'
-import { formatDate } from '../format.ts'
+import { formatDate, formatVnd } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
 import { DISCOUNT_TYPES, discountLabel, errorText, num, triggerLabel, type AutoReward, type DiscountType, type Reward, type RewardList, type RewardOption } from './settings-rewards-shared.ts'
 
@@ -32,6 +32,7 @@ function useSaver<T> (path: string, setData: (v: T) => void) {
 }
 
 const numText = (v: number) => (Number.isFinite(v) ? String(v) : '')
+const money = (v: number) => (Number.isFinite(v) ? formatVnd(v) : '')
 
 function TypeFields<R extends { discountType: DiscountType, value: number, validDays: number, minimumOrderAmount: number }> ({ row, patch }: { row: R, patch: (p: Partial<R>) => void }) {
   return (
@@ -41,10 +42,10 @@ function TypeFields<R extends { discountType: DiscountType, value: number, valid
         options={DISCOUNT_TYPES.map(v => ({ value: v, label: t(`rewards.type.${v}` as MessageKey) }))}
       />
       {row.discountType !== 'shipping'
-        ? <NumberField label={t('rewards.value')} min={0} value={numText(row.value)} onValue={(v) => patch({ value: num(v) } as Partial<R>)} />
+        ? <NumberField label={t('rewards.value')} min={0} value={numText(row.value)} hint={row.discountType === 'fixed_amount' ? money(row.value) : `${numText(row.value)}%`} onValue={(v) => patch({ value: num(v) } as Partial<R>)} />
         : <div />}
       <NumberField label={t('rewards.validDays')} min={1} max={3650} value={numText(row.validDays)} onValue={(v) => patch({ validDays: num(v) } as Partial<R>)} />
-      <NumberField label={t('rewards.minimumOrder')} min={0} step={1000} value={numText(row.minimumOrderAmount)} onValue={(v) => patch({ minimumOrderAmount: num(v) } as Partial<R>)} />
+      <NumberField label={t('rewards.minimumOrder')} min={0} step={1000} value={numText(row.minimumOrderAmount)} hint={money(row.minimumOrderAmount)} onValue={(v) => patch({ minimumOrderAmount: num(v) } as Partial<R>)} />
     </>
   )
 }
