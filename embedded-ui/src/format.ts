@@ -71,3 +71,21 @@ export function formatDateTime (iso: string | Date, timeZone: string = DEFAULT_T
   if (!parts) return MISSING
   return `${parts.day}/${parts.month}/${parts.year} ${parts.hour}:${parts.minute}`
 }
+
+/**
+ * A Vietnamese phone number as merchants write it: `+84888592642` → `0888 592 642` (4-3-3 for the usual ten digits).
+ * Anything that is not a Vietnamese number is shown as stored.
+ */
+export function formatPhone (phone: string | null | undefined): string {
+  if (!phone) return MISSING
+  const digits = phone.replace(/[^\d+]/g, '')
+  const national = digits.startsWith('+84') ? `0${digits.slice(3)}` : digits.startsWith('84') && digits.length === 11 ? `0${digits.slice(2)}` : digits
+  if (/^0\d{9}$/.test(national)) return `${national.slice(0, 4)} ${national.slice(4, 7)} ${national.slice(7)}`
+  if (/^0\d{10}$/.test(national)) return `${national.slice(0, 4)} ${national.slice(4, 7)} ${national.slice(7)}`
+  return phone
+}
+
+/** Signed points for ledgers: `+1.000`, `-998.811`. */
+export function formatSignedPoints (points: number): string {
+  return points > 0 ? `+${formatNumber(points)}` : formatNumber(points)
+}

@@ -39,7 +39,10 @@ async function spaPlugin (app: FastifyInstance, opts: { distDir?: string }) {
       prefix: '/',
       wildcard: false,
       index: false,
+      // The build writes .br and .gz siblings (embedded-ui/vite.config.ts): served by Accept-Encoding, no CPU per request.
+      preCompressed: true,
       setHeaders (res, path) {
+        // Files under assets/ carry a content hash in their name, so they never change; anything else may.
         res.header('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache')
       },
     })

@@ -1,7 +1,9 @@
-// The admin frame: sidebar on the left, top bar above the current page.
+// The admin frame: sidebar on the left, top bar above the current page; hosts the confirm dialog and toasts.
 import type { ComponentChildren } from 'preact'
 import { Sidebar } from './sidebar.tsx'
 import { TopBar } from './top-bar.tsx'
+import { ConfirmHost } from './dialog.tsx'
+import { ToastHost } from './toast.tsx'
 
 export function Layout ({ children }: { children: ComponentChildren }) {
   return (
@@ -11,6 +13,8 @@ export function Layout ({ children }: { children: ComponentChildren }) {
         <TopBar />
         <main class='page'>{children}</main>
       </div>
+      <ConfirmHost />
+      <ToastHost />
     </div>
   )
 }

@@ -1,19 +1,24 @@
-// Thêm điều kiện lọc: field, operator and a value widget per field type, match all/any; mirrors server/segments/compile.ts.
+// Thêm điều kiện lọc: field, operator and a value widget per field type (tiers picked by name), match all/any; mirrors server/segments/compile.ts.
 import { t, type MessageKey } from '../i18n.ts'
+import { Button } from './button.tsx'
+import { Checkbox, NumberField, Select, TextField } from './form.tsx'
+import { Badge } from './feedback.tsx'
+
+export interface TierOption { id: string, name: string }
 
 export type Field = 'lastOrderDaysAgo' | 'ordersCount' | 'totalSpent' | 'avgOrderValue' | 'birthdayMonth' | 'tier' | 'pointsAvailable' | 'rankPoints' | 'gender' | 'province' | 'tags' | 'memberStatus' | 'text'
 export interface Condition { field: Field, op: string, value: unknown }
 export interface Definition { match: 'all' | 'any', conditions: Condition[] }
 
 const CMP = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte']
-type Kind = 'int' | 'month' | 'string' | 'gender' | 'memberStatus'
+type Kind = 'int' | 'month' | 'string' | 'gender' | 'memberStatus' | 'tier'
 const FIELDS: Record<Field, { kind: Kind, ops: string[] }> = {
   lastOrderDaysAgo: { kind: 'int', ops: CMP },
   ordersCount: { kind: 'int', ops: CMP },
   totalSpent: { kind: 'int', ops: CMP },
   avgOrderValue: { kind: 'int', ops: CMP },
   birthdayMonth: { kind: 'month', ops: [...CMP, 'in'] },
-  tier: { kind: 'string', ops: ['eq', 'neq', 'in'] },
+  tier: { kind: 'tier', ops: ['eq', 'neq', 'in'] },
   pointsAvailable: { kind: 'int', ops: CMP },
   rankPoints: { kind: 'int', ops: CMP },
   gender: { kind: 'gender', ops: ['eq', 'neq'] },
@@ -36,16 +41,44 @@ export function isComplete (c: Condition): boolean {
   return c.value !== '' && c.value !== null && !(typeof c.value === 'number' && Number.isNaN(c.value))
 }
 
-function ValueInput ({ condition, onChange }: { condition: Condition, onChange: (value: unknown) => void }) {
+/** Tier ids in a condition that no longer name one of the shop's tiers (the tier was deleted). */
+export function missingTiers (c: Condition, tiers: TierOption[]): string[] {
+  if (c.field !== 'tier') return []
+  const ids = Array.isArray(c.value) ? c.value.map(String) : [String(c.value ?? '')]
+  return ids.filter((id) => id !== '' && !tiers.some((x) => x.id === id))
+}
+
+function ValueInput ({ condition, onChange, tiers }: { condition: Condition, onChange: (value: unknown) => void, tiers: TierOption[] }) {
   const { kind } = FIELDS[condition.field]
   const label = t('segments.valuePlaceholder')
+  if (kind === 'tier') {
+    if (condition.op === 'in') {
+      const chosen = Array.isArray(condition.value) ? condition.value.map(String) : []
+      return (
+        <div class='inline' role='group' aria-label={label}>
+          {tiers.map((x) => (
+            <Checkbox
+              key={x.id} label={x.name} checked={chosen.includes(x.id)}
+              onValue={(on) => onChange(on ? [...chosen, x.id] : chosen.filter((id) => id !== x.id))}
+            />
+          ))}
+        </div>
+      )
+    }
+    return (
+      <Select
+        label={label} hideLabel value={String(condition.value ?? '')} placeholder={t('common.chooseTier')} data-testid='tier-select'
+        options={tiers.map((x) => ({ value: x.id, label: x.name }))} onValue={onChange}
+      />
+    )
+  }
   if (condition.op === 'in') {
     const text = Array.isArray(condition.value) ? condition.value.join(', ') : ''
     return (
-      <input
-        aria-label={label} placeholder={t('segments.inHint')} value={text}
-        onChange={(e) => {
-          const parts = e.currentTarget.value.split(',').map((s) => s.trim()).filter(Boolean)
+      <TextField
+        label={label} hideLabel placeholder={t('segments.inHint')} value={text}
+        onValue={(v) => {
+          const parts = v.split(',').map((s) => s.trim()).filter(Boolean)
           onChange(kind === 'month' ? parts.map(Number).filter((n) => n >= 1 && n <= 12) : parts)
         }}
       />
@@ -53,55 +86,57 @@ function ValueInput ({ condition, onChange }: { condition: Condition, onChange: 
   }
   if (kind === 'month') {
     return (
-      <select aria-label={label} value={String(condition.value)} onChange={(e) => onChange(Number(e.currentTarget.value))}>
-        {Array.from({ length: 12 }, (_, i) => <option key={i} value={i + 1}>{i + 1}</option>)}
-      </select>
+      <Select
+        label={label} hideLabel value={String(condition.value)} onValue={(v) => onChange(Number(v))}
+        options={Array.from({ length: 12 }, (_, i) => ({ value: String(i + 1), label: t('segments.month', { month: i + 1 }) }))}
+      />
     )
   }
   if (kind === 'gender' || kind === 'memberStatus') {
     const values = kind === 'gender' ? ['male', 'female', 'unknown'] : ['member', 'not_member']
-    return (
-      <select aria-label={label} value={String(condition.value)} onChange={(e) => onChange(e.currentTarget.value)}>
-        {values.map((v) => <option key={v} value={v}>{t(`value.${v}` as MessageKey)}</option>)}
-      </select>
-    )
+    return <Select label={label} hideLabel value={String(condition.value)} onValue={onChange} options={values.map((v) => ({ value: v, label: t(`value.${v}` as MessageKey) }))} />
   }
   if (kind === 'int') {
-    return <input type='number' step='1' aria-label={label} value={String(condition.value)} onInput={(e) => onChange(Math.trunc(Number(e.currentTarget.value)))} />
+    return <NumberField label={label} hideLabel value={String(condition.value)} onValue={(v) => onChange(Math.trunc(Number(v)))} data-testid='condition-number' />
   }
-  return <input aria-label={label} value={String(condition.value ?? '')} onInput={(e) => onChange(e.currentTarget.value)} />
+  return <TextField label={label} hideLabel value={String(condition.value ?? '')} onValue={onChange} />
 }
 
-export function SegmentBuilder ({ value, onChange }: { value: Definition, onChange: (d: Definition) => void }) {
+export function SegmentBuilder ({ value, onChange, tiers }: { value: Definition, onChange: (d: Definition) => void, tiers: TierOption[] }) {
   const update = (i: number, c: Condition) => onChange({ ...value, conditions: value.conditions.map((x, j) => j === i ? c : x) })
   return (
     <div>
-      <div class='seg-row'>
-        <select aria-label={t('segments.builder')} value={value.match} onChange={(e) => onChange({ ...value, match: e.currentTarget.value as 'all' | 'any' })}>
-          <option value='all'>{t('segments.matchAll')}</option>
-          <option value='any'>{t('segments.matchAny')}</option>
-        </select>
+      <div class='form-row' style={{ marginBottom: '12px' }}>
+        <Select
+          label={t('segments.matchLabel')} inline value={value.match} onValue={(v) => onChange({ ...value, match: v as 'all' | 'any' })}
+          options={[{ value: 'all', label: t('segments.matchAll') }, { value: 'any', label: t('segments.matchAny') }]}
+        />
       </div>
-      {value.conditions.map((c, i) => (
-        <div class='seg-row' key={i} data-testid='segment-condition'>
-          <select aria-label={t('segments.builder')} value={c.field} onChange={(e) => update(i, defaultCondition(e.currentTarget.value as Field))}>
-            {FIELD_KEYS.map((f) => <option key={f} value={f}>{t(`field.${f}` as MessageKey)}</option>)}
-          </select>
-          <select
-            aria-label={t('activity.action')} value={c.op}
-            onChange={(e) => {
-              const op = e.currentTarget.value
-              const wasIn = c.op === 'in'
-              update(i, { ...c, op, value: op === 'in' ? [] : wasIn ? defaultCondition(c.field).value : c.value })
-            }}
-          >
-            {FIELDS[c.field].ops.map((op) => <option key={op} value={op}>{t(`op.${op}` as MessageKey)}</option>)}
-          </select>
-          <ValueInput condition={c} onChange={(v) => update(i, { ...c, value: v })} />
-          <button type='button' class='button button--ghost' aria-label={t('segments.remove')} onClick={() => onChange({ ...value, conditions: value.conditions.filter((_, j) => j !== i) })}>✕</button>
-        </div>
-      ))}
-      <button type='button' class='button button--ghost' onClick={() => onChange({ ...value, conditions: [...value.conditions, defaultCondition()] })}>+ {t('segments.addCondition')}</button>
+      {value.conditions.map((c, i) => {
+        const missing = missingTiers(c, tiers)
+        return (
+          <div key={i} data-testid='segment-condition'>
+            <div class='condition'>
+              <Select
+                label={t('segments.fieldLabel')} hideLabel value={c.field} onValue={(v) => update(i, defaultCondition(v as Field))} data-testid='condition-field'
+                options={FIELD_KEYS.map((f) => ({ value: f, label: t(`field.${f}` as MessageKey) }))}
+              />
+              <Select
+                label={t('segments.opLabel')} hideLabel value={c.op}
+                onValue={(op) => {
+                  const wasIn = c.op === 'in'
+                  update(i, { ...c, op, value: op === 'in' ? [] : wasIn ? defaultCondition(c.field).value : c.value })
+                }}
+                options={FIELDS[c.field].ops.map((op) => ({ value: op, label: t(`op.${op}` as MessageKey) }))}
+              />
+              <ValueInput condition={c} tiers={tiers} onChange={(v) => update(i, { ...c, value: v })} />
+              <Button variant='plain-danger' aria-label={t('segments.remove')} onClick={() => onChange({ ...value, conditions: value.conditions.filter((_, j) => j !== i) })}>✕</Button>
+            </div>
+            {missing.length > 0 && <p><Badge tone='warning'>{t('common.tierMissing')}</Badge> <span class='muted'>{t('common.tierMissingHint')}</span></p>}
+          </div>
+        )
+      })}
+      <Button variant='plain' onClick={() => onChange({ ...value, conditions: [...value.conditions, defaultCondition()] })} data-testid='add-condition'>+ {t('segments.addCondition')}</Button>
     </div>
   )
 }

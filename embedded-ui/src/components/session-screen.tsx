@@ -15,7 +15,7 @@ export function SessionScreen ({ status }: { status: Exclude<SessionStatus, 'act
         </h1>
         <p>{t(expired ? 'auth.expiredBody' : 'auth.missingBody')}</p>
         {/* target=_top: Haravan's login page cannot be shown inside the admin iframe. */}
-        <p><a class='button' href='/install/start' target='_top' data-testid='install-link'>{t('auth.installLink')}</a></p>
+        <a class='btn btn--primary' href='/install/start' target='_top' data-testid='install-link'>{t('auth.installLink')}</a>
       </section>
     </div>
   )

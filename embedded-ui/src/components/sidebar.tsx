@@ -24,22 +24,24 @@ export function Sidebar () {
   const { path } = useLocation()
   return (
     <aside class='sidebar'>
-      <div class='sidebar__brand'>
-        <span class='sidebar__logo' aria-hidden='true'>TĐ</span>
-        <div>
-          <div class='sidebar__name'>{t('app.name')}</div>
-          <div class='sidebar__tagline'>{t('app.tagline')}</div>
+      <div class='sidebar__inner'>
+        <div class='sidebar__brand'>
+          <span class='sidebar__logo' aria-hidden='true'>TĐ</span>
+          <div>
+            <div class='sidebar__name'>{t('app.name')}</div>
+            <div class='sidebar__tagline'>{t('app.tagline')}</div>
+          </div>
         </div>
+        <nav class='nav' aria-label={t('nav.label')} data-testid='nav'>
+          <ul class='nav__list'>
+            {mainRoutes.map((route) => <NavLink key={route.path} route={route} currentPath={path} />)}
+          </ul>
+          <div class='nav__group-label' id='nav-settings-label'>{t('nav.settings')}</div>
+          <ul class='nav__list' aria-labelledby='nav-settings-label'>
+            {settingsRoutes.map((route) => <NavLink key={route.path} route={route} currentPath={path} />)}
+          </ul>
+        </nav>
       </div>
-      <nav class='nav' aria-label={t('nav.label')} data-testid='nav'>
-        <ul class='nav__list'>
-          {mainRoutes.map((route) => <NavLink key={route.path} route={route} currentPath={path} />)}
-        </ul>
-        <div class='nav__group-label' id='nav-settings-label'>{t('nav.settings')}</div>
-        <ul class='nav__list' aria-labelledby='nav-settings-label'>
-          {settingsRoutes.map((route) => <NavLink key={route.path} route={route} currentPath={path} />)}
-        </ul>
-      </nav>
     </aside>
   )
 }

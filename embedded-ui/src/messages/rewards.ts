@@ -37,7 +37,7 @@ export const vi = {
   'rewards.heldEmpty': 'Không có ưu đãi nào cần xử lý.',
   'rewards.retry': 'Thử lại',
   'rewards.confirmManual': 'Đã tạo thủ công',
-  'rewards.confirmManualAsk': 'Bạn đã tạo mã {code} trong Haravan admin → Khuyến mãi? Điểm của khách sẽ bị trừ.',
+  'rewards.confirmManualAsk': 'Bạn đã tạo mã {code} trong trang quản trị Haravan → Khuyến mãi? Điểm của khách sẽ bị trừ.',
   'rewards.customer': 'Khách hàng',
   'rewards.code': 'Mã',
   'rewards.status': 'Trạng thái',
@@ -56,6 +56,13 @@ export const vi = {
   'rewards.member.issued': 'Đã tạo mã {code}.',
   'rewards.member.heldNotice': 'Haravan chưa cho tạo mã: ưu đãi đang chờ xử lý, chưa trừ điểm.',
   'rewards.member.cancel': 'Huỷ',
+  'rewards.member.confirmTitle': 'Đổi điểm lấy ưu đãi',
+  'rewards.member.consequence': 'Mã giảm giá Haravan có hiệu lực {days} ngày.',
+  'rewards.member.redeemFor': 'Đổi {points} điểm',
+  'rewards.tierMissing': 'Hạng đã bị xóa: ưu đãi này sẽ không được phát cho đến khi bạn chọn hạng khác.',
+  'rewards.chooseTier': 'Hạng',
+  'rewards.removeTitle': 'Xoá ưu đãi',
+  'rewards.removeConsequence': 'Ưu đãi biến mất khỏi danh sách đổi điểm sau khi lưu.',
 }
 
 export const en: Record<keyof typeof vi, string> = {
@@ -115,4 +122,11 @@ export const en: Record<keyof typeof vi, string> = {
   'rewards.member.issued': 'Code {code} created.',
   'rewards.member.heldNotice': 'Haravan refused to create the code: the reward is held, no points spent.',
   'rewards.member.cancel': 'Cancel',
+  'rewards.member.confirmTitle': 'Redeem points for a reward',
+  'rewards.member.consequence': 'The Haravan discount code is valid for {days} days.',
+  'rewards.member.redeemFor': 'Redeem {points} points',
+  'rewards.tierMissing': 'Tier deleted: this reward is not given until you choose another tier.',
+  'rewards.chooseTier': 'Tier',
+  'rewards.removeTitle': 'Remove reward',
+  'rewards.removeConsequence': 'The option leaves the redemption list once you save.',
 }

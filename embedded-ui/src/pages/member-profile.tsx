@@ -4,9 +4,15 @@ import { useRoute } from 'preact-iso'
 import { api, ApiError } from '../api.ts'
 import { PageHeader } from '../components/page-header.tsx'
 import { MemberRewards } from './member-rewards.tsx'
-import { formatDate, formatDateTime, formatNumber, formatVnd } from '../format.ts'
+import { HistoryTable } from './member-history.tsx'
+import { Button } from '../components/button.tsx'
+import { Banner, Card } from '../components/feedback.tsx'
+import { NumberField, TextField } from '../components/form.tsx'
+import { confirmDialog } from '../components/dialog.tsx'
+import { toast } from '../components/toast.tsx'
+import { useTimeZone } from '../components/customer-list.tsx'
+import { formatDate, formatNumber, formatPhone, formatSignedPoints, formatVnd } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
-import { Pager } from '../components/pager.tsx'
 
 interface Profile {
   customerId: number
@@ -27,21 +33,6 @@ interface Profile {
   }
   contact: { phone: string | null, email: string | null }
 }
-interface Entry {
-  id: number
-  kind: string
-  points: number
-  state: 'pending' | 'available'
-  reason: string | null
-  source: string
-  sourceId: string | null
-  createdAt: string
-  availableAt: string
-  expiresAt: string | null
-}
-interface History { items: Entry[], total: number, page: number, limit: number }
-
-const PAGE_SIZE = 20
 const errorText = (err: unknown) => {
   if (err instanceof ApiError && Array.isArray(err.issues) && err.issues.length > 0) {
     return (err.issues as Array<{ message?: string }>).map(i => i.message).filter(Boolean).join('; ')
@@ -60,66 +51,31 @@ function Rows ({ rows, testId }: { rows: Array<[MessageKey, string]>, testId: st
   )
 }
 
-function HistoryTable ({ customerId, version }: { customerId: string, version: number }) {
-  const [page, setPage] = useState(1)
-  const [data, setData] = useState<History | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  useEffect(() => {
-    let current = true
-    api<History>(`/api/members/${customerId}/points?page=${page}&limit=${PAGE_SIZE}`)
-      .then(d => { if (current) setData(d) })
-      .catch((err: unknown) => { if (current) setError(errorText(err)) })
-    return () => { current = false }
-  }, [customerId, page, version])
-  const pages = Math.max(1, Math.ceil((data?.total ?? 0) / PAGE_SIZE))
-  return (
-    <section class='card' data-testid='points-history'>
-      <h2 class='card__title'>{t('member.history')}</h2>
-      {error && <p class='error-box' role='alert'>{error}</p>}
-      {data && data.items.length === 0 && <p class='muted'>{t('member.historyEmpty')}</p>}
-      {data && data.items.length > 0 && (
-        <table class='table'>
-          <thead>
-            <tr>
-              {(['member.col.createdAt', 'member.col.kind', 'member.col.points', 'member.col.state', 'member.col.reason', 'member.col.source', 'member.col.availableAt', 'member.col.expiresAt'] as const)
-                .map(k => <th key={k}>{t(k)}</th>)}
-            </tr>
-          </thead>
-          <tbody>
-            {data.items.map(e => (
-              <tr key={e.id} data-testid='history-row'>
-                <td>{formatDateTime(e.createdAt)}</td>
-                <td>{t(`member.kind.${e.kind}` as MessageKey)}</td>
-                <td>{e.points > 0 ? `+${formatNumber(e.points)}` : formatNumber(e.points)}</td>
-                <td>{t(`member.state.${e.state}` as MessageKey)}</td>
-                <td>{text(e.reason)}</td>
-                <td>{t(`member.source.${e.source}` as MessageKey)}{e.sourceId ? ` ${e.sourceId}` : ''}</td>
-                <td>{formatDate(e.availableAt)}</td>
-                <td>{e.expiresAt ? formatDate(e.expiresAt) : '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {data && pages > 1 && <Pager page={page} pages={pages} onPage={setPage} />}
-    </section>
-  )
-}
-
-function AdjustForm ({ customerId, onDone }: { customerId: string, onDone: (p: Profile) => void }) {
+function AdjustForm ({ customerId, available, onDone }: { customerId: string, available: number, onDone: (p: Profile) => void }) {
   const [points, setPoints] = useState('')
   const [reason, setReason] = useState('')
   const [error, setError] = useState<string | null>(null)
-  const [ok, setOk] = useState(false)
   const [busy, setBusy] = useState(false)
   const submit = async (e: Event) => {
     e.preventDefault()
-    setOk(false)
     const n = Number(points)
     if (!Number.isInteger(n) || n === 0 || reason.trim() === '') { setError(t('member.adjustInvalid')); return }
-    if (!window.confirm(t('member.confirmAdjust', { points: n > 0 ? `+${n}` : String(n) }))) return
-    setBusy(true)
     setError(null)
+    const after = available + n
+    const ok = await confirmDialog({
+      title: t('member.adjustTitle'),
+      consequences: [
+        t('member.adjustCurrent', { points: formatNumber(available) }),
+        t('member.adjustChange', { points: formatSignedPoints(n) }),
+        t('member.adjustResult', { points: formatNumber(after) }),
+        t('member.adjustReasonLine', { reason: reason.trim() }),
+      ],
+      warning: after < 0 ? t('member.adjustNegative', { points: formatNumber(after) }) : undefined,
+      confirmLabel: t('member.adjustSubmit'),
+      danger: n < 0,
+    })
+    if (!ok) return
+    setBusy(true)
     try {
       const profile = await api<Profile>(`/api/members/${customerId}/adjustments`, {
         method: 'POST',
@@ -128,7 +84,7 @@ function AdjustForm ({ customerId, onDone }: { customerId: string, onDone: (p: P
       })
       setPoints('')
       setReason('')
-      setOk(true)
+      toast(t('member.adjusted'))
       onDone(profile)
     } catch (err) {
       setError(errorText(err))
@@ -137,16 +93,17 @@ function AdjustForm ({ customerId, onDone }: { customerId: string, onDone: (p: P
     }
   }
   return (
-    <form class='card' onSubmit={submit} data-testid='adjust-form'>
-      <h2 class='card__title'>{t('member.adjust')}</h2>
-      <p>
-        <label>{t('member.adjustPoints')} <input type='number' step={1} value={points} data-testid='adjust-points' onInput={(e) => setPoints(e.currentTarget.value)} /></label>{' '}
-        <label>{t('member.adjustReason')} <input value={reason} maxLength={500} data-testid='adjust-reason' onInput={(e) => setReason(e.currentTarget.value)} /></label>{' '}
-        <button class='button' type='submit' disabled={busy} data-testid='adjust-submit'>{t('member.adjustSubmit')}</button>
-      </p>
-      {error && <p class='error-box' role='alert' data-testid='adjust-error'>{error}</p>}
-      {ok && <p class='muted'>{t('member.adjusted')}</p>}
-    </form>
+    <Card title={t('member.adjust')} testId='adjust-form'>
+      <form onSubmit={submit} class='stack'>
+        <div class='form-row'>
+          <div style={{ width: '180px' }}><NumberField label={t('member.adjustPoints')} value={points} data-testid='adjust-points' onValue={setPoints} /></div>
+          <div style={{ flex: '1 1 240px' }}><TextField label={t('member.adjustReason')} value={reason} maxLength={500} data-testid='adjust-reason' onValue={setReason} /></div>
+          <Button variant='primary' type='submit' busy={busy} data-testid='adjust-submit'>{t('member.adjustSubmit')}</Button>
+        </div>
+        <p class='field__hint' style={{ margin: 0 }}>{t('member.adjustHint')}</p>
+        {error && <Banner tone='critical' testId='adjust-error'>{error}</Banner>}
+      </form>
+    </Card>
   )
 }
 
@@ -171,8 +128,9 @@ export function MemberProfilePage () {
     return () => { current = false }
   }, [customerId])
 
+  const timeZone = useTimeZone()
   const activate = async () => {
-    if (!window.confirm(t('member.confirmActivate'))) return
+    if (!await confirmDialog({ title: t('member.activate'), body: t('member.confirmActivate'), confirmLabel: t('member.activate') })) return
     try {
       setProfile(await api<Profile>(`/api/members/${customerId}/activate`, { method: 'POST', body: '{}' }))
       setState('ready')
@@ -183,60 +141,68 @@ export function MemberProfilePage () {
 
   const p = profile
   return (
-    <section class='page'>
-      <PageHeader title={p ? `${t('member.title')}: ${p.name || customerId}` : t('member.title')} />
-      <p><a href='/members'>{t('member.back')}</a></p>
+    <>
+      <PageHeader title={p ? `${p.name || customerId}` : t('member.title')} back={{ href: '/members', label: t('member.back') }} />
       {state === 'loading' && <p class='muted'>{t('member.loading')}</p>}
-      {error && <p class='error-box' role='alert'>{error}</p>}
+      {error && <Banner tone='critical'>{error}</Banner>}
       {state === 'not-member' && (
-        <div class='card' data-testid='not-member'>
+        <Card testId='not-member'>
           <p>{t('member.notMember')}</p>
-          <button type='button' class='button' onClick={activate} data-testid='activate'>{t('member.activate')}</button>
-        </div>
+          <Button variant='primary' onClick={activate} data-testid='activate'>{t('member.activate')}</Button>
+        </Card>
       )}
       {state === 'ready' && p && (
         <>
-          <section class='card'>
-            <h2 class='card__title'>{t('member.personal')}</h2>
-            <Rows
-              testId='member-personal' rows={[
-                ['member.name', text(p.name)],
-                ['member.birthday', birthday(p.personal.birthday)],
-                ['member.gender', t(`member.gender.${p.personal.gender}` as MessageKey)],
-                ['member.address', text(p.personal.address)],
-                ['member.ward', text(p.personal.ward)],
-                ['member.district', text(p.personal.district)],
-                ['member.province', text(p.personal.province)],
-              ]}
-            />
-          </section>
-          <section class='card'>
-            <h2 class='card__title'>{t('member.membership')}</h2>
-            <Rows
-              testId='member-membership' rows={[
-                ['member.tier', p.membership.tier.name],
-                ['member.pointsAvailable', formatNumber(p.membership.pointsAvailable)],
-                ['member.pointsPending', formatNumber(p.membership.pointsPending)],
-                ['member.pointsUsed', formatNumber(p.membership.pointsUsed)],
-                ['member.pointsExpired', formatNumber(p.membership.pointsExpired)],
-                ['member.rankPoints', formatNumber(p.membership.rankPoints)],
-                ['member.totalSpent', formatVnd(p.membership.totalSpent)],
-                ['member.ordersCount', formatNumber(p.membership.ordersCount)],
-                ['member.averageOrderValue', formatVnd(p.membership.averageOrderValue)],
-                ['member.lastOrderAt', p.membership.lastOrderAt ? formatDate(p.membership.lastOrderAt) : '—'],
-                ['member.memberSince', formatDate(p.membership.memberSince)],
-              ]}
-            />
-          </section>
-          <section class='card'>
-            <h2 class='card__title'>{t('member.contact')}</h2>
-            <Rows testId='member-contact' rows={[['member.phone', text(p.contact.phone)], ['member.email', text(p.contact.email)]]} />
-          </section>
-          <AdjustForm customerId={customerId} onDone={(next) => { setProfile(next); setVersion(v => v + 1) }} />
+          <Card title={t('member.summary')}>
+            <dl class='stat-list' data-testid='member-summary'>
+              <div class='stat'><dt>{t('member.tier')}</dt><dd>{p.membership.tier.name}</dd></div>
+              <div class='stat'><dt>{t('member.pointsAvailable')}</dt><dd data-testid='points-available'>{formatNumber(p.membership.pointsAvailable)}</dd></div>
+              <div class='stat'><dt>{t('member.pointsPending')}</dt><dd>{formatNumber(p.membership.pointsPending)}</dd></div>
+              <div class='stat'><dt>{t('member.totalSpent')}</dt><dd>{formatVnd(p.membership.totalSpent)}</dd></div>
+            </dl>
+          </Card>
+          <div class='grid-2' style={{ marginTop: '16px' }}>
+            <Card title={t('member.personal')} style={{ marginTop: 0 }}>
+              <Rows
+                testId='member-personal' rows={[
+                  ['member.name', text(p.name)],
+                  ['member.birthday', birthday(p.personal.birthday)],
+                  ['member.gender', t(`member.gender.${p.personal.gender}` as MessageKey)],
+                  ['member.address', text(p.personal.address)],
+                  ['member.ward', text(p.personal.ward)],
+                  ['member.district', text(p.personal.district)],
+                  ['member.province', text(p.personal.province)],
+                ]}
+              />
+            </Card>
+            <div>
+              <Card title={t('member.contact')} style={{ marginTop: 0 }}>
+                <Rows testId='member-contact' rows={[['member.phone', formatPhone(p.contact.phone)], ['member.email', text(p.contact.email)]]} />
+              </Card>
+              <Card title={t('member.membership')}>
+                <Rows
+                  testId='member-membership' rows={[
+                    ['member.tier', p.membership.tier.name],
+                    ['member.pointsAvailable', formatNumber(p.membership.pointsAvailable)],
+                    ['member.pointsPending', formatNumber(p.membership.pointsPending)],
+                    ['member.pointsUsed', formatNumber(p.membership.pointsUsed)],
+                    ['member.pointsExpired', formatNumber(p.membership.pointsExpired)],
+                    ['member.rankPoints', formatNumber(p.membership.rankPoints)],
+                    ['member.totalSpent', formatVnd(p.membership.totalSpent)],
+                    ['member.ordersCount', formatNumber(p.membership.ordersCount)],
+                    ['member.averageOrderValue', formatVnd(p.membership.averageOrderValue)],
+                    ['member.lastOrderAt', p.membership.lastOrderAt ? formatDate(p.membership.lastOrderAt, timeZone) : '—'],
+                    ['member.memberSince', formatDate(p.membership.memberSince, timeZone)],
+                  ]}
+                />
+              </Card>
+            </div>
+          </div>
+          <AdjustForm customerId={customerId} available={p.membership.pointsAvailable} onDone={(next) => { setProfile(next); setVersion(v => v + 1) }} />
           <HistoryTable customerId={customerId} version={version} />
-          <MemberRewards customerId={customerId} onChange={() => setVersion(v => v + 1)} />
+          <MemberRewards customerId={customerId} onChange={() => { setVersion(v => v + 1); api<Profile>(`/api/members/${customerId}`).then(setProfile).catch(() => {}) }} />
         </>
       )}
-    </section>
+    </>
   )
 }

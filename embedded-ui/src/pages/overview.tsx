@@ -3,6 +3,8 @@ import { t } from '../i18n.ts'
 import { useShop } from '../shop.tsx'
 import type { Shop } from '../shop.tsx'
 import { PageHeader } from '../components/page-header.tsx'
+import { Button } from '../components/button.tsx'
+import { Badge, Banner, Card } from '../components/feedback.tsx'
 
 function ShopDetails ({ shop }: { shop: Shop }) {
   return (
@@ -12,9 +14,7 @@ function ShopDetails ({ shop }: { shop: Shop }) {
         <dd>
           <span data-testid='overview-shop-name'>{shop.name}</span>
           {shop.sandbox && (
-            <span class='badge badge--sandbox' title={t('overview.sandboxHint')} data-testid='sandbox-badge'>
-              {t('overview.sandbox')}
-            </span>
+            <Badge tone='attention' title={t('overview.sandboxHint')} testId='sandbox-badge'>{t('overview.sandbox')}</Badge>
           )}
         </dd>
       </div>
@@ -38,20 +38,19 @@ export function OverviewPage () {
   return (
     <>
       <PageHeader title={t('nav.overview')}>{t('overview.intro')}</PageHeader>
-      <section class='card' aria-busy={state.status === 'loading'}>
-        <h2 class='card__title'>{t('overview.shopCard')}</h2>
+      <Card title={t('overview.shopCard')} aria-busy={state.status === 'loading'}>
         {state.status === 'loading' && <p class='muted' role='status'>{t('overview.loading')}</p>}
         {state.status === 'error' && (
-          <div class='error-box' role='alert'>
+          <Banner tone='critical'>
             <p><strong>{t('overview.loadError')}</strong> {state.error.message}</p>
             {state.error.reqId && (
               <p class='muted'>{t('overview.requestId')}: <span class='mono'>{state.error.reqId}</span></p>
             )}
-            <button type='button' class='button' onClick={reload}>{t('common.retry')}</button>
-          </div>
+            <p style={{ marginTop: '8px' }}><Button onClick={reload}>{t('common.retry')}</Button></p>
+          </Banner>
         )}
         {state.status === 'ready' && <ShopDetails shop={state.shop} />}
-      </section>
+      </Card>
     </>
   )
 }

@@ -3,55 +3,70 @@ import { useEffect, useState } from 'preact/hooks'
 import { api, ApiError } from '../api.ts'
 import { PageHeader } from '../components/page-header.tsx'
 import { CustomerList, useDebounced } from '../components/customer-list.tsx'
-import { SegmentBuilder, isComplete, type Definition } from '../components/segment-builder.tsx'
+import { SegmentBuilder, isComplete, missingTiers, type Definition, type TierOption } from '../components/segment-builder.tsx'
+import { Button } from '../components/button.tsx'
+import { Badge, Banner, Card, EmptyState } from '../components/feedback.tsx'
+import { Dialog, confirmDialog } from '../components/dialog.tsx'
+import { TextField, Select } from '../components/form.tsx'
+import { toast } from '../components/toast.tsx'
 import { formatNumber } from '../format.ts'
 import { t } from '../i18n.ts'
 
-interface Group { id: string, name: string, definition: Definition, count: number }
+interface Group { id: string, name: string, definition: Definition, count: number, problems?: string[] }
 const EMPTY: Definition = { match: 'all', conditions: [] }
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err))
 
-function SaveDialog ({ groups, editing, definition, onDone, onCancel }: {
-  groups: Group[], editing: Group | null, definition: Definition, onDone: () => void, onCancel: () => void
+function SaveDialog ({ groups, editing, definition, onSaved, onCancel }: {
+  groups: Group[], editing: Group | null, definition: Definition, onSaved: (g: Group, overwrote: boolean) => void, onCancel: () => void
 }) {
+  // Editing a saved group: overwriting it is the default; a new group is the explicit other choice.
   const [mode, setMode] = useState<'new' | 'overwrite'>(editing ? 'overwrite' : 'new')
   const [name, setName] = useState('')
   const [targetId, setTargetId] = useState(editing?.id ?? groups[0]?.id ?? '')
   const [error, setError] = useState('')
+  const [busy, setBusy] = useState(false)
   async function save (e: Event) {
     e.preventDefault()
+    if (mode === 'new' && name.trim() === '') { setError(t('segments.nameRequired')); return }
     const target = groups.find((g) => g.id === targetId)
+    setBusy(true)
     try {
-      if (mode === 'new') await api('/api/segments', { method: 'POST', body: JSON.stringify({ name, definition }) })
-      else if (target) await api(`/api/segments/${target.id}`, { method: 'PUT', body: JSON.stringify({ name: target.name, definition }) })
-      onDone()
+      const saved = mode === 'new'
+        ? await api<Group>('/api/segments', { method: 'POST', body: JSON.stringify({ name: name.trim(), definition }) })
+        : await api<Group>(`/api/segments/${target!.id}`, { method: 'PUT', body: JSON.stringify({ name: target!.name, definition }) })
+      onSaved(saved, mode === 'overwrite')
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err))
+    } finally {
+      setBusy(false)
     }
   }
   return (
-    <form class='seg-dialog card' role='dialog' aria-label={t('segments.saveTitle')} onSubmit={save}>
-      <h2 class='card__title'>{t('segments.saveTitle')}</h2>
-      <label><input type='radio' checked={mode === 'new'} onChange={() => setMode('new')} /> {t('segments.saveNew')}</label>
-      {mode === 'new' && <label>{t('segments.groupName')} <input required maxLength={120} value={name} onInput={(e) => setName(e.currentTarget.value)} /></label>}
-      <label><input type='radio' checked={mode === 'overwrite'} disabled={groups.length === 0} onChange={() => setMode('overwrite')} /> {t('segments.saveOverwrite')}</label>
-      {mode === 'overwrite' && (
-        <label>{t('segments.groupToOverwrite')}{' '}
-          <select value={targetId} onChange={(e) => setTargetId(e.currentTarget.value)}>
-            {groups.map((g) => <option key={g.id} value={g.id}>{g.name}</option>)}
-          </select>
-        </label>
+    <Dialog
+      open title={t('segments.saveTitle')} onClose={onCancel} testId='segment-save-dialog'
+      footer={(
+        <>
+          <Button onClick={onCancel}>{t('segments.cancel')}</Button>
+          <Button variant='primary' type='submit' form='segment-save-form' busy={busy} data-testid='segment-save-confirm'>{t('segments.saveButton')}</Button>
+        </>
       )}
-      {error && <p class='error-box' role='alert'>{error}</p>}
-      <div class='seg-row'>
-        <button type='submit' class='button'>{t('segments.saveButton')}</button>
-        <button type='button' class='button button--ghost' onClick={onCancel}>{t('segments.cancel')}</button>
-      </div>
-    </form>
+    >
+      <form id='segment-save-form' class='stack' onSubmit={save}>
+        <label class='check'><input type='radio' name='save-mode' checked={mode === 'overwrite'} disabled={groups.length === 0} onChange={() => setMode('overwrite')} data-testid='save-mode-overwrite' /> {t('segments.saveOverwrite')}</label>
+        {mode === 'overwrite' && (
+          <Select label={t('segments.groupToOverwrite')} value={targetId} onValue={setTargetId} options={groups.map((g) => ({ value: g.id, label: g.name }))} />
+        )}
+        <label class='check'><input type='radio' name='save-mode' checked={mode === 'new'} onChange={() => setMode('new')} data-testid='save-mode-new' /> {t('segments.saveNew')}</label>
+        {mode === 'new' && <TextField label={t('segments.groupName')} maxLength={120} value={name} onValue={setName} data-testid='segment-name' />}
+        {error && <Banner tone='critical'>{error}</Banner>}
+      </form>
+    </Dialog>
   )
 }
 
 export function SegmentsPage () {
   const [groups, setGroups] = useState<Group[]>([])
+  const [tiers, setTiers] = useState<TierOption[]>([])
   const [reloads, setReloads] = useState(0)
   const [definition, setDefinition] = useState<Definition>(EMPTY)
   const [editing, setEditing] = useState<Group | null>(null)
@@ -63,63 +78,89 @@ export function SegmentsPage () {
   const previewKey = useDebounced(JSON.stringify(complete), 400)
 
   useEffect(() => {
-    api<{ items: Group[] }>('/api/segments').then((b) => setGroups(b.items)).catch((err: unknown) => setError(String((err as Error).message)))
+    api<{ items: Group[] }>('/api/segments').then((b) => setGroups(b.items)).catch((err: unknown) => setError(message(err)))
   }, [reloads])
+  useEffect(() => {
+    api<TierOption[]>('/api/tiers').then(setTiers).catch((err: unknown) => setError(message(err)))
+  }, [])
 
   useEffect(() => {
     let current = true
     setCount(null)
     api<{ count: number }>('/api/segments/preview', { method: 'POST', body: JSON.stringify({ definition: JSON.parse(previewKey) }) })
       .then((b) => { if (current) { setCount(b.count); setError('') } })
-      .catch((err: unknown) => { if (current) setError((err as Error).message) })
+      .catch((err: unknown) => { if (current) setError(message(err)) })
     return () => { current = false }
   }, [previewKey])
 
   async function remove (g: Group) {
-    if (!window.confirm(t('segments.deleteConfirm', { name: g.name }))) return
-    await api(`/api/segments/${g.id}`, { method: 'DELETE' })
-    if (viewing?.id === g.id) setViewing(null)
+    const ok = await confirmDialog({
+      title: t('segments.deleteTitle'),
+      consequences: [t('segments.deleteConsequence1', { name: g.name }), t('segments.deleteConsequence2')],
+      confirmLabel: t('segments.delete'),
+      danger: true,
+    })
+    if (!ok) return
+    try {
+      await api(`/api/segments/${g.id}`, { method: 'DELETE' })
+      if (viewing?.id === g.id) setViewing(null)
+      if (editing?.id === g.id) { setEditing(null); setDefinition(EMPTY) }
+      toast(t('segments.deleted', { name: g.name }))
+      setReloads((n) => n + 1)
+    } catch (err) {
+      setError(message(err))
+    }
+  }
+
+  const onSaved = (g: Group, overwrote: boolean) => {
+    setSaving(false)
+    setEditing(g)
+    setDefinition(g.definition)
+    toast(t(overwrote ? 'segments.savedOverwrite' : 'segments.savedNew', { name: g.name, count: formatNumber(g.count) }))
     setReloads((n) => n + 1)
   }
+  const groupProblems = (g: Group) => (g.problems?.length ?? 0) > 0 || g.definition.conditions.some((c) => tiers.length > 0 && missingTiers(c, tiers).length > 0)
 
   return (
     <>
       <PageHeader title={t('nav.segments')}>{t('segments.lead')}</PageHeader>
-      <section class='card'>
-        <h2 class='card__title'>{t('segments.groups')}</h2>
-        {groups.length === 0 && <p class='muted'>{t('segments.noGroups')}</p>}
-        <ul class='seg-list'>
+      <Card title={t('segments.groups')} testId='segment-groups'>
+        {groups.length === 0 && <EmptyState title={t('segments.noGroups')} />}
+        <ul class='resource-list'>
           {groups.map((g) => (
-            <li key={g.id} data-testid='segment-group'>
-              <span class='seg-list__name'>{g.name}</span>
-              <span class='muted'>{t('segments.count', { count: formatNumber(g.count) })}</span>
-              <button type='button' class='button button--ghost' onClick={() => setViewing(g)}>{t('segments.view')}</button>
-              <button type='button' class='button button--ghost' onClick={() => { setEditing(g); setDefinition(g.definition) }}>{t('segments.edit')}</button>
-              <button type='button' class='button button--danger' onClick={() => remove(g)}>{t('segments.delete')}</button>
+            <li key={g.id} data-testid='segment-group' class={editing?.id === g.id ? 'resource-list__item resource-list__item--current' : 'resource-list__item'}>
+              <div class='resource-list__main'>
+                <span class='resource-list__name'>{g.name}</span>
+                <span class='muted'>{t('segments.count', { count: formatNumber(g.count) })}</span>
+                {editing?.id === g.id && <Badge tone='info'>{t('segments.current')}</Badge>}
+                {groupProblems(g) && <Badge tone='warning' title={(g.problems ?? []).join('; ') || t('common.tierMissingHint')} testId='segment-problem'>{t('common.tierMissing')}</Badge>}
+              </div>
+              <div class='inline'>
+                <Button slim onClick={() => setViewing(g)}>{t('segments.view')}</Button>
+                <Button slim onClick={() => { setEditing(g); setDefinition(g.definition) }} data-testid='segment-edit'>{t('segments.edit')}</Button>
+                <Button slim variant='danger' onClick={() => remove(g)}>{t('segments.delete')}</Button>
+              </div>
             </li>
           ))}
         </ul>
-      </section>
-      <section class='card'>
-        <h2 class='card__title'>{editing ? editing.name : t('segments.new')}</h2>
-        <SegmentBuilder value={definition} onChange={setDefinition} />
-        <div class='seg-row' style={{ marginTop: '12px' }}>
-          <strong role='status'>{count === null ? t('segments.counting') : t('segments.liveCount', { count: formatNumber(count) })}</strong>
-          <button type='button' class='button' onClick={() => setSaving(true)}>{t('segments.save')}</button>
-          {editing && <button type='button' class='button button--ghost' onClick={() => { setEditing(null); setDefinition(EMPTY) }}>{t('segments.new')}</button>}
+      </Card>
+      <Card
+        title={editing ? t('segments.editing', { name: editing.name }) : t('segments.new')} testId='segment-builder'
+        actions={editing && <Button variant='plain' onClick={() => { setEditing(null); setDefinition(EMPTY) }}>+ {t('segments.new')}</Button>}
+      >
+        <SegmentBuilder value={definition} onChange={setDefinition} tiers={tiers} />
+        <div class='card__footer'>
+          <strong role='status' class='toolbar__grow' data-testid='segment-count'>{count === null ? t('segments.counting') : t('segments.liveCount', { count: formatNumber(count) })}</strong>
+          <Button variant='primary' onClick={() => setSaving(true)} data-testid='segment-save'>{t('segments.save')}</Button>
         </div>
-        {error && <p class='error-box' role='alert'>{error}</p>}
-        {saving && (
-          <SaveDialog
-            groups={groups} editing={editing} definition={complete}
-            onCancel={() => setSaving(false)}
-            onDone={() => { setSaving(false); setReloads((n) => n + 1) }}
-          />
-        )}
-      </section>
+        {error && <Banner tone='critical'>{error}</Banner>}
+      </Card>
+      {saving && (
+        <SaveDialog groups={groups} editing={editing} definition={complete} onCancel={() => setSaving(false)} onSaved={onSaved} />
+      )}
       {viewing && (
         <>
-          <h2 class='card__title' style={{ marginTop: '20px' }}>{t('segments.members', { name: viewing.name })}</h2>
+          <h2 class='card__subtitle' style={{ marginTop: '24px' }}>{t('segments.members', { name: viewing.name })}</h2>
           <CustomerList
             key={viewing.id} endpoint='/api/customers' exportPath='/api/customers/export.csv' exportName='nhom-khach-hang.csv'
             baseParams={{ segment: viewing.id }} defaultSort='lastOrderAt:desc'

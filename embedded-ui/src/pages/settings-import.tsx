@@ -2,6 +2,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, ApiError, downloadFile } from '../api.ts'
 import { PageHeader } from '../components/page-header.tsx'
+import { Button } from '../components/button.tsx'
+import { Badge, Banner, Card, EmptyState, ProgressBar } from '../components/feedback.tsx'
+import { Table } from '../components/table.tsx'
+import { Tabs } from '../components/tabs.tsx'
+import { confirmDialog } from '../components/dialog.tsx'
+import { formatPhone } from '../format.ts'
 import { formatDateTime, formatNumber, formatVnd } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
 import { getSessionToken } from '../session.ts'
@@ -47,9 +53,10 @@ function uploadFile (kind: Kind, file: File, onProgress: (percent: number) => vo
   })
 }
 
-function ProgressBar ({ done, total }: { done: number, total: number }) {
-  return <progress data-testid='import-progress' max={Math.max(total, 1)} value={done} style={{ width: '100%', height: '12px' }} />
+const STATUS_TONE: Record<Import['status'], 'info' | 'success' | 'warning' | 'critical' | 'attention' | undefined> = {
+  parsing: 'info', previewed: 'attention', applying: 'info', done: 'success', failed: 'critical', undoing: 'info', undone: undefined,
 }
+const StatusBadge = ({ status }: { status: Import['status'] }) => <Badge tone={STATUS_TONE[status]}>{t(`imports.st.${status}` as MessageKey)}</Badge>
 
 function Counts ({ preview }: { preview: Preview }) {
   const items: Array<[MessageKey, number]> = [
@@ -58,8 +65,8 @@ function Counts ({ preview }: { preview: Preview }) {
     ['imports.warnings', preview.warnings],
   ]
   return (
-    <dl class='details' data-testid='import-counts'>
-      {items.map(([key, value]) => <div class='details__row' key={key}><dt>{t(key)}</dt><dd>{formatNumber(value)}</dd></div>)}
+    <dl class='stat-list' data-testid='import-counts'>
+      {items.map(([key, value]) => <div class='stat' key={key}><dt>{t(key)}</dt><dd>{formatNumber(value)}</dd></div>)}
     </dl>
   )
 }
@@ -71,20 +78,20 @@ function ProblemLines ({ id }: { id: string }) {
   if (data.total === 0) return <p class='muted'>{t('imports.noProblems')}</p>
   return (
     <>
-      <h3 class='card__title'>{t('imports.problemLines')}</h3>
-      <table class='table' data-testid='import-problems'>
-        <thead><tr><th>{t('imports.line')}</th><th>{t('imports.status')}</th><th>{t('imports.phone')}</th><th>{t('imports.reason')}</th></tr></thead>
+      <h3 class='card__subtitle'>{t('imports.problemLines')}</h3>
+      <Table label={t('imports.problemLines')} testId='import-problems'>
+        <thead><tr><th class='num'>{t('imports.line')}</th><th>{t('imports.status')}</th><th>{t('imports.phone')}</th><th>{t('imports.reason')}</th></tr></thead>
         <tbody>
           {data.items.map((r) => (
             <tr key={r.line}>
-              <td>{r.line}</td>
-              <td>{t(`imports.row.${r.status}` as MessageKey)}</td>
-              <td>{r.raw?.DienThoai ?? r.raw?.SoDienThoai ?? ''}</td>
+              <td class='num'>{r.line}</td>
+              <td><Badge tone={r.status === 'matched' ? 'attention' : 'critical'}>{t(`imports.row.${r.status}` as MessageKey)}</Badge></td>
+              <td class='nowrap'>{r.phone ? formatPhone(r.phone) : (r.raw?.DienThoai ?? r.raw?.SoDienThoai ?? '')}</td>
               <td>{r.status === 'matched' ? r.warning : r.reason}</td>
             </tr>
           ))}
         </tbody>
-      </table>
+      </Table>
       {data.total > data.items.length && <p class='muted'>{t('imports.moreLines', { count: data.total - data.items.length })}</p>}
     </>
   )
@@ -99,19 +106,31 @@ function Current ({ imp, onChange }: { imp: Import, onChange: (imp: Import) => v
     return () => clearInterval(timer)
   }, [imp.id, running])
 
-  const act = async (path: 'confirm' | 'undo', warning: string) => {
-    if (!window.confirm(warning)) return
-    try { onChange(await api<Import>(`/api/imports/${imp.id}/${path}`, { method: 'POST' })) } catch (err) { setError(message(err)) }
+  const [busy, setBusy] = useState(false)
+  const act = async (path: 'confirm' | 'undo', body: string) => {
+    const undo = path === 'undo'
+    const ok = await confirmDialog({
+      title: t(undo ? 'imports.undoTitle' : 'imports.confirmTitle'),
+      body,
+      confirmLabel: t(undo ? 'imports.undo' : 'imports.confirm'),
+      danger: undo,
+      consequences: undo ? [t('imports.undoConsequence1'), t('imports.undoConsequence2')] : [t('imports.confirmConsequence')],
+    })
+    if (!ok) return
+    setBusy(true)
+    try { onChange(await api<Import>(`/api/imports/${imp.id}/${path}`, { method: 'POST' })) } catch (err) { setError(message(err)) } finally { setBusy(false) }
   }
   const report = () => downloadFile(`/api/imports/${imp.id}/errors.csv`, 'bao-cao-loi.csv').catch((err) => setError(message(err)))
   const matched = imp.preview?.matched ?? 0
   return (
-    <section class='card' data-testid='import-current' data-status={imp.status}>
-      <h2 class='card__title'>{t('imports.previewTitle')}: {imp.fileName ?? ''} <span class='badge'>{t(`imports.st.${imp.status}` as MessageKey)}</span></h2>
+    <Card
+      data-status={imp.status} testId='import-current'
+      title={<>{t('imports.previewTitle')}: {imp.fileName ?? ''} <StatusBadge status={imp.status} /></>}
+    >
       {imp.preview && <Counts preview={imp.preview} />}
-      {imp.status === 'applying' && <><p role='status'>{t('imports.applying', { done: imp.progress.done, total: imp.progress.total })}</p><ProgressBar {...imp.progress} /></>}
-      {imp.status === 'undoing' && <><p role='status'>{t('imports.undoing', { done: imp.progress.done, total: imp.progress.total })}</p><ProgressBar {...imp.progress} /></>}
-      {imp.status === 'done' && <p role='status' data-testid='import-result'>{t('imports.done', { applied: formatNumber(imp.result?.applied ?? 0), points: formatNumber(imp.result?.points ?? 0) })}</p>}
+      {imp.status === 'applying' && <><p role='status'>{t('imports.applying', { done: formatNumber(imp.progress.done), total: formatNumber(imp.progress.total) })}</p><ProgressBar {...imp.progress} label={t('imports.st.applying')} testId='import-progress' /></>}
+      {imp.status === 'undoing' && <><p role='status'>{t('imports.undoing', { done: formatNumber(imp.progress.done), total: formatNumber(imp.progress.total) })}</p><ProgressBar {...imp.progress} label={t('imports.st.undoing')} testId='import-progress' /></>}
+      {imp.status === 'done' && <Banner tone='success' testId='import-result'>{t('imports.done', { applied: formatNumber(imp.result?.applied ?? 0), points: formatNumber(imp.result?.points ?? 0) })}</Banner>}
       {imp.rule && (imp.status === 'applying' || imp.status === 'done') && (
         <p class='muted' data-testid='import-rule'>{t('imports.rule', {
           vnd: formatVnd(imp.rule.vndPerPoint),
@@ -121,24 +140,24 @@ function Current ({ imp, onChange }: { imp: Import, onChange: (imp: Import) => v
         })}
         </p>
       )}
-      {imp.status === 'undone' && <p role='status'>{t('imports.undone')}</p>}
-      {imp.status === 'failed' && <div class='error-box' role='alert'>{t('imports.failed', { error: imp.error ?? '' })}</div>}
-      {error && <div class='error-box' role='alert'>{t('imports.error', { message: error })}</div>}
-      <p style={{ display: 'flex', gap: '8px', flexWrap: 'wrap' }}>
-        {imp.status === 'previewed' && matched > 0 && (
-          <button
-            type='button' class='button' data-testid='import-confirm'
+      {imp.status === 'undone' && <Banner tone='info' testId='import-undone'>{t('imports.undone')}</Banner>}
+      {imp.status === 'failed' && <Banner tone='critical'>{t('imports.failed', { error: imp.error ?? '' })}</Banner>}
+      {error && <Banner tone='critical'>{t('imports.error', { message: error })}</Banner>}
+      {imp.status === 'previewed' && <ProblemLines id={imp.id} />}
+      <div class='card__footer'>
+        <Button onClick={report}>{t('imports.errorReport')}</Button>
+        {imp.status === 'done' && (
+          <Button variant='danger' busy={busy} data-testid='import-undo' onClick={() => act('undo', t('imports.undoWarning'))}>{t('imports.undo')}</Button>
+        )}
+        {imp.status === 'previewed' && (
+          <Button
+            variant='primary' busy={busy} disabled={matched === 0} data-testid='import-confirm'
             onClick={() => act('confirm', t(imp.kind === 'opening_balance' ? 'imports.confirmWarning' : 'imports.confirmAdjustWarning', { count: formatNumber(matched) }))}
           >{t('imports.confirm')}
-          </button>
+          </Button>
         )}
-        <button type='button' class='button button--secondary' onClick={report}>{t('imports.errorReport')}</button>
-        {imp.status === 'done' && (
-          <button type='button' class='button button--secondary' data-testid='import-undo' onClick={() => act('undo', t('imports.undoWarning'))}>{t('imports.undo')}</button>
-        )}
-      </p>
-      {imp.status === 'previewed' && <ProblemLines id={imp.id} />}
-    </section>
+      </div>
+    </Card>
   )
 }
 
@@ -159,14 +178,13 @@ function Uploader ({ kind, onUploaded }: { kind: Kind, onUploaded: (id: string) 
       onDragOver={(e) => { e.preventDefault(); setOver(true) }}
       onDragLeave={() => setOver(false)}
       onDrop={(e) => { e.preventDefault(); setOver(false); send(e.dataTransfer?.files[0]) }}
-      style={{ border: `2px dashed ${over ? '#2962ff' : '#c4cdd5'}`, borderRadius: '8px', padding: '24px', textAlign: 'center' }}
+      class={over ? 'dropzone dropzone--over' : 'dropzone'}
     >
-      <p>{t('imports.drop')}{' '}
-        <button type='button' class='button' onClick={() => input.current?.click()} disabled={percent !== null}>{t('imports.choose')}</button>
-      </p>
+      <p>{t('imports.drop')}</p>
+      <Button variant='primary' onClick={() => input.current?.click()} busy={percent !== null} data-testid='import-choose'>{t('imports.choose')}</Button>
       <input ref={input} type='file' accept='.csv,text/csv' hidden data-testid='import-file' onChange={(e) => { send(e.currentTarget.files?.[0]); e.currentTarget.value = '' }} />
-      {percent !== null && <><p role='status'>{percent < 100 ? t('imports.uploading', { percent }) : t('imports.checking')}</p><ProgressBar done={percent} total={100} /></>}
-      {error && <div class='error-box' role='alert'>{error}</div>}
+      {percent !== null && <><p role='status' style={{ marginTop: '12px' }}>{percent < 100 ? t('imports.uploading', { percent }) : t('imports.checking')}</p><ProgressBar done={percent} total={100} label={t('imports.checking')} /></>}
+      {error && <Banner tone='critical'>{error}</Banner>}
     </div>
   )
 }
@@ -175,27 +193,26 @@ function History ({ kind, refresh, onOpen }: { kind: Kind, refresh: number, onOp
   const [items, setItems] = useState<Import[]>([])
   useEffect(() => { api<{ items: Import[] }>(`/api/imports?kind=${kind}&limit=20`).then((b) => setItems(b.items)).catch(() => {}) }, [kind, refresh])
   return (
-    <section class='card'>
-      <h2 class='card__title'>{t('imports.history')}</h2>
+    <Card title={t('imports.history')}>
       {items.length === 0
-        ? <p class='muted'>{t('imports.historyEmpty')}</p>
+        ? <EmptyState title={t('imports.historyEmpty')} />
         : (
-          <table class='table' data-testid='import-history'>
-            <thead><tr><th>{t('imports.createdAt')}</th><th>{t('imports.file')}</th><th>{t('imports.rows')}</th><th>{t('imports.status')}</th><th /></tr></thead>
+          <Table label={t('imports.history')} testId='import-history'>
+            <thead><tr><th>{t('imports.createdAt')}</th><th>{t('imports.file')}</th><th class='num'>{t('imports.rows')}</th><th>{t('imports.status')}</th><th /></tr></thead>
             <tbody>
               {items.map((imp) => (
                 <tr key={imp.id}>
-                  <td>{formatDateTime(imp.createdAt)}</td>
+                  <td class='nowrap'>{formatDateTime(imp.createdAt)}</td>
                   <td>{imp.fileName}</td>
-                  <td>{formatNumber(imp.preview?.rows ?? 0)}</td>
-                  <td>{t(`imports.st.${imp.status}` as MessageKey)}</td>
-                  <td><button type='button' class='button button--secondary' onClick={() => onOpen(imp)}>{t('imports.view')}</button></td>
+                  <td class='num'>{formatNumber(imp.preview?.rows ?? 0)}</td>
+                  <td><StatusBadge status={imp.status} /></td>
+                  <td class='num'><Button slim onClick={() => onOpen(imp)}>{t('imports.view')}</Button></td>
                 </tr>
               ))}
             </tbody>
-          </table>
+          </Table>
           )}
-    </section>
+    </Card>
   )
 }
 
@@ -212,29 +229,30 @@ export function SettingsImportPage () {
   return (
     <>
       <PageHeader title={t('nav.settingsImport')}>{t(opening ? 'imports.openingLead' : 'imports.adjustmentLead')}</PageHeader>
-      <div role='tablist' style={{ display: 'flex', gap: '8px', marginBottom: '16px' }}>
-        {(['opening_balance', 'point_adjustment'] as const).map((k) => (
-          <button
-            key={k} type='button' role='tab' aria-selected={kind === k} class={kind === k ? 'button' : 'button button--secondary'}
-            onClick={() => { setKind(k); setCurrent(null) }}
-          >{t(k === 'opening_balance' ? 'imports.tabOpening' : 'imports.tabAdjustment')}
-          </button>
-        ))}
-      </div>
-      <section class='card'>
-        {opening
-          ? <ul><li>{t('imports.openingDtDauKy')}</li><li>{t('imports.openingDtTichLuy')}</li><li>{t('imports.openingOnce')}</li><li>{t('imports.openingCustomers')}</li></ul>
-          : <ul><li>{t('imports.adjustmentRules')}</li></ul>}
-        <p>
-          <button
-            type='button' class='button button--secondary' data-testid='import-template'
+      <Tabs
+        label='nav.settingsImport' selected={kind}
+        onSelect={(k) => { setKind(k as Kind); setCurrent(null) }}
+        tabs={[
+          { key: 'opening_balance', label: t('imports.tabOpening'), testId: 'tab-opening' },
+          { key: 'point_adjustment', label: t('imports.tabAdjustment'), testId: 'tab-adjustment' },
+        ]}
+      />
+      <Card
+        title={t(opening ? 'imports.howOpening' : 'imports.howAdjustment')}
+        actions={(
+          <Button
+            data-testid='import-template'
             onClick={() => downloadFile(`/api/imports/${PATH[kind]}/template.csv`, `${PATH[kind]}-mau.csv`).catch((err) => setError(message(err)))}
           >{t('imports.template')}
-          </button>
-        </p>
+          </Button>
+        )}
+      >
+        {opening
+          ? <ul class='bullets'><li>{t('imports.openingDtDauKy')}</li><li>{t('imports.openingDtTichLuy')}</li><li>{t('imports.openingOnce')}</li><li>{t('imports.openingCustomers')}</li></ul>
+          : <ul class='bullets'><li>{t('imports.adjustmentRules')}</li></ul>}
         <Uploader kind={kind} onUploaded={(id) => { open(id) }} />
-        {error && <div class='error-box' role='alert'>{error}</div>}
-      </section>
+        {error && <Banner tone='critical'>{error}</Banner>}
+      </Card>
       {current && current.kind === kind && <Current imp={current} onChange={update} />}
       <History kind={kind} refresh={refresh} onOpen={(imp) => { open(imp.id) }} />
     </>

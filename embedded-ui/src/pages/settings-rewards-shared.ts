@@ -25,6 +25,8 @@ export interface AutoReward {
   value: number
   validDays: number
   minimumOrderAmount: number
+  /** Set by the server when the tier this reward is for was deleted. */
+  tierMissing?: boolean
 }
 
 export interface Reward {

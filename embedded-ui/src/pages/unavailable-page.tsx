@@ -2,15 +2,15 @@
 import { t } from '../i18n.ts'
 import type { MessageKey } from '../i18n.ts'
 import { PageHeader } from '../components/page-header.tsx'
+import { Card, EmptyState } from '../components/feedback.tsx'
 
 export function UnavailablePage ({ titleKey, descriptionKey }: { titleKey: MessageKey, descriptionKey: MessageKey }) {
   return (
     <>
       <PageHeader title={t(titleKey)} />
-      <section class='card empty-state' data-testid='empty-state'>
-        <p class='empty-state__description'>{t(descriptionKey)}</p>
-        <p class='muted empty-state__note'>{t('page.unavailable')}</p>
-      </section>
+      <Card>
+        <EmptyState title={t('page.unavailable')} testId='empty-state'>{t(descriptionKey)}</EmptyState>
+      </Card>
     </>
   )
 }
