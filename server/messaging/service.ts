@@ -94,8 +94,15 @@ export function createMessaging (deps: MessagingDeps) {
     const now = clock()
     const { shopId, channel, kind } = req
     const base: NewMessage = {
-      shopId, channel, kind, customerId: req.customerId ?? null, recipient: req.to ?? '', sourceType: req.source.type, sourceId: req.source.id,
-      occurrence: req.source.occurrence, subject: req.email?.subject ?? null,
+      shopId,
+      channel,
+      kind,
+      customerId: req.customerId ?? null,
+      recipient: req.to ?? '',
+      sourceType: req.source.type,
+      sourceId: req.source.id,
+      occurrence: req.source.occurrence,
+      subject: req.email?.subject ?? null,
     }
     const skip = async (reason: SkipReason): Promise<SendResult> => {
       await recordSkipped(db, base, reason, now)
