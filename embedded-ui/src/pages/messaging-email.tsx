@@ -114,7 +114,14 @@ export function EmailSettingsCard () {
           <h3>{t('messaging.testEmail')}</h3>
           <TestSend
             label={t('messaging.testTo')} initial={s.fromAddress} disabled={!s.configured} okKey='messaging.testSent' testId='email-test'
-            send={(to) => api('/api/settings/email/test', { method: 'POST', body: JSON.stringify({ to }) }).then(() => {})}
+            send={async (to) => {
+              // The count of the last 24 h (and a quota pause) changes with every test, whatever its outcome.
+              try {
+                await api('/api/settings/email/test', { method: 'POST', body: JSON.stringify({ to }) })
+              } finally {
+                api<EmailSettings>('/api/settings/email').then(n => setS(cur => cur && { ...cur, sentLast24h: n.sentLast24h, pausedUntil: n.pausedUntil, pauseReason: n.pauseReason })).catch(() => {})
+              }
+            }}
           />
         </form>
         {gmail && <GmailSteps />}
