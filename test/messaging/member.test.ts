@@ -44,3 +44,16 @@ t.test('messages: a member\'s messages, newest first, paginated', async (t) => {
   t.equal(page2.items.length, 2)
   t.match(page2.items[0], { channel: 'email', status: 'sent', kind: 'care', sourceType: 'campaign' })
 })
+
+t.test('claim once: a queued message found after a crash becomes unknown and is never claimed again', async (t) => {
+  const { app, shopId } = await build(t, { clock: () => NOW })
+  const { claimMessage, settleInterrupted } = await import('../../server/messaging/log.ts')
+  const m = { shopId, channel: 'email' as const, kind: 'advertising' as const, customerId: 1003, recipient: 'b@example.vn', sourceType: 'campaign', sourceId: 'c9' }
+  const id = await claimMessage(app.db, m, NOW)
+  t.ok(id, 'claimed')
+  t.equal(await claimMessage(app.db, { ...m, recipient: 'edited@example.vn' }, NOW), null, 'the key is the customer, not the address')
+  t.equal(await claimMessage(app.db, { ...m, occurrence: '2027' }, NOW) !== null, true, 'another occurrence is another message')
+  t.equal(await settleInterrupted(app.db, shopId, 'campaign', 'c9', NOW), 2)
+  t.equal(await settleInterrupted(app.db, shopId, 'campaign', 'c9', NOW), 0)
+  t.equal(await claimMessage(app.db, m, NOW), null, 'never resent')
+})
