@@ -109,9 +109,9 @@ export function createMessaging (deps: MessagingDeps) {
       return { status: 'skipped', reason }
     }
     const consent = req.customerId != null ? (await consentStates(db, shopId, [req.customerId], channel)).get(req.customerId) ?? 'unknown' : 'unknown'
+    // Without a customer there is no consent to check: only customer care (tests, mail to the merchant) goes.
     const ok = eligibility(kind, consent, req.to)
     if (!ok.ok) return await skip(ok.reason)
-    if (kind === 'advertising' && req.customerId == null) return await skip('no_consent')
 
     const emailAccount = channel === 'email' ? await loadEmailAccount(db, key, shopId) : null
     const smsAccount = channel === 'sms' ? await loadSmsAccount(db, key, shopId) : null

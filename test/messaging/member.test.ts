@@ -28,21 +28,26 @@ t.test('consents: shown per channel, recorded with a reason, scoped to the shop'
 })
 
 t.test('messages: a member\'s messages, newest first, paginated', async (t) => {
-  const { app, shopId } = await build(t, { clock: () => NOW })
+  let now = NOW
+  const { app, shopId } = await build(t, { clock: () => now })
   const headers = await authHeaders(app)
   await haravanCustomer(app.db, shopId, { id: 1002, email: 'an@example.vn' }, NOW)
   for (let i = 1; i <= 3; i++) {
+    now = new Date(NOW.getTime() + i * 60_000)
     const r = await app.messaging.send({ shopId, channel: 'email', kind: 'care', customerId: 1002, to: 'an@example.vn', source: { type: 'campaign', id: `c${i}` }, email: { subject: `Thư ${i}`, html: '<p>Chào</p>' } })
     t.match(r, { status: 'sent' }, 'sandbox: written to the outbox')
   }
+  now = new Date(NOW.getTime() + 4 * 60_000)
   await app.messaging.send({ shopId, channel: 'sms', kind: 'care', customerId: 1002, to: '+84912345678', source: { type: 'campaign', id: 'c4' }, sms: { text: 'Chao' } })
   const page1 = (await app.inject({ method: 'GET', url: '/api/members/1002/messages?limit=2', headers })).json()
   t.equal(page1.total, 4)
   t.equal(page1.items.length, 2)
-  t.match(page1.items.find((m: { channel: string }) => m.channel === 'sms'), { status: 'skipped', reason: 'not_configured' })
+  t.match(page1.items[0], { channel: 'sms', status: 'skipped', reason: 'not_configured' }, 'newest first')
+  t.match(page1.items[1], { channel: 'email', subject: 'Thư 3' })
   const page2 = (await app.inject({ method: 'GET', url: '/api/members/1002/messages?limit=2&page=2', headers })).json()
   t.equal(page2.items.length, 2)
-  t.match(page2.items[0], { channel: 'email', status: 'sent', kind: 'care', sourceType: 'campaign' })
+  t.match(page2.items[0], { channel: 'email', status: 'sent', kind: 'care', sourceType: 'campaign', subject: 'Thư 2' })
+  t.match(page2.items[1], { subject: 'Thư 1' })
 })
 
 t.test('claim once: a queued message found after a crash becomes unknown and is never claimed again', async (t) => {
