@@ -152,3 +152,26 @@ t.test('send(): marketing headers and link, consent, claim-once, 3 per address p
   t.equal(log.json().total, 4, 'the refused claim was released: c10 can still go later, once')
   t.notOk(log.json().items.some((m: { sourceId: string }) => m.sourceId === 'c10'))
 })
+
+t.test('"Gửi thử" against a server that insists on STARTTLS: with no encryption it says so; with STARTTLS a bad certificate is named', async (t) => {
+  // smtp-server's defaults: STARTTLS offered with its built-in (expired) certificate, no login before it.
+  const peer = await startSmtpPeer(t, { user: 'shop@gmail.com', password: PASSWORD, extra: { disabledCommands: [], allowInsecureAuth: false } })
+  const { app } = await build(t, { clock: () => NOW })
+  const headers = await authHeaders(app)
+  await app.inject({ method: 'PUT', url: '/api/settings/email', headers, payload: settings(peer.port) })
+  const plain = await app.inject({ method: 'POST', url: '/api/settings/email/test', headers, payload: { to: 'chu.shop@example.vn' } })
+  t.equal(plain.statusCode, 422)
+  t.match(plain.json().message, /yêu cầu kết nối mã hóa/)
+  t.notMatch(plain.json().message, /Sai tên đăng nhập/, 'not mistaken for a wrong password')
+
+  await app.inject({ method: 'PUT', url: '/api/settings/email', headers, payload: settings(peer.port, { security: 'starttls' }) })
+  const cert = await app.inject({ method: 'POST', url: '/api/settings/email/test', headers, payload: { to: 'chu.shop@example.vn' } })
+  t.equal(cert.statusCode, 422)
+  t.match(cert.json().message, /Chứng chỉ bảo mật \(TLS\)/)
+
+  await app.inject({ method: 'PUT', url: '/api/settings/email', headers, payload: settings(peer.port, { security: 'tls' }) })
+  const tls = await app.inject({ method: 'POST', url: '/api/settings/email/test', headers, payload: { to: 'chu.shop@example.vn' } })
+  t.equal(tls.statusCode, 422)
+  t.match(tls.json().message, /Lỗi kết nối bảo mật \(TLS\).*cổng 465 dùng TLS/, 'TLS spoken to a plain port')
+  t.equal(peer.received.length, 0)
+})
