@@ -72,10 +72,10 @@ export function createMessaging (deps: MessagingDeps) {
   /** The reason of an SMS failure; -7 says which IP to whitelist. */
   async function smsReason (result: Extract<SmsResult, { ok: false }>): Promise<string> {
     if (result.code !== '-7') return result.reason
-    const ip = await outboundIp(config.messaging)
-    return ip
-      ? `${result.reason}. Hãy gửi cho VietGuys địa chỉ IP ${ip} để thêm vào whitelist của tài khoản.`
-      : `${result.reason}. Không tự xác định được IP công khai của máy chủ: hỏi người quản trị máy chủ (hoặc đặt biến OUTBOUND_IP) rồi gửi IP đó cho VietGuys.`
+    const found = await outboundIp(config.messaging)
+    if (!found) return `${result.reason}. Không tự xác định được IP công khai của máy chủ: hỏi người quản trị máy chủ (hoặc đặt biến OUTBOUND_IP) rồi gửi IP đó cho VietGuys.`
+    const note = found.how === 'local' ? ' (địa chỉ máy chủ dùng để kết nối tới VietGuys; nếu máy chủ ra Internet qua NAT, IP công khai có thể khác: đặt biến OUTBOUND_IP)' : ''
+    return `${result.reason}. Hãy gửi cho VietGuys địa chỉ IP ${found.ip}${note} để thêm vào whitelist của tài khoản.`
   }
 
   /** When a quota answer's pause ends: when the oldest email counted in the window leaves it, and at least an hour. */

@@ -3,7 +3,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
-import { outboundIp } from '../../server/messaging/outbound-ip.ts'
+import { outboundIp, resetOutboundIp } from '../../server/messaging/outbound-ip.ts'
 import { createMessaging } from '../../server/messaging/service.ts'
 import { vietGuysProvider } from '../../server/messaging/sms-provider.ts'
 import { simFor } from '../haravan-sim/helpers.ts'
@@ -57,9 +57,16 @@ t.test('settings and "Gửi thử": sent through the provider; −7 says which I
   t.match(await page.text(), /Tin nhan thu tu DEMOSHOP/, 'the simulator shows what it received')
 })
 
-t.test('without OUTBOUND_IP the IP is asked from an echo service (the simulator in sandbox)', async (t) => {
+t.test('without OUTBOUND_IP the IP is asked from an echo service, else taken from a connection to VietGuys', async (t) => {
   const sim = await simFor(t)
-  t.equal(await outboundIp({ outboundIp: undefined, ipEchoUrl: sim.ipEchoUrl }), '127.0.0.1')
+  resetOutboundIp()
+  t.same(await outboundIp({ outboundIp: undefined, ipEchoUrl: sim.ipEchoUrl }), { ip: '127.0.0.1', how: 'echo' })
+  resetOutboundIp()
+  const closed = 'http://127.0.0.1:9/none'
+  t.same(await outboundIp({ outboundIp: undefined, ipEchoUrl: closed, vietguysApiUrl: sim.vietguysUrl }), { ip: '127.0.0.1', how: 'local' })
+  resetOutboundIp()
+  t.equal(await outboundIp({ outboundIp: undefined, ipEchoUrl: closed, vietguysApiUrl: closed }), null)
+  t.same(await outboundIp({ outboundIp: '203.0.113.9', ipEchoUrl: closed }), { ip: '203.0.113.9', how: 'configured' })
 })
 
 t.test('a timeout leaves the SMS unknown: it may have gone, so it is never sent again', async (t) => {
