@@ -5,7 +5,8 @@ import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { build, mintSessionToken } from '../helper.ts'
-import { startSmtpPeer } from '../messaging/helpers.ts'
+import { getConsents } from '../../server/messaging/consent.ts'
+import { haravanCustomer, startSmtpPeer } from '../messaging/helpers.ts'
 import { launch, skipWithoutChromium, watchedPage } from './browser.ts'
 
 const screenshotPath = fileURLToPath(new URL('./screenshots/messaging.png', import.meta.url))
@@ -72,4 +73,24 @@ t.test('settings page: Gmail preset, test send with a wrong then the right app p
   await mkdir(dirname(screenshotPath), { recursive: true })
   await page.screenshot({ path: screenshotPath, fullPage: true })
   t.same(pageErrors, [], 'no uncaught errors in the page')
+})
+
+t.test('the unsubscribe page: the link opens a Vietnamese page, the button refuses that channel', { skip: skipWithoutChromium }, async (t) => {
+  const { app, shopId } = await build(t)
+  const origin = await app.listen({ port: 0, host: '127.0.0.1' })
+  await haravanCustomer(app.db, shopId, { id: 4242, acceptsMarketing: true }, app.clock())
+  const link = new URL(app.messaging.unsubscribeUrl(shopId, 4242, 'email'))
+  const browser = await launch(t)
+  const { page, pageErrors } = await watchedPage(browser, 700)
+
+  await page.goto(`${origin}${link.pathname}`)
+  t.equal(await page.locator('h1').textContent(), 'Từ chối nhận tin')
+  t.match(await page.locator('body').textContent(), /email quảng cáo từ Cửa hàng Demo/)
+  await page.getByRole('button', { name: 'Xác nhận từ chối nhận tin' }).click()
+  await page.locator('h1', { hasText: 'Đã từ chối nhận tin' }).waitFor()
+  t.equal((await getConsents(app.db, shopId, 4242)).email.state, 'refused')
+
+  await page.goto(`${origin}/u/${link.pathname.slice(3, -4)}AAAA`)
+  t.equal(await page.locator('h1').textContent(), 'Liên kết không hợp lệ', 'a tampered link')
+  t.same(pageErrors, [])
 })
