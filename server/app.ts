@@ -13,10 +13,12 @@ import { registerJobs } from './jobs/index.ts'
 import authPlugin from './plugins/auth.ts'
 import contextPlugin from './plugins/context.ts'
 import errorHandler from './plugins/error-handler.ts'
+import messagingPlugin, { type MessagingPluginOptions } from './plugins/messaging.ts'
 import spaPlugin from './plugins/spa.ts'
 import webhookRoutes from '../webhooks/index.ts'
 import healthRoutes from './routes/health.ts'
 import apiRoutes from './routes/index.ts'
+import unsubscribeRoutes from './routes/unsubscribe.ts'
 
 export interface AppDeps {
   config: Config
@@ -31,6 +33,8 @@ export interface AppDeps {
   uiDistDir?: string
   /** Outgoing mail; default createMailer(config) (SMTP_URL, or .eml files in DATA_DIR/outbox). */
   mailer?: Mailer
+  /** Messaging overrides for tests: an SMS provider, shorter SMTP timeouts. */
+  messaging?: MessagingPluginOptions
 }
 
 // Secrets never reach the log, whatever object carries them.
@@ -38,6 +42,7 @@ export const LOG_REDACT = [
   'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-haravan-hmacsha256"]', 'req.headers["x-haravan-hmac-sha256"]',
   'res.headers["set-cookie"]', '*.access_token', '*.refresh_token', '*.id_token', '*.client_secret', '*.password',
   '*.accessToken', '*.refreshToken', '*.token', '*.smtpPassword',
+  '*.pwd', '*.pass', '*.passwordEnc', '*.auth', 'req.body.password',
 ]
 
 export function loggerOptions (config: Config): FastifyServerOptions['logger'] {
@@ -62,6 +67,7 @@ export async function buildApp (deps: AppDeps) {
 
   await app.register(contextPlugin, { config, database: deps.database, clock: deps.clock ?? (() => new Date()), boss: deps.boss ?? null, mailer: deps.mailer ?? createMailer(config) })
   await app.register(errorHandler)
+  await app.register(messagingPlugin, deps.messaging ?? {})
   await app.register(helmet, {
     // The admin lives in an iframe in the Haravan dashboard: frame-ancestors replaces X-Frame-Options.
     frameguard: false,
@@ -94,6 +100,7 @@ export async function buildApp (deps: AppDeps) {
   await app.register(apiRoutes, { prefix: '/api' })
   await app.register(installRoutes)
   await app.register(webhookRoutes)
+  await app.register(unsubscribeRoutes)
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   await app.register(spaPlugin, { distDir: deps.uiDistDir })
 

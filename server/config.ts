@@ -12,6 +12,10 @@ export const SANDBOX_VERIFY_TOKEN = 'sandbox-verify-token'
 const HARAVAN_ACCOUNTS_URL = 'https://accounts.haravan.com'
 const HARAVAN_API_URL = 'https://apis.haravan.com'
 const HARAVAN_WEBHOOK_API_URL = 'https://webhook.haravan.com'
+// VietGuys' SMS send endpoint (form POST u, pwd, from, phone, sms, bid, json=1).
+export const VIETGUYS_API_URL = 'https://cloudsms.vietguys.biz:4438/api/index.php'
+// Asked once when VietGuys answers -7, to tell the merchant which IP to whitelist (OUTBOUND_IP skips the question).
+const IP_ECHO_URL = 'https://api.ipify.org'
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v)
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional())
@@ -40,6 +44,8 @@ const envSchema = z.object({
   SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
   ENCRYPTION_KEY: z.preprocess(emptyToUndefined, encryptionKey.optional()),
   SMTP_URL: z.preprocess(emptyToUndefined, z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
+  VIETGUYS_API_URL: optionalUrl,
+  OUTBOUND_IP: z.preprocess(emptyToUndefined, z.union([z.ipv4(), z.ipv6()]).optional()),
   MAIL_FROM: z.preprocess(emptyToUndefined, z.string().default('Tích Điểm <no-reply@tichdiem.local>')),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   SANDBOX_SHOPS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(50).default(1)),
@@ -82,6 +88,12 @@ export interface Config {
   encryptionKey: Buffer
   smtpUrl: string | undefined
   mailFrom: string
+  messaging: {
+    vietguysApiUrl: string
+    /** the server's public IP as the operator states it; else asked from ipEchoUrl when needed */
+    outboundIp: string | undefined
+    ipEchoUrl: string
+  }
   logLevel: string
   sandboxShops: number
   sandboxDemoData: boolean
@@ -145,6 +157,12 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     encryptionKey: Buffer.from(e.ENCRYPTION_KEY ?? dev!.encryptionKey, 'base64'),
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    messaging: {
+      // In sandbox these are replaced by the simulator's URLs once it listens (server/sandbox.ts).
+      vietguysApiUrl: e.VIETGUYS_API_URL ?? VIETGUYS_API_URL,
+      outboundIp: e.OUTBOUND_IP,
+      ipEchoUrl: IP_ECHO_URL,
+    },
     logLevel: e.LOG_LEVEL,
     sandboxShops: e.SANDBOX_SHOPS,
     sandboxDemoData: e.SANDBOX_DEMO_DATA ?? true,

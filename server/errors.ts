@@ -21,3 +21,7 @@ export class NotFoundError extends AppError {
 export class ConflictError extends AppError {
   constructor (message: string) { super(409, message) }
 }
+/** The request was understood but the outside world said no (an SMTP server, an SMS provider); the message says why. */
+export class UnprocessableError extends AppError {
+  constructor (message: string) { super(422, message) }
+}

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import nodemailer from 'nodemailer'
 import type { Config } from './config.ts'
 
-export interface MailMessage { to: string, subject: string, text: string, html?: string }
+export interface MailMessage { to: string, subject: string, text: string, html?: string, headers?: Record<string, string> }
 
 export interface Mailer {
   sendMail (message: MailMessage): Promise<{ messageId: string, file?: string }>

@@ -17,6 +17,7 @@ import { ActivityPage } from './pages/activity.tsx'
 import { SettingsLoyaltyPage } from './pages/settings-loyalty.tsx'
 import { SettingsRewardsPage } from './pages/settings-rewards.tsx'
 import { MemberProfilePage } from './pages/member-profile.tsx'
+import { SettingsMessagingPage } from './pages/settings-messaging.tsx'
 
 export function App () {
   // Subscribing here re-renders the whole tree in the new language; t() reads the module state.
@@ -40,6 +41,7 @@ export function App () {
             <Route path='/settings/activity' component={ActivityPage} />
             <Route path='/settings/loyalty' component={SettingsLoyaltyPage} />
             <Route path='/settings/rewards' component={SettingsRewardsPage} />
+            <Route path='/settings/messages' component={SettingsMessagingPage} />
             <Route path='/members/:customerId' component={MemberProfilePage} />
             {unavailableRoutes.map((route) => (
               <Route

@@ -4,6 +4,7 @@ import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm'
 import type { PgTable } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.ts'
 import { customers, members, orders } from '../../db/schema/index.ts'
+import { syncHaravanConsent } from '../messaging/consent.ts'
 import { mapCustomer, mapOrder, type HaravanCustomer, type HaravanOrder } from './mappers.ts'
 
 export type UpsertResult = 'inserted' | 'updated' | 'stale'
@@ -46,6 +47,8 @@ export async function upsertCustomer (db: Db, shopId: string, payload: HaravanCu
     const month = sql`extract(month from ${row.birthday ?? null}::date)::smallint`
     await db.update(members).set({ birthdayMonth: month })
       .where(and(eq(members.shopId, shopId), eq(members.customerId, row.id), sql`${members.birthdayMonth} is distinct from ${month}`))
+    // Haravan's accepts_marketing becomes consent, unless the app recorded the customer's own decision.
+    await syncHaravanConsent(db, shopId, row.id, row.acceptsMarketing ?? false, now)
   }
   return result
 }

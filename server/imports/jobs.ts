@@ -57,7 +57,8 @@ export async function registerImportJobs (app: FastifyInstance): Promise<void> {
     const done = await applyImport(app.db, job.data.shopId, job.data.importId, opts)
     if (done) {
       // The import is done whatever happens to the mail; a failed mail is logged, not retried into a second apply.
-      await notifyFinished(app.db, app.mailer, app.config.appUrl, done)
+      // The shop's own SMTP when it has one (Cấu hình → Tin nhắn), else the app's mailer.
+      await notifyFinished(app.db, app.messaging.shopMailer(done.shopId), app.config.appUrl, done)
         .catch((err: unknown) => app.log.error({ err, importId: done.id }, 'import finished mail failed'))
     }
   })

@@ -9,6 +9,8 @@ import activityRoutes from './activity.ts'
 import settingsRoutes from './settings.ts'
 import memberRoutes from './member.ts'
 import rewardRoutes from './rewards.ts'
+import messagingSettingsRoutes from './messaging-settings.ts'
+import memberMessagingRoutes from './member-messaging.ts'
 
 export default async function apiRoutes (app: FastifyInstance) {
   app.addHook('onRequest', app.authenticate)
@@ -21,4 +23,6 @@ export default async function apiRoutes (app: FastifyInstance) {
   await app.register(settingsRoutes)
   await app.register(memberRoutes)
   await app.register(rewardRoutes)
+  await app.register(messagingSettingsRoutes)
+  await app.register(memberMessagingRoutes)
 }

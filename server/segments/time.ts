@@ -1,6 +1,6 @@
 // Calendar days in the shop's time zone, turned into UTC instants so date conditions stay index-friendly.
 
-function localParts (at: Date, timeZone: string) {
+export function localParts (at: Date, timeZone: string) {
   const parts: Record<string, number> = {}
   const format = new Intl.DateTimeFormat('en-US', {
     timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23',
@@ -10,7 +10,7 @@ function localParts (at: Date, timeZone: string) {
 }
 
 /** Minutes the zone is ahead of UTC at that instant (+420 for Asia/Ho_Chi_Minh). */
-function offsetMinutes (at: Date, timeZone: string): number {
+export function offsetMinutes (at: Date, timeZone: string): number {
   const p = localParts(at, timeZone)
   const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second)
   return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60000)

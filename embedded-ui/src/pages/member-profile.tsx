@@ -5,6 +5,7 @@ import { api, ApiError } from '../api.ts'
 import { PageHeader } from '../components/page-header.tsx'
 import { MemberRewards } from './member-rewards.tsx'
 import { HistoryTable } from './member-history.tsx'
+import { MemberConsents, MemberMessages } from './member-messaging.tsx'
 import { Button } from '../components/button.tsx'
 import { Banner, Card } from '../components/feedback.tsx'
 import { NumberField, TextField } from '../components/form.tsx'
@@ -201,6 +202,8 @@ export function MemberProfilePage () {
           <AdjustForm customerId={customerId} available={p.membership.pointsAvailable} onDone={(next) => { setProfile(next); setVersion(v => v + 1) }} />
           <HistoryTable customerId={customerId} version={version} />
           <MemberRewards customerId={customerId} onChange={() => { setVersion(v => v + 1); api<Profile>(`/api/members/${customerId}`).then(setProfile).catch(() => {}) }} />
+          <MemberConsents customerId={customerId} />
+          <MemberMessages customerId={customerId} />
         </>
       )}
     </>

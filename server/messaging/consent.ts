@@ -1,0 +1,73 @@
+// Consent per customer and channel: consented / refused / unknown, with when and from where (Haravan, link, admin, import).
+import { and, eq, inArray, sql } from 'drizzle-orm'
+import type { Db } from '../../db/client.ts'
+import { customers, messageConsents } from '../../db/schema/index.ts'
+import type { Channel, ConsentState } from './rules.ts'
+
+export type ConsentSource = 'haravan' | 'unsubscribe' | 'admin' | 'import'
+export interface Consent { state: ConsentState, source: ConsentSource | null, reason: string | null, changedAt: Date | null }
+
+const UNKNOWN: Consent = { state: 'unknown', source: null, reason: null, changedAt: null }
+
+/** A customer's consent on both channels (a customer never seen → unknown on both). */
+export async function getConsents (db: Db, shopId: string, customerId: number): Promise<Record<Channel, Consent>> {
+  const rows = await db.select().from(messageConsents)
+    .where(and(eq(messageConsents.shopId, shopId), eq(messageConsents.customerId, customerId)))
+  const out: Record<Channel, Consent> = { email: UNKNOWN, sms: UNKNOWN }
+  for (const r of rows) out[r.channel] = { state: r.state, source: r.source, reason: r.reason, changedAt: r.changedAt }
+  // Synced before consents were recorded: Haravan's flag is still the answer.
+  if (rows.length < 2) {
+    const [c] = await db.select({ accepts: customers.acceptsMarketing, at: customers.haravanUpdatedAt }).from(customers)
+      .where(and(eq(customers.shopId, shopId), eq(customers.id, customerId)))
+    for (const ch of ['email', 'sms'] as const) {
+      if (c?.accepts && !rows.some(r => r.channel === ch)) out[ch] = { state: 'consented', source: 'haravan', reason: null, changedAt: c.at }
+    }
+  }
+  return out
+}
+
+/** States of many customers on one channel (a campaign's batch), with the same fallback to Haravan's flag. */
+export async function consentStates (db: Db, shopId: string, customerIds: number[], channel: Channel): Promise<Map<number, ConsentState>> {
+  const out = new Map<number, ConsentState>()
+  if (customerIds.length === 0) return out
+  const rows = await db.select({ id: customers.id, accepts: customers.acceptsMarketing, state: messageConsents.state })
+    .from(customers)
+    .leftJoin(messageConsents, and(eq(messageConsents.shopId, customers.shopId), eq(messageConsents.customerId, customers.id), eq(messageConsents.channel, channel)))
+    .where(and(eq(customers.shopId, shopId), inArray(customers.id, customerIds)))
+  for (const r of rows) out.set(r.id, r.state ?? (r.accepts ? 'consented' : 'unknown'))
+  return out
+}
+
+export interface RecordConsent {
+  state: 'consented' | 'refused'
+  source: Exclude<ConsentSource, 'haravan'>
+  reason?: string | null
+  actor?: string | null
+}
+
+/** Records a decision made in the app (link, admin, import); it outranks Haravan's flag from then on. */
+export async function recordConsent (db: Db, shopId: string, customerId: number, channel: Channel, input: RecordConsent, now: Date): Promise<void> {
+  const values = { state: input.state, source: input.source, reason: input.reason ?? null, actor: input.actor ?? null, changedAt: now }
+  await db.insert(messageConsents).values({ shopId, customerId, channel, ...values })
+    .onConflictDoUpdate({ target: [messageConsents.shopId, messageConsents.customerId, messageConsents.channel], set: values })
+}
+
+/**
+ * The customer-sync hook: Haravan's accepts_marketing (one flag for both channels) sets consent only where Haravan is
+ * still the source. A refusal (or consent) recorded in the app is never overwritten, so a sync never re-subscribes
+ * someone who refused here. One statement, writing only when the state changes.
+ */
+export async function syncHaravanConsent (db: Db, shopId: string, customerId: number, acceptsMarketing: boolean, at: Date): Promise<void> {
+  const now = sql`${at.toISOString()}::timestamptz`
+  if (acceptsMarketing) {
+    await db.execute(sql`
+      insert into message_consents (shop_id, customer_id, channel, state, source, changed_at)
+      values (${shopId}, ${customerId}, 'email', 'consented', 'haravan', ${now}), (${shopId}, ${customerId}, 'sms', 'consented', 'haravan', ${now})
+      on conflict (shop_id, customer_id, channel) do update set state = 'consented', changed_at = excluded.changed_at
+      where message_consents.source = 'haravan' and message_consents.state <> 'consented'`)
+  } else {
+    await db.execute(sql`
+      update message_consents set state = 'unknown', changed_at = ${now}
+      where shop_id = ${shopId} and customer_id = ${customerId} and source = 'haravan' and state = 'consented'`)
+  }
+}
