@@ -1,5 +1,5 @@
 // A campaign's messages for one recipient: subject and HTML (values escaped), the SMS text as it will go out, its parts.
-import { countSmsParts } from '../messaging/sms-text.ts'
+import { countSmsParts, isGsm7, removeDiacritics } from '../messaging/sms-text.ts'
 import { frameAdvertisingSms, smsRefusal } from '../messaging/rules.ts'
 import { messageKind, type CampaignType } from './definition.ts'
 import { renderTemplate, type TemplateValues } from './template.ts'
@@ -30,7 +30,10 @@ export function renderCampaign (c: CampaignContent, values: TemplateValues, unsu
     }
   }
   if (c.channels.includes('sms') && c.sms) {
-    const body = renderTemplate(c.sms.text, values).trim()
+    // A template written without diacritics ("bỏ dấu") keeps the SMS in GSM-7: names and values lose theirs too.
+    const plain = isGsm7(c.sms.text)
+    const smsValues = plain ? Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v === undefined ? v : removeDiacritics(v).replace(/₫/g, 'd')])) : values
+    const body = renderTemplate(c.sms.text, smsValues).trim()
     const text = unsubscribeUrl && messageKind(c.type) === 'advertising' ? frameAdvertisingSms(body, smsRefusal(unsubscribeUrl('sms'))) : body
     const parts = countSmsParts(text)
     out.sms = { text, parts: parts.parts, unicode: parts.unicode }

@@ -86,3 +86,30 @@ export const announcement = (extra: Record<string, unknown> = {}) => ({
   email: { subject: '{{ten}} ơi, cửa hàng mới', html: '<p>Chào {{ho_ten}}, bạn có {{diem}} điểm.</p>' },
   ...extra,
 })
+
+export interface Sms { u: string, from: string, phone: string, sms: string, bid: string }
+
+/** A VietGuys stand-in: the same form POST, answering `{ error: 0, msgid, carrier }`, keeping every SMS. */
+export async function vietGuysPeer (t: Tap) {
+  const { createServer } = await import('node:http')
+  const sent: Sms[] = []
+  const server = createServer((req, res) => {
+    let body = ''
+    req.on('data', (c: Buffer) => { body += c.toString() })
+    req.on('end', () => {
+      const form = Object.fromEntries(new URLSearchParams(body)) as unknown as Sms
+      sent.push(form)
+      res.setHeader('content-type', 'application/json')
+      res.end(JSON.stringify({ error: 0, msgid: String(sent.length), carrier: 'viettel' }))
+    })
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  t.teardown(() => new Promise<void>(resolve => server.close(() => resolve())))
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/index.php`, sent }
+}
+
+export async function useSms (app: App, headers: Record<string, string>) {
+  const res = await app.inject({ method: 'PUT', url: '/api/settings/sms', headers, payload: { brandname: 'DEMO', username: 'demo', password: 'mat-khau' } })
+  if (res.statusCode !== 200) throw new Error(`PUT /api/settings/sms: ${res.statusCode} ${res.body}`)
+}
