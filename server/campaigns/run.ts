@@ -11,17 +11,18 @@ import { queryRows, type Db } from '../../db/client.ts'
 import { campaignRecipients, campaigns, shops } from '../../db/schema/index.ts'
 import type { Messaging, SendResult } from '../messaging/service.ts'
 import { settleInterrupted } from '../messaging/log.ts'
+import { sendEmailBatch, type EmailBatchDeps, type EmailItem } from './email-batch.ts'
 import { getTiers } from '../loyalty/tiers.ts'
 import { createCodes, newCampaignCode, promoDescription, scopeRefusedMessage, type CodeClient } from './codes.ts'
 import { messageKind, type Channel, type Promo } from './definition.ts'
 import { loadRecipients, recipientValues } from './personalise.ts'
-import { renderCampaign } from './render.ts'
+import { renderCampaign, type Rendered } from './render.ts'
 import type { CampaignRow } from './store.ts'
 
-export interface RunDeps {
+export interface RunDeps extends Omit<EmailBatchDeps, 'messaging'> {
   db: Db
   clock: () => Date
-  messaging: Pick<Messaging, 'send'>
+  messaging: Pick<Messaging, 'send' | 'unsubscribeUrl' | 'quotaPauseEnd'>
   codes: CodeClient
   log?: { warn (obj: object, msg?: string): void, info (obj: object, msg?: string): void }
   batchSize?: number
@@ -159,34 +160,55 @@ export async function runCampaign (deps: RunDeps, shopId: string, campaignId: st
     const done: DueRow[] = []
     const sent: DueRow[] = []
     const wait: { until: Date | null } = { until: null }
-    const deferTo = (at: Date) => { if (!wait.until || at < wait.until) wait.until = at }
-    await mapLimit(sendable, deps.concurrency ?? 16, async (row) => {
-      if (wait.until) return
+    const deferTo = (at: Date | null) => { if (at && (!wait.until || at < wait.until)) wait.until = at }
+    const rendered = new Map<DueRow, Rendered>()
+    for (const row of sendable) {
       const who = recipients.get(row.customerId)
-      if (!who) { done.push(row); return }
+      if (!who) continue
       const offer = promo && row.code && row.codeEndsAt ? { code: row.code, endsAt: row.codeEndsAt, description: promoDescription(promo) } : undefined
-      const values = recipientValues(who, { shopName: shop?.name ?? '', tiers, timeZone }, offer)
-      const rendered = renderCampaign(c, values, null)
-      let anySent = false
-      for (const channel of channels) {
+      rendered.set(row, renderCampaign(c, recipientValues(who, { shopName: shop?.name ?? '', tiers, timeZone }, offer), null))
+    }
+    const handled = new Map<DueRow, { pending: number, sent: boolean }>(sendable.map(r => [r, { pending: rendered.has(r) ? channels.length : 0, sent: false }]))
+    const settle = (row: DueRow, outcome: string) => {
+      const h = handled.get(row)!
+      if (outcome === 'deferred') return
+      h.pending -= 1
+      if (outcome === 'sent') h.sent = true
+    }
+    if (channels.includes('email')) {
+      // Email for the whole batch at once (bookkeeping in a few statements); keys are the rows' positions.
+      const items: EmailItem[] = []
+      const byKey = new Map<string, DueRow>()
+      sendable.forEach((row, i) => {
+        const r = rendered.get(row)
+        if (!r?.email) return
+        byKey.set(String(i), row)
+        items.push({ key: String(i), customerId: row.customerId, to: recipients.get(row.customerId)!.email, subject: r.email.subject, html: r.email.html })
+      })
+      const result = await sendEmailBatch(deps, shopId, campaignId, kind, items, item => byKey.get(item.key)!.occurrence)
+      deferTo(result.deferredUntil)
+      for (const [key, row] of byKey) settle(row, result.outcomes.get(key) ?? 'deferred')
+    }
+    if (channels.includes('sms')) {
+      await mapLimit(sendable.filter(r => rendered.get(r)?.sms), deps.concurrency ?? 16, async (row) => {
+        if (wait.until) return
         const result: SendResult = await deps.messaging.send({
           shopId,
-          channel,
+          channel: 'sms',
           kind,
           customerId: row.customerId,
-          to: channel === 'email' ? who.email : who.phone,
+          to: recipients.get(row.customerId)!.phone,
           source: { type: 'campaign', id: campaignId, occurrence: row.occurrence },
-          email: channel === 'email' ? rendered.email : undefined,
-          sms: channel === 'sms' && rendered.sms ? { text: rendered.sms.text } : undefined,
+          sms: { text: rendered.get(row)!.sms!.text },
         })
-        if (result.status === 'deferred') {
-          deferTo(result.notBefore)
-          return
-        }
-        if (result.status === 'sent') anySent = true
-      }
-      ;(anySent ? sent : done).push(row)
-    })
+        if (result.status === 'deferred') deferTo(result.notBefore)
+        settle(row, result.status)
+      })
+    }
+    for (const [row, h] of handled) {
+      if (h.pending > 0) continue
+      ;(h.sent ? sent : done).push(row)
+    }
     const at = deps.clock()
     await setRows(db, shopId, campaignId, sent, { status: 'done', at, sent: true })
     await setRows(db, shopId, campaignId, done, { status: 'done', at })
