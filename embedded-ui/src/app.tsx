@@ -17,6 +17,9 @@ import { ActivityPage } from './pages/activity.tsx'
 import { SettingsLoyaltyPage } from './pages/settings-loyalty.tsx'
 import { SettingsRewardsPage } from './pages/settings-rewards.tsx'
 import { MemberProfilePage } from './pages/member-profile.tsx'
+import { CampaignsPage } from './pages/campaigns.tsx'
+import { CampaignNewPage } from './pages/campaign-new.tsx'
+import { CampaignDetailPage } from './pages/campaign-detail.tsx'
 
 export function App () {
   // Subscribing here re-renders the whole tree in the new language; t() reads the module state.
@@ -41,6 +44,9 @@ export function App () {
             <Route path='/settings/loyalty' component={SettingsLoyaltyPage} />
             <Route path='/settings/rewards' component={SettingsRewardsPage} />
             <Route path='/members/:customerId' component={MemberProfilePage} />
+            <Route path='/campaigns' component={CampaignsPage} />
+            <Route path='/campaigns/new' component={CampaignNewPage} />
+            <Route path='/campaigns/:id' component={CampaignDetailPage} />
             {unavailableRoutes.map((route) => (
               <Route
                 key={route.path}

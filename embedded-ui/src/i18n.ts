@@ -5,6 +5,7 @@ import { vi as customersVi, en as customersEn } from './messages/customers.ts'
 import { vi as importsVi, en as importsEn } from './messages/imports.ts'
 import { vi as loyaltyVi, en as loyaltyEn } from './messages/loyalty.ts'
 import { vi as rewardsVi, en as rewardsEn } from './messages/rewards.ts'
+import { vi as campaignsVi, en as campaignsEn } from './messages/campaigns.ts'
 // Feature strings live in ./messages/<feature>.ts (vi + en) and are spread into the dictionaries below.
 
 export type Language = 'vi' | 'en'
@@ -66,6 +67,7 @@ export const vi = {
   ...importsVi,
   ...loyaltyVi,
   ...rewardsVi,
+  ...campaignsVi,
 }
 
 export type MessageKey = keyof typeof vi
@@ -128,6 +130,7 @@ export const en: Record<MessageKey, string> = {
   ...importsEn,
   ...loyaltyEn,
   ...rewardsEn,
+  ...campaignsEn,
 }
 
 const dictionaries: Record<Language, Record<MessageKey, string>> = { vi, en }

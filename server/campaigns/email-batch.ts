@@ -8,7 +8,8 @@
 import { sql } from 'drizzle-orm'
 import { queryRows, type Db } from '../../db/client.ts'
 import { consentStates } from '../messaging/consent.ts'
-import { buildMarketingEmail, SmtpPools, type EmailSender, type OutgoingEmail } from '../messaging/email.ts'
+import { buildMarketingEmail, type EmailSender, type OutgoingEmail } from '../messaging/email.ts'
+import type { CampaignPools } from './pools.ts'
 import { ADVERTISING_CAP_PER_DAY, DAY_MS, eligibility, type MessageKind, type SkipReason } from '../messaging/rules.ts'
 import type { Messaging } from '../messaging/service.ts'
 import { loadEmailAccount, pauseEmail } from '../messaging/settings.ts'
@@ -25,7 +26,7 @@ export interface EmailBatchDeps {
   encryptionKey: Buffer
   sandbox: boolean
   mailer: Mailer
-  pools: SmtpPools
+  pools: CampaignPools
   messaging: Pick<Messaging, 'unsubscribeUrl' | 'quotaPauseEnd'>
   concurrency?: number
 }
@@ -111,7 +112,7 @@ export async function sendEmailBatch (
   let quota: string | null = null
   const queue = rows.filter(r => claims.has(r.item.key))
   let next = 0
-  await Promise.all(Array.from({ length: Math.min(deps.concurrency ?? 32, queue.length) }, async () => {
+  await Promise.all(Array.from({ length: Math.min(deps.concurrency ?? 64, queue.length) }, async () => {
     while (next < queue.length) {
       const { item } = queue[next++]!
       const id = claims.get(item.key)!
