@@ -54,6 +54,17 @@ t.test('announcement campaigns', async (t) => {
     t.equal(other.statusCode, 401, 'another (uninstalled) shop cannot see it')
   })
 
+  t.test('a test send reaches the merchant, rendered for a member', async (t) => {
+    const { id } = await createCampaign(app, headers, announcement())
+    const res = await app.inject({ method: 'POST', url: `/api/campaigns/${id}/test`, headers, payload: { email: 'chu.shop@example.vn', customerId: 1 } })
+    t.equal(res.statusCode, 200, res.body)
+    const mail = smtp.mails.find(m => m.to[0] === 'chu.shop@example.vn')
+    t.equal(mail?.subject, '[Gửi thử] Lan ơi, cửa hàng mới')
+    t.equal((await app.inject({ method: 'GET', url: `/api/campaigns/${id}`, headers })).json().status, 'draft', 'a test does not start it')
+    await app.inject({ method: 'POST', url: `/api/campaigns/${id}/cancel`, headers })
+    smtp.mails.splice(smtp.mails.indexOf(mail!), 1)
+  })
+
   t.test('sent once to those who consented, personalised, each skip with its reason', async (t) => {
     const { id } = await createCampaign(app, headers, announcement())
     const start = await app.inject({ method: 'POST', url: `/api/campaigns/${id}/start`, headers, payload: {} })
