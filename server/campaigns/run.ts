@@ -133,7 +133,8 @@ export async function runCampaign (deps: RunDeps, shopId: string, campaignId: st
     const now = deps.clock()
     const live = await currentStatus(db, shopId, campaignId)
     if (!live || (live.status !== 'sending' && live.status !== 'active')) return { state: 'stopped' }
-    const rows = await dueBatch(db, c, now, deps.batchSize ?? 1000)
+    // With codes, small batches: Haravan creates about 4 a second, and mail should follow each batch's codes at once.
+    const rows = await dueBatch(db, c, now, deps.batchSize ?? (promo ? 40 : 1000))
     if (rows.length === 0) {
       if (c.status === 'sending') {
         await db.update(campaigns).set({ status: 'sent', finishedAt: now, updatedAt: now }).where(and(eq(campaigns.shopId, shopId), eq(campaigns.id, campaignId), eq(campaigns.status, 'sending')))
