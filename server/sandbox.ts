@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import type { FastifyBaseLogger } from 'fastify'
 import { startHaravanSim, type HaravanSim } from '../scripts/haravan-sim/index.ts'
 import type { App } from './app.ts'
-import type { Config } from './config.ts'
+import { VIETGUYS_API_URL, type Config } from './config.ts'
 
 export interface Sandbox {
   /** The config to build the app with: Haravan URLs point at the simulator. */
@@ -40,7 +40,15 @@ export async function startSandbox (config: Config, log: FastifyBaseLogger): Pro
     if (config.sandboxDemoData) sim.seedDemoData(orgid, { customers: DEMO_CUSTOMERS, orders: DEMO_ORDERS, seed: DEMO_SEED + i })
   }
   log.info({ url: sim.url, shops: ids.length, demoData: config.sandboxDemoData }, 'Haravan simulator started')
-  const sandboxConfig: Config = { ...config, haravan: { ...h, accountsUrl: sim.accountsUrl, apiUrl: sim.apiUrl, webhookApiUrl: sim.webhookApiUrl } }
+  // The simulator plays VietGuys too, unless VIETGUYS_API_URL names another endpoint.
+  const vietguysApiUrl = config.messaging.vietguysApiUrl === VIETGUYS_API_URL ? sim.vietguysUrl : config.messaging.vietguysApiUrl
+  if (vietguysApiUrl === sim.vietguysUrl) log.info(`Sandbox: SMS go to the VietGuys simulator; see them at ${sim.smsPageUrl}`)
+  log.info(`Sandbox: email of shops without their own SMTP goes to ${config.smtpUrl ? config.smtpUrl.replace(/\/\/[^@/]*@/, '//') : `${config.dataDir}/outbox`}`)
+  const sandboxConfig: Config = {
+    ...config,
+    haravan: { ...h, accountsUrl: sim.accountsUrl, apiUrl: sim.apiUrl, webhookApiUrl: sim.webhookApiUrl },
+    messaging: { ...config.messaging, vietguysApiUrl, ipEchoUrl: sim.ipEchoUrl },
+  }
 
   return {
     config: sandboxConfig,

@@ -20,6 +20,7 @@ import { MemberProfilePage } from './pages/member-profile.tsx'
 import { CampaignsPage } from './pages/campaigns.tsx'
 import { CampaignNewPage } from './pages/campaign-new.tsx'
 import { CampaignDetailPage } from './pages/campaign-detail.tsx'
+import { SettingsMessagingPage } from './pages/settings-messaging.tsx'
 
 export function App () {
   // Subscribing here re-renders the whole tree in the new language; t() reads the module state.
@@ -43,6 +44,7 @@ export function App () {
             <Route path='/settings/activity' component={ActivityPage} />
             <Route path='/settings/loyalty' component={SettingsLoyaltyPage} />
             <Route path='/settings/rewards' component={SettingsRewardsPage} />
+            <Route path='/settings/messages' component={SettingsMessagingPage} />
             <Route path='/members/:customerId' component={MemberProfilePage} />
             <Route path='/campaigns' component={CampaignsPage} />
             <Route path='/campaigns/new' component={CampaignNewPage} />

@@ -6,6 +6,7 @@ import { vi as importsVi, en as importsEn } from './messages/imports.ts'
 import { vi as loyaltyVi, en as loyaltyEn } from './messages/loyalty.ts'
 import { vi as rewardsVi, en as rewardsEn } from './messages/rewards.ts'
 import { vi as campaignsVi, en as campaignsEn } from './messages/campaigns.ts'
+import { vi as messagingVi, en as messagingEn } from './messages/messaging.ts'
 // Feature strings live in ./messages/<feature>.ts (vi + en) and are spread into the dictionaries below.
 
 export type Language = 'vi' | 'en'
@@ -68,6 +69,7 @@ export const vi = {
   ...loyaltyVi,
   ...rewardsVi,
   ...campaignsVi,
+  ...messagingVi,
 }
 
 export type MessageKey = keyof typeof vi
@@ -131,6 +133,7 @@ export const en: Record<MessageKey, string> = {
   ...loyaltyEn,
   ...rewardsEn,
   ...campaignsEn,
+  ...messagingEn,
 }
 
 const dictionaries: Record<Language, Record<MessageKey, string>> = { vi, en }

@@ -21,7 +21,7 @@ export const mainRoutes: PageRoute[] = [
 export const settingsRoutes: PageRoute[] = [
   { path: '/settings/loyalty', navKey: 'nav.settingsLoyalty' },
   { path: '/settings/rewards', navKey: 'nav.settingsRewards' },
-  { path: '/settings/messages', navKey: 'nav.settingsMessages', descriptionKey: 'page.settingsMessages.description' },
+  { path: '/settings/messages', navKey: 'nav.settingsMessages' },
   { path: '/settings/import', navKey: 'nav.settingsImport' },
   { path: '/settings/activity', navKey: 'nav.settingsActivity' },
 ]

@@ -14,11 +14,13 @@ import type { RestDeps } from './rest.ts'
 import { SimStore, type NewShop, type SimShop } from './store.ts'
 import { DEFAULT_TOPICS, type CustomerInput, type Delivery, type HaravanCustomer, type HaravanOrder, type LoginUser, type OrderInput, type RequestLogEntry, type SimOptions } from './types.ts'
 import { Webhooks, type Subscription } from './webhooks.ts'
+import { registerVietGuys, VIETGUYS_PATH, type VietGuysSim } from './vietguys.ts'
 
 export type * from './types.ts'
 export type { SimShop, NewShop } from './store.ts'
 export type { SeedOptions } from './demo-data.ts'
 export type { Subscription } from './webhooks.ts'
+export type { SimSms, VietGuysSim } from './vietguys.ts'
 export { DEFAULT_TOPICS } from './types.ts'
 export { signWebhook } from './webhooks.ts'
 export { toHaravanJson } from './json.ts'
@@ -30,6 +32,11 @@ export interface HaravanSim {
   accountsUrl: string
   apiUrl: string
   webhookApiUrl: string
+  /** the VietGuys stand-in: its send endpoint, the SMS page and the IP echo */
+  vietguysUrl: string
+  smsPageUrl: string
+  ipEchoUrl: string
+  vietguys: VietGuysSim
   addShop (s: NewShop): SimShop
   shop (orgid: string): SimShop
   customers (orgid: string): HaravanCustomer[]
@@ -105,6 +112,7 @@ export async function startHaravanSim (opts: SimOptions): Promise<HaravanSim> {
   registerOrders(router, deps)
   registerDiscounts(router, deps)
   webhooks.register(router)
+  const vietguys = registerVietGuys(router, now)
 
   const server = createServer((req, res) => {
     handle(router, req, res).catch((err: unknown) => {
@@ -124,6 +132,10 @@ export async function startHaravanSim (opts: SimOptions): Promise<HaravanSim> {
     accountsUrl: url,
     apiUrl: url,
     webhookApiUrl: url,
+    vietguysUrl: `${url}${VIETGUYS_PATH}`,
+    smsPageUrl: `${url}/sms`,
+    ipEchoUrl: `${url}/ip`,
+    vietguys,
     addShop: (s) => store.addShop(s),
     shop: (orgid) => store.shop(orgid),
     customers: (orgid) => [...store.shop(orgid).customers.values()],

@@ -22,7 +22,7 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
  */
 export function buildMarketingEmail (mail: { to: string, subject: string, html: string, text?: string }, unsubscribeUrl: string): OutgoingEmail {
   const footerText = `Bạn nhận được thư này vì đã đồng ý nhận tin từ cửa hàng. Từ chối nhận email quảng cáo: ${unsubscribeUrl}`
-  const footerHtml = `<p style="font-size:12px;color:#666">Bạn nhận được thư này vì đã đồng ý nhận tin từ cửa hàng. ` +
+  const footerHtml = '<p style="font-size:12px;color:#666">Bạn nhận được thư này vì đã đồng ý nhận tin từ cửa hàng. ' +
     `<a href="${escapeHtml(unsubscribeUrl)}">Từ chối nhận email quảng cáo</a></p>`
   const text = mail.text ?? mail.html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()
   return {

@@ -110,9 +110,20 @@ export async function listCustomerMessages (db: Db, shopId: string, customerId: 
   const where = and(eq(messages.shopId, shopId), eq(messages.customerId, customerId))
   const [items, [total]] = await Promise.all([
     db.select({
-      id: messages.id, channel: messages.channel, kind: messages.kind, recipient: messages.recipient, subject: messages.subject,
-      sourceType: messages.sourceType, sourceId: messages.sourceId, status: messages.status, reason: messages.reason,
-      providerId: messages.providerId, parts: messages.parts, attempts: messages.attempts, createdAt: messages.createdAt, sentAt: messages.sentAt,
+      id: messages.id,
+      channel: messages.channel,
+      kind: messages.kind,
+      recipient: messages.recipient,
+      subject: messages.subject,
+      sourceType: messages.sourceType,
+      sourceId: messages.sourceId,
+      status: messages.status,
+      reason: messages.reason,
+      providerId: messages.providerId,
+      parts: messages.parts,
+      attempts: messages.attempts,
+      createdAt: messages.createdAt,
+      sentAt: messages.sentAt,
     }).from(messages).where(where).orderBy(desc(messages.createdAt), desc(messages.id)).limit(limit).offset((page - 1) * limit),
     db.select({ n: sql<number>`count(*)::int` }).from(messages).where(where),
   ])

@@ -72,10 +72,10 @@ export function createMessaging (deps: MessagingDeps) {
   /** The reason of an SMS failure; -7 says which IP to whitelist. */
   async function smsReason (result: Extract<SmsResult, { ok: false }>): Promise<string> {
     if (result.code !== '-7') return result.reason
-    const ip = await outboundIp(config.messaging)
-    return ip
-      ? `${result.reason}. Hãy gửi cho VietGuys địa chỉ IP ${ip} để thêm vào whitelist của tài khoản.`
-      : `${result.reason}. Không tự xác định được IP công khai của máy chủ: hỏi người quản trị máy chủ (hoặc đặt biến OUTBOUND_IP) rồi gửi IP đó cho VietGuys.`
+    const found = await outboundIp(config.messaging)
+    if (!found) return `${result.reason}. Không tự xác định được IP công khai của máy chủ: hỏi người quản trị máy chủ (hoặc đặt biến OUTBOUND_IP) rồi gửi IP đó cho VietGuys.`
+    const note = found.how === 'local' ? ' (địa chỉ máy chủ dùng để kết nối tới VietGuys; nếu máy chủ ra Internet qua NAT, IP công khai có thể khác: đặt biến OUTBOUND_IP)' : ''
+    return `${result.reason}. Hãy gửi cho VietGuys địa chỉ IP ${found.ip}${note} để thêm vào whitelist của tài khoản.`
   }
 
   /** When a quota answer's pause ends: when the oldest email counted in the window leaves it, and at least an hour. */
@@ -94,17 +94,24 @@ export function createMessaging (deps: MessagingDeps) {
     const now = clock()
     const { shopId, channel, kind } = req
     const base: NewMessage = {
-      shopId, channel, kind, customerId: req.customerId ?? null, recipient: req.to ?? '', sourceType: req.source.type, sourceId: req.source.id,
-      occurrence: req.source.occurrence, subject: req.email?.subject ?? null,
+      shopId,
+      channel,
+      kind,
+      customerId: req.customerId ?? null,
+      recipient: req.to ?? '',
+      sourceType: req.source.type,
+      sourceId: req.source.id,
+      occurrence: req.source.occurrence,
+      subject: req.email?.subject ?? null,
     }
     const skip = async (reason: SkipReason): Promise<SendResult> => {
       await recordSkipped(db, base, reason, now)
       return { status: 'skipped', reason }
     }
     const consent = req.customerId != null ? (await consentStates(db, shopId, [req.customerId], channel)).get(req.customerId) ?? 'unknown' : 'unknown'
+    // Without a customer there is no consent to check: only customer care (tests, mail to the merchant) goes.
     const ok = eligibility(kind, consent, req.to)
     if (!ok.ok) return await skip(ok.reason)
-    if (kind === 'advertising' && req.customerId == null) return await skip('no_consent')
 
     const emailAccount = channel === 'email' ? await loadEmailAccount(db, key, shopId) : null
     const smsAccount = channel === 'sms' ? await loadSmsAccount(db, key, shopId) : null

@@ -15,15 +15,24 @@ const password = z.string().max(500).nullable().optional()
 
 export const emailSettingsInput = z.object({
   host: z.string().trim().min(1).max(255),
-  port: z.number().int().min(1).max(65535),
-  security: z.enum(['starttls', 'tls', 'none']),
+  port: z.coerce.number().int().min(1).max(65535),
+  // Omitted: what the port conventionally speaks (465 TLS, otherwise STARTTLS as Gmail's 587).
+  security: z.enum(['starttls', 'tls', 'none']).optional(),
   username: z.string().trim().max(320).default(''),
   password,
   fromName: z.string().trim().max(100).default(''),
-  fromAddress: z.email().max(320),
-  dailyLimit: z.number().int().min(1).max(1_000_000),
+  // Omitted: the username, which for Gmail is the address mail must come from.
+  fromAddress: z.email().max(320).optional(),
+  dailyLimit: z.coerce.number().int().min(1).max(1_000_000).default(EMAIL_PRESETS.gmail.dailyLimit),
+}).transform((v, ctx) => {
+  const fromAddress = v.fromAddress ?? (z.email().safeParse(v.username).success ? v.username : undefined)
+  if (!fromAddress) {
+    ctx.addIssue({ code: 'custom', path: ['fromAddress'], message: 'Hãy nhập địa chỉ email gửi đi (Từ email)' })
+    return z.NEVER
+  }
+  return { ...v, fromAddress, security: v.security ?? (v.port === 465 ? 'tls' as const : 'starttls' as const) }
 })
-export type EmailSettingsInput = z.infer<typeof emailSettingsInput>
+export type EmailSettingsInput = z.output<typeof emailSettingsInput>
 
 export const smsSettingsInput = z.object({
   provider: z.literal('vietguys').default('vietguys'),

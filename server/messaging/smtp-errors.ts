@@ -1,5 +1,5 @@
 // What an SMTP server (or the connection to it) said, in words a merchant understands; quota answers flagged.
-export type SmtpProblem = 'auth' | 'app_password' | 'quota' | 'refused' | 'dns' | 'tls' | 'timeout' | 'rejected' | 'other'
+export type SmtpProblem = 'auth' | 'app_password' | 'quota' | 'refused' | 'dns' | 'tls' | 'tls_required' | 'certificate' | 'timeout' | 'rejected' | 'other'
 
 export interface SmtpFailure {
   problem: SmtpProblem
@@ -31,8 +31,15 @@ export function describeSmtpError (err: unknown, where: string): SmtpFailure {
   if (code === 534 || /5\.7\.9|application-specific password|5\.7\.14/i.test(answer)) {
     return fail('app_password', `Tài khoản chưa bật Xác minh 2 bước hoặc chưa dùng Mật khẩu ứng dụng. Với Gmail: bật Xác minh 2 bước tại myaccount.google.com → Bảo mật, rồi tạo Mật khẩu ứng dụng 16 ký tự và dán vào ô Mật khẩu${said}.`)
   }
+  // Before the password check: nodemailer reports "encrypt first" (538, 530 5.7.0) as an authentication error.
+  if (code === 538 || /must issue a starttls|starttls first|5\.7\.0 must/i.test(answer)) {
+    return fail('tls_required', `Máy chủ ${where} yêu cầu kết nối mã hóa: chọn Bảo mật STARTTLS (cổng 587) hoặc TLS (cổng 465)${said}.`)
+  }
   if (code === 535 || e.code === 'EAUTH') {
     return fail('auth', `Sai tên đăng nhập hoặc mật khẩu. Với Gmail, tên đăng nhập là địa chỉ Gmail và mật khẩu là Mật khẩu ứng dụng 16 ký tự (không phải mật khẩu Gmail)${said}.`)
+  }
+  if (/certificate|self[- ]signed|unable to verify|altnames/i.test(text)) {
+    return fail('certificate', `Chứng chỉ bảo mật (TLS) của máy chủ ${where} không hợp lệ (hết hạn, tự ký hoặc không đúng tên máy chủ). Kiểm tra lại địa chỉ máy chủ SMTP${said}.`)
   }
   if (e.code === 'ETLS' || (e.code === 'ESOCKET' && TLS_HINT.test(text))) {
     return fail('tls', `Lỗi kết nối bảo mật (TLS) với ${where}. Kiểm tra kiểu bảo mật: cổng 587 dùng STARTTLS, cổng 465 dùng TLS${said}.`)

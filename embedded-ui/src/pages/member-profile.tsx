@@ -4,6 +4,7 @@ import { useRoute } from 'preact-iso'
 import { api, ApiError } from '../api.ts'
 import { PageHeader } from '../components/page-header.tsx'
 import { MemberRewards } from './member-rewards.tsx'
+import { MemberConsents, MemberMessages } from './member-messaging.tsx'
 import { formatDate, formatDateTime, formatNumber, formatVnd } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
 import { Pager } from '../components/pager.tsx'
@@ -235,6 +236,8 @@ export function MemberProfilePage () {
           <AdjustForm customerId={customerId} onDone={(next) => { setProfile(next); setVersion(v => v + 1) }} />
           <HistoryTable customerId={customerId} version={version} />
           <MemberRewards customerId={customerId} onChange={() => setVersion(v => v + 1)} />
+          <MemberConsents customerId={customerId} />
+          <MemberMessages customerId={customerId} />
         </>
       )}
     </section>
