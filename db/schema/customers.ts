@@ -48,6 +48,8 @@ export const orders = pgTable('orders', {
   subtotalPrice: bigint('subtotal_price', { mode: 'number' }).notNull().default(0),
   shippingPrice: bigint('shipping_price', { mode: 'number' }).notNull().default(0),
   totalDiscounts: bigint('total_discounts', { mode: 'number' }).notNull().default(0),
+  // The codes the order used, upper-cased: a campaign's orders are those using its codes.
+  discountCodes: text('discount_codes').array().notNull().default([]),
   refundedAmount: bigint('refunded_amount', { mode: 'number' }).notNull().default(0),
   financialStatus: text('financial_status'),
   fulfillmentStatus: text('fulfillment_status'),
@@ -64,4 +66,6 @@ export const orders = pgTable('orders', {
   index('orders_customer_idx').on(t.shopId, t.customerId),
   index('orders_phone_idx').on(t.shopId, t.phoneE164),
   index('orders_updated_idx').on(t.shopId, t.haravanUpdatedAt),
+  // Campaign attribution by code; partial, so orders without a code cost the webhook path nothing.
+  index('orders_discount_codes_idx').using('gin', t.discountCodes).where(sql`cardinality(discount_codes) > 0`),
 ])

@@ -17,6 +17,9 @@ import { ActivityPage } from './pages/activity.tsx'
 import { SettingsLoyaltyPage } from './pages/settings-loyalty.tsx'
 import { SettingsRewardsPage } from './pages/settings-rewards.tsx'
 import { MemberProfilePage } from './pages/member-profile.tsx'
+import { CampaignsPage } from './pages/campaigns.tsx'
+import { CampaignNewPage } from './pages/campaign-new.tsx'
+import { CampaignDetailPage } from './pages/campaign-detail.tsx'
 import { SettingsMessagingPage } from './pages/settings-messaging.tsx'
 
 export function App () {
@@ -43,6 +46,9 @@ export function App () {
             <Route path='/settings/rewards' component={SettingsRewardsPage} />
             <Route path='/settings/messages' component={SettingsMessagingPage} />
             <Route path='/members/:customerId' component={MemberProfilePage} />
+            <Route path='/campaigns' component={CampaignsPage} />
+            <Route path='/campaigns/new' component={CampaignNewPage} />
+            <Route path='/campaigns/:id' component={CampaignDetailPage} />
             {unavailableRoutes.map((route) => (
               <Route
                 key={route.path}

@@ -6,6 +6,7 @@ import { vi as importsVi, en as importsEn } from './messages/imports.ts'
 import { vi as loyaltyVi, en as loyaltyEn } from './messages/loyalty.ts'
 import { vi as rewardsVi, en as rewardsEn } from './messages/rewards.ts'
 import { vi as commonVi, en as commonEn } from './messages/common.ts'
+import { vi as campaignsVi, en as campaignsEn } from './messages/campaigns.ts'
 import { vi as messagingVi, en as messagingEn } from './messages/messaging.ts'
 // Feature strings live in ./messages/<feature>.ts (vi + en) and are spread into the dictionaries below.
 
@@ -69,6 +70,7 @@ export const vi = {
   ...loyaltyVi,
   ...rewardsVi,
   ...commonVi,
+  ...campaignsVi,
   ...messagingVi,
 }
 
@@ -133,6 +135,7 @@ export const en: Record<MessageKey, string> = {
   ...loyaltyEn,
   ...rewardsEn,
   ...commonEn,
+  ...campaignsEn,
   ...messagingEn,
 }
 

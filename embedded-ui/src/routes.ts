@@ -15,7 +15,7 @@ export const mainRoutes: PageRoute[] = [
   { path: '/members', navKey: 'nav.members' },
   { path: '/customers', navKey: 'nav.customers' },
   { path: '/segments', navKey: 'nav.segments' },
-  { path: '/campaigns', navKey: 'nav.campaigns', descriptionKey: 'page.campaigns.description' },
+  { path: '/campaigns', navKey: 'nav.campaigns' },
 ]
 
 export const settingsRoutes: PageRoute[] = [

@@ -6,6 +6,8 @@ import { haravanClientFor } from '../haravan/tokens.ts'
 import { registerLoyaltyJobs } from '../loyalty/jobs.ts'
 import { registerRewardJobs } from '../loyalty/rewards-jobs.ts'
 import { registerSyncJobs, resumeBackfills } from './sync.ts'
+import { registerCampaignJobs } from '../campaigns/jobs.ts'
+import { campaignDeps } from '../campaigns/wiring.ts'
 
 export interface JobOptions {
   /** Faster polling for tests. */
@@ -26,6 +28,7 @@ export async function registerJobs (app: FastifyInstance, opts: JobOptions = {})
   await registerInboxRetryJob(boss, { db: app.db, clock: app.clock, log: app.log })
   await registerLoyaltyJobs(boss, app.db, app.clock, { pollingIntervalSeconds: opts.pollingIntervalSeconds })
   await registerRewardJobs(boss, { db: app.db, client, clock: app.clock, log: app.log }, { pollingIntervalSeconds: opts.pollingIntervalSeconds })
+  await registerCampaignJobs(boss, campaignDeps(app), { pollingIntervalSeconds: opts.pollingIntervalSeconds })
   // Imports register their queues with their routes (server/imports/jobs.ts), since the routes enqueue onto them.
   const resumed = await resumeBackfills(boss, app.database)
   if (resumed.length > 0) app.log.info({ shops: resumed }, 'resuming interrupted Haravan backfills')

@@ -37,7 +37,7 @@ export function buildMarketingEmail (mail: { to: string, subject: string, html: 
 export interface SmtpTimeouts { connectionMs: number, greetingMs: number, socketMs: number }
 const DEFAULT_TIMEOUTS: SmtpTimeouts = { connectionMs: 15_000, greetingMs: 15_000, socketMs: 60_000 }
 
-export function smtpTransport (account: EmailAccount, opts: { pool: boolean, timeouts?: SmtpTimeouts }): Transporter {
+export function smtpTransport (account: EmailAccount, opts: { pool: boolean, timeouts?: SmtpTimeouts, maxConnections?: number }): Transporter {
   const t = opts.timeouts ?? DEFAULT_TIMEOUTS
   return nodemailer.createTransport({
     host: account.host,
@@ -47,7 +47,7 @@ export function smtpTransport (account: EmailAccount, opts: { pool: boolean, tim
     ignoreTLS: account.security === 'none',
     auth: account.username ? { user: account.username, pass: account.password ?? '' } : undefined,
     // Few connections: a merchant's mailbox (Gmail) throttles parallel sessions long before we are fast enough.
-    ...(opts.pool ? { pool: true, maxConnections: 3, maxMessages: 100 } : {}),
+    ...(opts.pool ? { pool: true, maxConnections: opts.maxConnections ?? 3, maxMessages: 100 } : {}),
     connectionTimeout: t.connectionMs,
     greetingTimeout: t.greetingMs,
     socketTimeout: t.socketMs,

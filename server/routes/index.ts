@@ -11,6 +11,7 @@ import memberRoutes from './member.ts'
 import rewardRoutes from './rewards.ts'
 import messagingSettingsRoutes from './messaging-settings.ts'
 import memberMessagingRoutes from './member-messaging.ts'
+import campaignRoutes from './campaigns.ts'
 
 export default async function apiRoutes (app: FastifyInstance) {
   app.addHook('onRequest', app.authenticate)
@@ -25,4 +26,5 @@ export default async function apiRoutes (app: FastifyInstance) {
   await app.register(rewardRoutes)
   await app.register(messagingSettingsRoutes)
   await app.register(memberMessagingRoutes)
+  await app.register(campaignRoutes)
 }

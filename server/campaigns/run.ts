@@ -1,0 +1,219 @@
+// The sending loop of one campaign: due recipients in batches → codes (just in time) → messaging, once per channel each.
+/*
+ * Every message goes through messaging's send(), which applies consent, Decree 91, caps and limits and claims the
+ * (campaign, recipient, channel, occurrence) key before sending: that claim, not our recipient rows, is what makes a
+ * crash or a second worker unable to send anything twice ('duplicate' answers count as handled). A recipient row is
+ * marked done once each of its channels is handled; a 'deferred' answer (07:00–22:00 window, daily limit, quota pause)
+ * stops the run, which is rescheduled for then with the rest still queued.
+ */
+import { and, eq, sql } from 'drizzle-orm'
+import { queryRows, type Db } from '../../db/client.ts'
+import { campaignRecipients, campaigns, shops } from '../../db/schema/index.ts'
+import type { Messaging, SendResult } from '../messaging/service.ts'
+import { settleInterrupted } from '../messaging/log.ts'
+import { sendEmailBatch, type EmailBatchDeps, type EmailItem } from './email-batch.ts'
+import { getTiers } from '../loyalty/tiers.ts'
+import { createCodes, newCampaignCode, promoDescription, scopeRefusedMessage, type CodeClient } from './codes.ts'
+import { messageKind, type Channel, type Promo } from './definition.ts'
+import { loadRecipients, recipientValues } from './personalise.ts'
+import { renderCampaign, type Rendered } from './render.ts'
+import type { CampaignRow } from './store.ts'
+
+export interface RunDeps extends Omit<EmailBatchDeps, 'messaging'> {
+  db: Db
+  clock: () => Date
+  messaging: Pick<Messaging, 'send' | 'unsubscribeUrl' | 'quotaPauseEnd'>
+  codes: CodeClient
+  log?: { warn (obj: object, msg?: string): void, info (obj: object, msg?: string): void }
+  batchSize?: number
+  /** messages in flight at once (the SMTP pool and the database pool share them) */
+  concurrency?: number
+}
+
+export type RunOutcome = { state: 'finished' | 'idle' | 'stopped' } | { state: 'deferred', until: Date } | { state: 'held', message: string }
+
+interface DueRow { customerId: number, occurrence: string, orderId: number | null, code: string | null, codeStatus: string, codeEndsAt: Date | null }
+
+const textArray = (xs: readonly string[]) => `{${xs.map(x => `"${x.replace(/["\\]/g, m => `\\${m}`)}"`).join(',')}}`
+const intArray = (xs: readonly number[]) => `{${xs.join(',')}}`
+
+async function setRows (db: Db, shopId: string, campaignId: string, rows: { customerId: number, occurrence: string }[], set: SQLSet) {
+  if (rows.length === 0) return
+  await db.execute(sql`update campaign_recipients set status = ${set.status}, done_at = ${set.at.toISOString()}::timestamptz,
+      reason = coalesce(${set.reason ?? null}, reason) ${set.sent ? sql`, sent_at = ${set.at.toISOString()}::timestamptz` : sql``}
+    where shop_id = ${shopId} and campaign_id = ${campaignId}::uuid and status = 'queued'
+      and (customer_id, occurrence) in (select * from unnest(${intArray(rows.map(r => r.customerId))}::bigint[], ${textArray(rows.map(r => r.occurrence))}::text[]))`)
+}
+interface SQLSet { status: 'done' | 'cancelled', at: Date, reason?: string | null, sent?: boolean }
+
+async function dueBatch (db: Db, c: CampaignRow, now: Date, limit: number): Promise<DueRow[]> {
+  return db.select({
+    customerId: campaignRecipients.customerId,
+    occurrence: campaignRecipients.occurrence,
+    orderId: campaignRecipients.orderId,
+    code: campaignRecipients.code,
+    codeStatus: campaignRecipients.codeStatus,
+    codeEndsAt: campaignRecipients.codeEndsAt,
+  }).from(campaignRecipients)
+    .where(and(eq(campaignRecipients.shopId, c.shopId), eq(campaignRecipients.campaignId, c.id), eq(campaignRecipients.status, 'queued'), sql`${campaignRecipients.dueAt} <= ${now.toISOString()}::timestamptz`))
+    .orderBy(campaignRecipients.dueAt, campaignRecipients.customerId).limit(limit)
+}
+
+async function currentStatus (db: Db, shopId: string, id: string) {
+  const [row] = await db.select().from(campaigns).where(and(eq(campaigns.shopId, shopId), eq(campaigns.id, id)))
+  return row
+}
+
+/** Gives each row of the batch its code (if it has none yet) and creates the pending ones on Haravan. */
+async function ensureCodes (deps: RunDeps, c: CampaignRow, promo: Promo, timeZone: string, rows: DueRow[]): Promise<{ refused: boolean }> {
+  for (const r of rows) {
+    if (r.code) continue
+    for (let attempt = 0; attempt < 5 && !r.code; attempt++) {
+      const code = newCampaignCode()
+      const updated = await deps.db.update(campaignRecipients).set({ code, codeStatus: 'pending' })
+        .where(and(eq(campaignRecipients.shopId, c.shopId), eq(campaignRecipients.campaignId, c.id), eq(campaignRecipients.customerId, r.customerId),
+          eq(campaignRecipients.occurrence, r.occurrence), sql`${campaignRecipients.code} is null`)).returning({ code: campaignRecipients.code })
+        .catch((err: { code?: string, cause?: { code?: string } }) => {
+          if (err.code === '23505' || err.cause?.code === '23505') return []
+          throw err
+        })
+      if (updated[0]) { r.code = code; r.codeStatus = 'pending' }
+    }
+  }
+  const pending = rows.filter(r => r.code && (r.codeStatus === 'pending' || r.codeStatus === 'refused'))
+  const outcome = await createCodes({ db: deps.db, client: deps.codes, clock: deps.clock }, c.shopId, c.id, promo, timeZone, pending.map(r => ({ customerId: r.customerId, occurrence: r.occurrence, code: r.code! })))
+  if (outcome.refused) return { refused: true }
+  const fresh = await deps.db.select({ customerId: campaignRecipients.customerId, occurrence: campaignRecipients.occurrence, codeStatus: campaignRecipients.codeStatus, codeEndsAt: campaignRecipients.codeEndsAt })
+    .from(campaignRecipients).where(and(eq(campaignRecipients.shopId, c.shopId), eq(campaignRecipients.campaignId, c.id), sql`(customer_id, occurrence) in (select * from unnest(${intArray(rows.map(r => r.customerId))}::bigint[], ${textArray(rows.map(r => r.occurrence))}::text[]))`))
+  const byKey = new Map(fresh.map(f => [`${f.customerId}|${f.occurrence}`, f]))
+  for (const r of rows) {
+    const f = byKey.get(`${r.customerId}|${r.occurrence}`)
+    if (f) { r.codeStatus = f.codeStatus; r.codeEndsAt = f.codeEndsAt }
+  }
+  return { refused: false }
+}
+
+/** Thank-you rows whose order was cancelled (or deleted, or is no longer paid) before the delay ran out. */
+async function cancelledOrders (db: Db, shopId: string, rows: DueRow[]): Promise<Set<number>> {
+  const ids = rows.flatMap(r => (r.orderId == null ? [] : [r.orderId]))
+  if (ids.length === 0) return new Set()
+  const found = await queryRows<{ id: unknown }>(db, sql`select id from orders where shop_id = ${shopId} and id = any(${intArray(ids)}::bigint[])
+    and (cancelled_at is null and not deleted and coalesce(financial_status, '') not in ('voided', 'refunded'))`)
+  const alive = new Set(found.map(f => Number(f.id)))
+  return new Set(ids.filter(id => !alive.has(id)))
+}
+
+async function mapLimit<T> (items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]!)
+  }))
+}
+
+/** Runs a sending or active campaign until nothing is due, it is paused/cancelled, deferred, or held. */
+export async function runCampaign (deps: RunDeps, shopId: string, campaignId: string): Promise<RunOutcome> {
+  const { db } = deps
+  let c = await currentStatus(db, shopId, campaignId)
+  if (!c) return { state: 'stopped' }
+  if (c.status === 'scheduled' && c.sendAt && c.sendAt <= deps.clock()) {
+    await db.update(campaigns).set({ status: 'sending', updatedAt: deps.clock() }).where(and(eq(campaigns.shopId, shopId), eq(campaigns.id, campaignId), eq(campaigns.status, 'scheduled')))
+    c = { ...c, status: 'sending' }
+  }
+  if (c.status !== 'sending' && c.status !== 'active') return { state: 'stopped' }
+  // Messages a dead worker claimed but never settled: their fate is unknown, and they are never sent again.
+  const interrupted = await settleInterrupted(db, shopId, 'campaign', campaignId, deps.clock())
+  if (interrupted > 0) deps.log?.warn({ shopId, campaignId, interrupted }, 'campaign resumed after a crash: interrupted messages marked unknown')
+  const [shop] = await db.select({ name: shops.name, timezone: shops.timezone }).from(shops).where(eq(shops.shopId, shopId))
+  const timeZone = shop?.timezone ?? 'Asia/Ho_Chi_Minh'
+  const tiers = await getTiers(db, shopId)
+  const promo = c.promo as Promo | null
+  const kind = messageKind(c.type)
+  const channels = c.channels as Channel[]
+  for (;;) {
+    const now = deps.clock()
+    const live = await currentStatus(db, shopId, campaignId)
+    if (!live || (live.status !== 'sending' && live.status !== 'active')) return { state: 'stopped' }
+    // With codes, small batches: Haravan creates about 4 a second, and mail should follow each batch's codes at once.
+    const rows = await dueBatch(db, c, now, deps.batchSize ?? (promo ? 40 : 1000))
+    if (rows.length === 0) {
+      if (c.status === 'sending') {
+        await db.update(campaigns).set({ status: 'sent', finishedAt: now, updatedAt: now }).where(and(eq(campaigns.shopId, shopId), eq(campaigns.id, campaignId), eq(campaigns.status, 'sending')))
+        return { state: 'finished' }
+      }
+      return { state: 'idle' }
+    }
+    const cancelled = await cancelledOrders(db, shopId, rows)
+    await setRows(db, shopId, campaignId, rows.filter(r => r.orderId != null && cancelled.has(r.orderId)), { status: 'cancelled', at: now, reason: 'order_cancelled' })
+    let sendable = rows.filter(r => r.orderId == null || !cancelled.has(r.orderId))
+    if (promo) {
+      const { refused } = await ensureCodes(deps, c, promo, timeZone, sendable)
+      if (refused) {
+        const message = scopeRefusedMessage()
+        await db.update(campaigns).set({ status: 'paused', hold: message, updatedAt: now }).where(and(eq(campaigns.shopId, shopId), eq(campaigns.id, campaignId)))
+        return { state: 'held', message }
+      }
+      // A code Haravan would not create (other than a scope refusal): that recipient gets nothing rather than a dead code.
+      const failed = sendable.filter(r => r.codeStatus !== 'created')
+      await setRows(db, shopId, campaignId, failed, { status: 'done', at: now, reason: 'code_failed' })
+      sendable = sendable.filter(r => r.codeStatus === 'created')
+    }
+    const recipients = new Map((await loadRecipients(db, shopId, sendable.map(r => r.customerId))).map(r => [r.customerId, r]))
+    const done: DueRow[] = []
+    const sent: DueRow[] = []
+    const wait: { until: Date | null } = { until: null }
+    const deferTo = (at: Date | null) => { if (at && (!wait.until || at < wait.until)) wait.until = at }
+    const rendered = new Map<DueRow, Rendered>()
+    for (const row of sendable) {
+      const who = recipients.get(row.customerId)
+      if (!who) continue
+      const offer = promo && row.code && row.codeEndsAt ? { code: row.code, endsAt: row.codeEndsAt, description: promoDescription(promo) } : undefined
+      rendered.set(row, renderCampaign(c, recipientValues(who, { shopName: shop?.name ?? '', tiers, timeZone }, offer), null))
+    }
+    const handled = new Map<DueRow, { pending: number, sent: boolean }>(sendable.map(r => [r, { pending: rendered.has(r) ? channels.length : 0, sent: false }]))
+    const settle = (row: DueRow, outcome: string) => {
+      const h = handled.get(row)!
+      if (outcome === 'deferred') return
+      h.pending -= 1
+      if (outcome === 'sent') h.sent = true
+    }
+    if (channels.includes('email')) {
+      // Email for the whole batch at once (bookkeeping in a few statements); keys are the rows' positions.
+      const items: EmailItem[] = []
+      const byKey = new Map<string, DueRow>()
+      sendable.forEach((row, i) => {
+        const r = rendered.get(row)
+        if (!r?.email) return
+        byKey.set(String(i), row)
+        items.push({ key: String(i), customerId: row.customerId, to: recipients.get(row.customerId)!.email, subject: r.email.subject, html: r.email.html })
+      })
+      const result = await sendEmailBatch(deps, shopId, campaignId, kind, items, item => byKey.get(item.key)!.occurrence)
+      deferTo(result.deferredUntil)
+      for (const [key, row] of byKey) settle(row, result.outcomes.get(key) ?? 'deferred')
+    }
+    if (channels.includes('sms')) {
+      await mapLimit(sendable.filter(r => rendered.get(r)?.sms), deps.concurrency ?? 16, async (row) => {
+        if (wait.until) return
+        const result: SendResult = await deps.messaging.send({
+          shopId,
+          channel: 'sms',
+          kind,
+          customerId: row.customerId,
+          to: recipients.get(row.customerId)!.phone,
+          source: { type: 'campaign', id: campaignId, occurrence: row.occurrence },
+          sms: { text: rendered.get(row)!.sms!.text },
+        })
+        if (result.status === 'deferred') deferTo(result.notBefore)
+        settle(row, result.status)
+      })
+    }
+    for (const [row, h] of handled) {
+      if (h.pending > 0) continue
+      ;(h.sent ? sent : done).push(row)
+    }
+    const at = deps.clock()
+    await setRows(db, shopId, campaignId, sent, { status: 'done', at, sent: true })
+    await setRows(db, shopId, campaignId, done, { status: 'done', at })
+    if (sent.length > 0) await db.update(campaigns).set({ lastSentAt: at }).where(and(eq(campaigns.shopId, shopId), eq(campaigns.id, campaignId)))
+    if (wait.until) return { state: 'deferred', until: wait.until }
+  }
+}
