@@ -18,7 +18,7 @@ import { sql } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
 import { pipelinedTransaction, queryPrepared, type Db } from '../db/client.ts'
 import type { HaravanOrder } from '../server/haravan/mappers.ts'
-import { orderJson, upsertOrdersSql } from '../server/haravan/store.ts'
+import { customerJson, insertOrderCustomersSql, orderCustomer, orderJson, upsertOrdersSql } from '../server/haravan/store.ts'
 import { finishConvergence, startConvergenceRead } from '../server/loyalty/order-batch.ts'
 import { classifySkipped, errorText, receiveDelivery, type Delivery, type DeliveryOutcome } from './inbox.ts'
 
@@ -100,23 +100,31 @@ export class OrderBatcher {
   }
 }
 
+/** The order's buyer as a customers row (customerJson), or null. */
+function customerOf (w: Waiting): Record<string, unknown> | null {
+  const customer = orderCustomer(w.order)
+  return customer ? customerJson(w.delivery.shopId, customer, w.delivery.now) : null
+}
+
 /** One transaction: inbox rows (deduplicated, served shops only) and order upserts in one statement, then the points. */
 async function applyBatch (db: Db, batch: Waiting[]): Promise<DeliveryOutcome[]> {
   const stored = await pipelinedTransaction(db, async (tx, defer) => {
     // The bodies are JSON already (parsed before they got here), so they go into the array as they came.
     const rows = `[${batch.map(w => `{"shop_id":${JSON.stringify(w.delivery.shopId)},"topic":${JSON.stringify(w.delivery.topic)},` +
       `"body_hash":${JSON.stringify(w.delivery.bodyHash)},"at":${JSON.stringify(w.delivery.now.toISOString())},` +
-      `"o":${JSON.stringify(orderJson(w.delivery.shopId, w.order, w.delivery.now))},"payload":${w.delivery.body}}`).join(',')}]`
+      `"o":${JSON.stringify(orderJson(w.delivery.shopId, w.order, w.delivery.now))},` +
+      `"c":${JSON.stringify(customerOf(w))},"payload":${w.delivery.body}}`).join(',')}]`
     // One statement: the inbox rows and the order upserts (which lock the orders, in id order).
     const writing = queryPrepared<{ kind: 'inbox' | 'order', shop_id: string, topic: string | null, body_hash: string | null, id: unknown }>(tx, sql`
       with v as (
-        select * from json_to_recordset(${rows}::json) as v(shop_id text, topic text, body_hash text, at timestamptz, o json, payload jsonb)
+        select * from json_to_recordset(${rows}::json) as v(shop_id text, topic text, body_hash text, at timestamptz, o json, c json, payload jsonb)
       ), inbox as (
         insert into webhook_inbox (shop_id, topic, body_hash, payload, status, attempts, received_at, processed_at)
         select v.shop_id, v.topic, v.body_hash, v.payload, 'applied', 1, v.at, v.at
         from v where exists (select 1 from shops s where s.shop_id = v.shop_id and s.status = 'installed')
         on conflict (shop_id, topic, body_hash) do nothing
         returning shop_id, topic, body_hash
+      ), cust as (${insertOrderCustomersSql(sql`select v.c from v join inbox using (shop_id, topic, body_hash)`)}
       ), up as (${upsertOrdersSql(sql`select v.o from v join inbox using (shop_id, topic, body_hash)`)})
       select 'inbox' as kind, shop_id, topic, body_hash, null::bigint as id from inbox
       union all
