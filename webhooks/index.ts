@@ -2,10 +2,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { UnauthorizedError } from '../server/errors.ts'
 import { safeEqual } from './hmac.ts'
-import { BATCHED_ORDER_TOPICS } from './batch.ts'
+import { BATCHED_CUSTOMER_TOPICS, BATCHED_ORDER_TOPICS } from './batch.ts'
 import { emptyBody, parseWebhookBody, readBody, type ReceivedBody } from './body.ts'
 import { receiveDelivery, receiveInvalid, type Delivery, type DeliveryOutcome } from './inbox.ts'
-import type { HaravanOrder } from '../server/haravan/mappers.ts'
+import type { HaravanCustomer, HaravanOrder } from '../server/haravan/mappers.ts'
 import { canonicalTopic, topicHandlerFor, UNINSTALL_TOPIC } from './topics/index.ts'
 import { uninstallBodyProblem } from './topics/app.ts'
 
@@ -90,7 +90,9 @@ export default async function webhookRoutes (app: FastifyInstance) {
           ? await receiveInvalid(app.db, delivery(body.json), problem, true, true)
           : BATCHED_ORDER_TOPICS.has(topic)
             ? await app.orderBatcher.submit(delivery(body.json), parsed.value as HaravanOrder)
-            : await receiveDelivery(app.db, delivery(body.json), parsed.value)
+            : BATCHED_CUSTOMER_TOPICS.has(topic)
+              ? await app.orderBatcher.submitCustomer(delivery(body.json), parsed.value as HaravanCustomer)
+              : await receiveDelivery(app.db, delivery(body.json), parsed.value)
     }
     const { result, error } = outcome
     if (result === 'unknown_shop' || result === 'shop_uninstalled') {

@@ -26,11 +26,13 @@ const { values: args } = parseArgs({
     seeded: { type: 'boolean', default: false },
     buyers: { type: 'string', default: '2000' },
     'orders-each': { type: 'string', default: '5' },
+    'synced-every': { type: 'string', default: '3' },
   },
 })
 const SEEDED = args.seeded
 const BUYERS = Number(args.buyers)
 const ORDERS_EACH = Number(args['orders-each'])
+const SYNCED_EVERY = Number(args['synced-every'])
 const REQUESTS = Number(args.requests)
 const CONNECTIONS = Number(args.connections)
 const CUSTOMERS = Number(args.customers)
@@ -317,12 +319,12 @@ function fullOrderBody (b: number, k: number): string {
   })
 }
 
-/** Buyers [from, from + count): a third synced by customers/create before their first order; orders round-robin. */
+/** Buyers [from, from + count): every SYNCED_EVERY-th synced by customers/create before its first order; orders round-robin. */
 function traffic (from: number, count: number, each: number): Delivery[] {
   const out: Delivery[] = []
   for (let k = 0; k < each; k++) {
     for (let b = from; b < from + count; b++) {
-      if (k === 0 && b % 3 === 0) out.push({ topic: 'customers/create', body: customerCreateBody(b) })
+      if (k === 0 && SYNCED_EVERY > 0 && b % SYNCED_EVERY === 0) out.push({ topic: 'customers/create', body: customerCreateBody(b) })
       out.push({ topic: 'orders/paid', body: fullOrderBody(b, k) })
     }
   }

@@ -143,3 +143,19 @@ export async function insertOrderCustomer (db: Db, shopId: string, order: Harava
   if (!customer) return
   await db.insert(customers).values(mapCustomer(shopId, customer, now)).onConflictDoNothing({ target: [customers.shopId, customers.id] })
 }
+
+/**
+ * upsertCustomer over many rows in one statement (its members.birthday_month step is the caller's): `source` yields
+ * a json column `c` (customerJson rows, unique by shop and id). Yields (shop_id, id) of the customers written.
+ */
+export function upsertCustomersSql (source: SQL): SQL {
+  const names = sql.raw(customerColumns.map(c => `"${c.name}"`).join(', '))
+  const fromRecord = sql.raw(customerColumns.map(c => `r."${c.name}"`).join(', '))
+  const set = sql.join(Object.entries(customerSet).map(([key, value]) => sql`${sql.raw(`"${customerColumns.find(c => c.key === key)?.name}"`)} = ${value}`), sql`, `)
+  return sql`
+    insert into customers (${names})
+    select ${fromRecord} from (${source}) s, json_populate_record(null::customers, s.c) r
+    order by r.shop_id, r.id
+    on conflict (shop_id, id) do update set ${set} where ${customerFresher}
+    returning shop_id, id`
+}
