@@ -287,9 +287,18 @@ function address (phone: string) {
 function customerCreateBody (b: number): string {
   const c = buyer(b)
   return JSON.stringify({
-    ...c, accepts_marketing: true, orders_count: 0, total_spent: 0, tags: 'web', birthday: '1992-10-14T00:00:00Z', gender: 0, state: 'enabled',
-    addresses: [{ ...address(c.phone), default: true }], default_address: { ...address(c.phone), default: true },
-    created_at: '2026-11-01T07:00:00.000Z', updated_at: '2026-11-01T07:00:00.000Z',
+    ...c,
+    accepts_marketing: true,
+    orders_count: 0,
+    total_spent: 0,
+    tags: 'web',
+    birthday: '1992-10-14T00:00:00Z',
+    gender: 0,
+    state: 'enabled',
+    addresses: [{ ...address(c.phone), default: true }],
+    default_address: { ...address(c.phone), default: true },
+    created_at: '2026-11-01T07:00:00.000Z',
+    updated_at: '2026-11-01T07:00:00.000Z',
   })
 }
 
@@ -298,23 +307,57 @@ function fullOrderBody (b: number, k: number): string {
   const c = buyer(b)
   const id = 9_500_000_000 + b * 100 + k
   const items = Array.from({ length: 1 + (b + k) % 4 }, (_, j) => ({
-    id: id * 10 + j, product_id: 1_028_183_659 + j, variant_id: 1_061_514_693 + j, title: `Sản phẩm ${j + 1}`, quantity: 1 + j % 2,
-    price: 150_000 + j * 50_000, total_discount: 0, sku: `SP-${j}`, vendor: 'Tích Điểm', grams: 300, requires_shipping: true, taxable: false,
+    id: id * 10 + j,
+    product_id: 1_028_183_659 + j,
+    variant_id: 1_061_514_693 + j,
+    title: `Sản phẩm ${j + 1}`,
+    quantity: 1 + j % 2,
+    price: 150_000 + j * 50_000,
+    total_discount: 0,
+    sku: `SP-${j}`,
+    vendor: 'Tích Điểm',
+    grams: 300,
+    requires_shipping: true,
+    taxable: false,
   }))
   const subtotal = items.reduce((s, it) => s + it.price * it.quantity, 0)
   const shipping = 30_000
   const total = subtotal + shipping
   const at = new Date(Date.UTC(2026, 10, 2, 8, 0, 0) + (b * 10 + k) * 1000).toISOString()
   return JSON.stringify({
-    id, name: `#${200000 + b * 10 + k}`, number: id, order_number: `#${200000 + b * 10 + k}`, email: c.email, contact_email: c.email,
-    currency: 'VND', created_at: at, updated_at: at, note: 'Giao giờ hành chính', tags: '',
+    id,
+    name: `#${200000 + b * 10 + k}`,
+    number: id,
+    order_number: `#${200000 + b * 10 + k}`,
+    email: c.email,
+    contact_email: c.email,
+    currency: 'VND',
+    created_at: at,
+    updated_at: at,
+    note: 'Giao giờ hành chính',
+    tags: '',
     customer: { ...c, orders_count: k + 1, total_spent: total * (k + 1), tags: 'web', birthday: '1992-10-14T00:00:00Z', gender: 0, default_address: address(c.phone) },
-    billing_address: address(c.phone), shipping_address: address(c.phone),
-    financial_status: 'paid', fulfillment_status: 'notfulfilled', cancel_reason: null, cancelled_at: null, cancelled_status: 'uncancelled',
-    confirmed_status: 'confirmed', closed_status: 'unclosed', gateway: 'COD', source_name: 'web', location_id: 963414,
-    line_items: items, subtotal_price: subtotal, total_discounts: 0, total_price: total, total_tax: 0, total_weight: 300 * items.length,
+    billing_address: address(c.phone),
+    shipping_address: address(c.phone),
+    financial_status: 'paid',
+    fulfillment_status: 'notfulfilled',
+    cancel_reason: null,
+    cancelled_at: null,
+    cancelled_status: 'uncancelled',
+    confirmed_status: 'confirmed',
+    closed_status: 'unclosed',
+    gateway: 'COD',
+    source_name: 'web',
+    location_id: 963414,
+    line_items: items,
+    subtotal_price: subtotal,
+    total_discounts: 0,
+    total_price: total,
+    total_tax: 0,
+    total_weight: 300 * items.length,
     shipping_lines: [{ code: 'standard', price: shipping, source: 'haravan', title: 'Giao hàng tiêu chuẩn' }],
-    discount_codes: [], refunds: [],
+    discount_codes: [],
+    refunds: [],
     transactions: [{ id: id * 10, kind: 'capture', amount: total, status: 'success', gateway: 'COD', created_at: at }],
   })
 }
