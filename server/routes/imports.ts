@@ -87,6 +87,21 @@ async function findImport (app: FastifyInstance, shopId: string, id: string): Pr
   return imp
 }
 
+const TOO_LARGE = `File quá lớn: tối đa ${MAX_UPLOAD_BYTES / 1024 / 1024} MB. Không dòng nào được nhập; hãy chia file thành nhiều file nhỏ hơn.`
+
+/**
+ * The upload's bytes, refused as a whole when it went over the size limit: the multipart reader then simply ends the
+ * file stream early (marking it truncated), and a cut file previewed (and imported) its first rows, the last one cut
+ * in the middle. Thrown after the last byte, so the preview under way fails and its import is marked failed.
+ */
+async function * whole (file: AsyncIterable<Buffer> & { truncated?: boolean }): AsyncGenerator<Buffer> {
+  for await (const chunk of file) {
+    if (file.truncated === true) throw new AppError(413, TOO_LARGE)
+    yield chunk
+  }
+  if (file.truncated === true) throw new AppError(413, TOO_LARGE)
+}
+
 export default async function importRoutes (fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>()
   await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5 } })
@@ -109,12 +124,12 @@ export default async function importRoutes (fastify: FastifyInstance) {
     if (!part) throw new BadRequestError('Thiếu file CSV (trường "file")')
     try {
       const { id, preview } = await createImport(app.db, {
-        shopId: request.shop.shopId, kind, fileName: part.filename || null, actor: request.shop.userId, now: app.clock(), source: part.file,
+        shopId: request.shop.shopId, kind, fileName: part.filename || null, actor: request.shop.userId, now: app.clock(), source: whole(part.file),
       })
       return { id, status: 'previewed' as const, preview }
     } catch (err) {
       if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-        throw new AppError(413, `File quá lớn: tối đa ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`)
+        throw new AppError(413, TOO_LARGE)
       }
       throw err
     }
