@@ -52,3 +52,53 @@ function clean (value: unknown, depth: number, maxDepth: number): unknown {
   }
   return out
 }
+
+const OPEN_OBJECT = 0x7b
+const OPEN_ARRAY = 0x5b
+const CLOSE_OBJECT = 0x7d
+const CLOSE_ARRAY = 0x5d
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+const NULL_BYTES = Buffer.from('null')
+
+/**
+ * The JSON text with every value nested deeper than maxDepth replaced by null (linear, no recursion). Bytes inside
+ * strings are never brackets. Malformed input stays malformed (JSON.parse reports it).
+ */
+export function cutDeepNesting (bytes: Buffer, maxDepth = MAX_JSON_DEPTH): { bytes: Buffer, cut: boolean } {
+  const parts: Buffer[] = []
+  let depth = 0
+  let inString = false
+  let skipFrom = -1 // start of the value being cut, or -1
+  let keptFrom = 0
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]
+    if (inString) {
+      if (b === BACKSLASH) i++
+      else if (b === QUOTE) inString = false
+      continue
+    }
+    if (b === QUOTE) inString = true
+    else if (b === OPEN_OBJECT || b === OPEN_ARRAY) {
+      depth++
+      if (depth === maxDepth + 1 && skipFrom < 0) skipFrom = i
+    } else if (b === CLOSE_OBJECT || b === CLOSE_ARRAY) {
+      depth--
+      if (depth === maxDepth && skipFrom >= 0) {
+        parts.push(bytes.subarray(keptFrom, skipFrom), NULL_BYTES)
+        keptFrom = i + 1
+        skipFrom = -1
+      }
+    }
+  }
+  if (parts.length === 0 && skipFrom < 0) return { bytes, cut: false }
+  if (skipFrom >= 0) parts.push(bytes.subarray(keptFrom, skipFrom), NULL_BYTES)
+  else parts.push(bytes.subarray(keptFrom))
+  return { bytes: Buffer.concat(parts), cut: true }
+}
+
+/** JSON text from outside (webhook bodies, Haravan's REST answers) parsed, cut below MAX_JSON_DEPTH and cleaned. */
+export function parseCleanJson (text: string | Buffer): unknown {
+  const { bytes } = cutDeepNesting(typeof text === 'string' ? Buffer.from(text, 'utf8') : text)
+  return cleanJson(JSON.parse(bytes.toString('utf8')))
+}

@@ -10,7 +10,7 @@
  */
 import { createHash, createHmac } from 'node:crypto'
 import type { Readable } from 'node:stream'
-import { cleanJson, cleanText, MAX_JSON_DEPTH } from '../server/text.ts'
+import { cleanJson, cleanText, cutDeepNesting } from '../server/text.ts'
 
 export const MAX_WEBHOOK_BYTES = 4 * 1024 * 1024
 /** How much of a refused body the inbox keeps, to look at. */
@@ -50,50 +50,6 @@ export function readBody (stream: Readable, secret: string, limit = MAX_WEBHOOK_
 /** What readBody gives for a request without a body. */
 export function emptyBody (secret: string): ReceivedBody {
   return { bytes: Buffer.alloc(0), size: 0, tooLarge: false, sha256: createHash('sha256').digest('hex'), hmac: createHmac('sha256', secret).digest('base64') }
-}
-
-const OPEN_OBJECT = 0x7b
-const OPEN_ARRAY = 0x5b
-const CLOSE_OBJECT = 0x7d
-const CLOSE_ARRAY = 0x5d
-const QUOTE = 0x22
-const BACKSLASH = 0x5c
-const NULL_BYTES = Buffer.from('null')
-
-/**
- * The JSON text with every value nested deeper than maxDepth replaced by null (linear, no recursion). Bytes inside
- * strings are never brackets. Malformed input stays malformed (JSON.parse reports it).
- */
-export function cutDeepNesting (bytes: Buffer, maxDepth = MAX_JSON_DEPTH): { bytes: Buffer, cut: boolean } {
-  const parts: Buffer[] = []
-  let depth = 0
-  let inString = false
-  let skipFrom = -1 // start of the value being cut, or -1
-  let keptFrom = 0
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]
-    if (inString) {
-      if (b === BACKSLASH) i++
-      else if (b === QUOTE) inString = false
-      continue
-    }
-    if (b === QUOTE) inString = true
-    else if (b === OPEN_OBJECT || b === OPEN_ARRAY) {
-      depth++
-      if (depth === maxDepth + 1 && skipFrom < 0) skipFrom = i
-    } else if (b === CLOSE_OBJECT || b === CLOSE_ARRAY) {
-      depth--
-      if (depth === maxDepth && skipFrom >= 0) {
-        parts.push(bytes.subarray(keptFrom, skipFrom), NULL_BYTES)
-        keptFrom = i + 1
-        skipFrom = -1
-      }
-    }
-  }
-  if (parts.length === 0 && skipFrom < 0) return { bytes, cut: false }
-  if (skipFrom >= 0) parts.push(bytes.subarray(keptFrom, skipFrom), NULL_BYTES)
-  else parts.push(bytes.subarray(keptFrom))
-  return { bytes: Buffer.concat(parts), cut: true }
 }
 
 export type ParsedBody =
