@@ -30,6 +30,8 @@ export interface AppDeps {
   /** A pino instance (server/index.ts) or logger options (tests pass false). */
   logger?: FastifyBaseLogger | FastifyServerOptions['logger']
   uiDistDir?: string
+  /** The CSV upload size limit in bytes (default 200 MiB; tests lower it). */
+  maxUploadBytes?: number
   /** Outgoing mail; default createMailer(config) (SMTP_URL, or .eml files in DATA_DIR/outbox). */
   mailer?: Mailer
 }
@@ -117,7 +119,7 @@ export async function buildApp (deps: AppDeps) {
   await app.register(authPlugin)
 
   await app.register(healthRoutes)
-  await app.register(apiRoutes, { prefix: '/api' })
+  await app.register(apiRoutes, { prefix: '/api', maxUploadBytes: deps.maxUploadBytes })
   await app.register(installRoutes)
   await app.register(webhookRoutes)
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
