@@ -193,6 +193,13 @@ async function baseline (sql: postgres.Sql, count: number, twoStatements = false
   return { seconds, rate: count / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) }
 }
 
+/** BENCH_AUTO_EXPLAIN=<ms>: Postgres logs the plans (with timings) of 5 % of the statements slower than that. */
+async function autoExplain (admin: postgres.Sql) {
+  if (!process.env.BENCH_AUTO_EXPLAIN) return
+  for (const setting of ["session_preload_libraries = 'auto_explain'", `auto_explain.log_min_duration = ${Number(process.env.BENCH_AUTO_EXPLAIN)}`,
+    'auto_explain.log_analyze = on', 'auto_explain.sample_rate = 0.05']) await admin.unsafe(`alter database ${dbName} set ${setting}`)
+}
+
 /** A port nobody listens on now (a stale app on a fixed port would answer /healthz for us). */
 async function freePort (): Promise<number> {
   const server = createServer()
@@ -207,11 +214,7 @@ async function main () {
   if (!SEEDED) return realTraffic()
   const admin = postgres(baseUrl!, { max: 1, onnotice: () => {} })
   await admin.unsafe(`create database ${dbName}`)
-  // BENCH_AUTO_EXPLAIN=<ms>: Postgres logs the plans (with timings) of 5 % of the statements slower than that.
-  if (process.env.BENCH_AUTO_EXPLAIN) {
-    for (const setting of ["session_preload_libraries = 'auto_explain'", `auto_explain.log_min_duration = ${Number(process.env.BENCH_AUTO_EXPLAIN)}`,
-      'auto_explain.log_analyze = on', 'auto_explain.sample_rate = 0.05']) await admin.unsafe(`alter database ${dbName} set ${setting}`)
-  }
+  await autoExplain(admin)
   const sql = postgres(dbUrl.toString(), { max: CONNECTIONS, onnotice: () => {} })
   const env = {
     ...process.env,
@@ -387,6 +390,7 @@ async function realTraffic () {
   execFileSync('npm', ['run', 'build:server'], { cwd: root, stdio: 'inherit' })
   const admin = postgres(baseUrl!, { max: 1, onnotice: () => {} })
   await admin.unsafe(`create database ${dbName}`)
+  await autoExplain(admin)
   const sql = postgres(dbUrl.toString(), { max: CONNECTIONS, onnotice: () => {} })
   // As `npm start` with DATABASE_URL set and no Haravan credentials: sandbox on, demo shop installed through OAuth.
   const env: NodeJS.ProcessEnv = {
