@@ -1,8 +1,9 @@
-// cleanText / cleanJson / cutDeepNesting: what the edges make of text from outside, and the logged request URL.
+// cleanText / cleanJson / cutDeepNesting: what the edges make of text from outside; and what the log keeps of URLs and errors.
 import t from 'tap'
 import fc from 'fast-check'
 import { cleanJson, cleanText, cutDeepNesting, parseCleanJson } from '../../server/text.ts'
 import { loggedUrl } from '../../server/app.ts'
+import { loggedError } from '../../server/plugins/error-handler.ts'
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/
@@ -41,4 +42,11 @@ t.test('logged URLs keep the path and the query parameter names, never their val
   t.equal(loggedUrl('/launch?shop=x&hmac=abc&timestamp=1'), '/launch?shop=…&hmac=…&timestamp=…')
   t.equal(loggedUrl('/healthz'), '/healthz')
   t.notMatch(loggedUrl('/x?a=0912345678'), /0912345678/)
+})
+
+t.test("a 5xx is logged with the database's own message, never the failed query's parameters", async (t) => {
+  const wrapped = new Error('Failed query: insert into customers (phone) values ($1)\nparams: 0912345678', { cause: new Error('value too long') })
+  const logged = loggedError(wrapped)
+  t.equal(logged.message, 'value too long')
+  t.notMatch(JSON.stringify(logged), /0912345678/)
 })
