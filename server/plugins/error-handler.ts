@@ -50,7 +50,8 @@ export function loggedError (err: unknown): { type: string, message: string, sta
   let inner = err
   while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause
   const message = inner instanceof Error ? inner.message : String(inner)
-  const outerStack = err instanceof Error ? err.stack?.split('\n').slice(1).join('\n') : undefined
+  // The stack's frames only: its first lines repeat the message (which may span lines).
+  const outerStack = err instanceof Error ? err.stack?.split('\n').filter(line => line.trimStart().startsWith('at ')).join('\n') : undefined
   return { type: inner instanceof Error ? inner.name : typeof inner, message: message.slice(0, 1000), stack: outerStack }
 }
 
