@@ -17,6 +17,7 @@ import messagingPlugin, { type MessagingPluginOptions } from './plugins/messagin
 import spaPlugin from './plugins/spa.ts'
 import webhookRoutes from '../webhooks/index.ts'
 import healthRoutes from './routes/health.ts'
+import { cleanJson, cleanText } from './text.ts'
 import apiRoutes from './routes/index.ts'
 import unsubscribeRoutes from './routes/unsubscribe.ts'
 
@@ -31,6 +32,8 @@ export interface AppDeps {
   /** A pino instance (server/index.ts) or logger options (tests pass false). */
   logger?: FastifyBaseLogger | FastifyServerOptions['logger']
   uiDistDir?: string
+  /** The CSV upload size limit in bytes (default 200 MiB; tests lower it). */
+  maxUploadBytes?: number
   /** Outgoing mail; default createMailer(config) (SMTP_URL, or .eml files in DATA_DIR/outbox). */
   mailer?: Mailer
   /** Messaging overrides for tests: an SMS provider, shorter SMTP timeouts. */
@@ -45,10 +48,24 @@ export const LOG_REDACT = [
   '*.pwd', '*.pass', '*.passwordEnc', '*.auth', 'req.body.password',
 ]
 
+/**
+ * A request URL as logged: the path, and of the query only its parameter names. Query values carry secrets
+ * (hub.verify_token, the launch URL's hmac and session) and personal data (a search for a name or phone).
+ */
+export function loggedUrl (url: string): string {
+  const q = url.indexOf('?')
+  if (q < 0) return url
+  const names = [...new URLSearchParams(url.slice(q + 1)).keys()].map(k => k.slice(0, 40))
+  return names.length === 0 ? url.slice(0, q) : `${url.slice(0, q)}?${[...new Set(names)].map(n => `${encodeURIComponent(n)}=…`).join('&')}`
+}
+
 export function loggerOptions (config: Config): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
     redact: { paths: LOG_REDACT, censor: '[redacted]' },
+    serializers: {
+      req: (req: { method: string, url: string, hostname?: string, ip?: string }) => ({ method: req.method, url: loggedUrl(req.url), host: req.hostname }),
+    },
   }
 }
 
@@ -64,6 +81,17 @@ export async function buildApp (deps: AppDeps) {
   })
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
+  // Admin inputs and search queries are cleaned before validation (server/text.ts): a NUL or a lone surrogate typed
+  // into a form or the search box never reaches the database. Webhook bodies are bytes here; webhooks/body.ts cleans them.
+  app.addHook('preValidation', async (request) => {
+    if (request.url.startsWith('/webhooks/')) return
+    if (request.query && typeof request.query === 'object') request.query = cleanJson(request.query, 8)
+    if (request.params && typeof request.params === 'object') request.params = cleanJson(request.params, 2)
+    const body = request.body
+    if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body) && Object.getPrototypeOf(body) === Object.prototype) request.body = cleanJson(body)
+    else if (Array.isArray(body)) request.body = cleanJson(body)
+    else if (typeof body === 'string') request.body = cleanText(body)
+  })
 
   await app.register(contextPlugin, { config, database: deps.database, clock: deps.clock ?? (() => new Date()), boss: deps.boss ?? null, mailer: deps.mailer ?? createMailer(config) })
   await app.register(errorHandler)
@@ -97,7 +125,7 @@ export async function buildApp (deps: AppDeps) {
   await app.register(authPlugin)
 
   await app.register(healthRoutes)
-  await app.register(apiRoutes, { prefix: '/api' })
+  await app.register(apiRoutes, { prefix: '/api', maxUploadBytes: deps.maxUploadBytes })
   await app.register(installRoutes)
   await app.register(webhookRoutes)
   await app.register(unsubscribeRoutes)

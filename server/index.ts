@@ -8,6 +8,9 @@ import { ConfigError, loadConfig, type Config } from './config.ts'
 import { startBoss, stopBoss } from './jobs/boss.ts'
 import { startSandbox, type Sandbox } from './sandbox.ts'
 
+/** How long a graceful stop may take before the process exits regardless. */
+const SHUTDOWN_DEADLINE_MS = 10_000
+
 function readConfig (): Config {
   try {
     return loadConfig(process.env)
@@ -38,6 +41,11 @@ async function main () {
     }
     closing = true
     log.info({ signal }, 'shutting down: finishing requests and running jobs')
+    // Whatever is stuck (a request, a job, a database that stopped answering), the process ends within the deadline.
+    setTimeout(() => {
+      log.error({ seconds: SHUTDOWN_DEADLINE_MS / 1000 }, 'shutdown did not finish within the deadline: exiting anyway')
+      process.exit(1)
+    }, SHUTDOWN_DEADLINE_MS).unref()
     try {
       await running.sandbox?.close()
       // Closing the app also stops the job queue gracefully (an onClose hook in buildApp).

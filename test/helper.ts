@@ -79,6 +79,8 @@ export interface BuildOptions {
   installShop?: boolean
   clock?: () => Date
   env?: NodeJS.ProcessEnv
+  /** The CSV upload size limit (default the app's). */
+  maxUploadBytes?: number
 }
 
 export interface Built { app: App, shopId: string, database: Database, config: Config }
@@ -87,7 +89,7 @@ export async function build (t: Teardown, opts: BuildOptions = {}): Promise<Buil
   const { database, dispose } = await createDatabase()
   const config = testConfig(opts.env)
   const boss = opts.jobs ? await startBoss(database, { onError: () => {} }) : null
-  const app = await buildApp({ config, database, boss, clock: opts.clock, logger: false, jobPollingSeconds: 0.5 })
+  const app = await buildApp({ config, database, boss, clock: opts.clock, logger: false, jobPollingSeconds: 0.5, maxUploadBytes: opts.maxUploadBytes })
   // One teardown, in order: the app (and its jobs) first, then the database under it.
   t.teardown(async () => { await app.close(); await dispose() })
   await app.ready()

@@ -8,7 +8,9 @@
  * batch committed: a 200 still means stored and applied. Several app instances each run their own batches; the order
  * locks keep them apart (test/webhooks/batch.test.ts races two).
  *
- * A batch holds at most one delivery per (shop, order): the same order twice goes to a later batch, so a multi-row
+ * Customer deliveries (customers/create, customers/update) ride in the same batches and are applied first
+ * (batch-customers.ts), so a buyer's customers/create and first order never wait for each other's transaction.
+ * A batch holds at most one delivery per (shop, order) and per (shop, customer): the same one twice goes to a later batch, so a multi-row
  * upsert never touches a row twice and the later version is compared with the earlier one as before. If a batch
  * fails (a deadlock, a bad row), each of its deliveries is taken again alone through receiveDelivery, which records a
  * failure for the retry job exactly as before: nothing is lost and nothing is applied twice (the inbox row and the
@@ -17,20 +19,22 @@
 import { sql } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
 import { pipelinedTransaction, queryPrepared, type Db } from '../db/client.ts'
-import type { HaravanOrder } from '../server/haravan/mappers.ts'
-import { orderJson, upsertOrdersSql } from '../server/haravan/store.ts'
+import type { HaravanCustomer, HaravanOrder } from '../server/haravan/mappers.ts'
+import { customerJson, insertOrderCustomersSql, orderCustomer, orderJson, upsertOrdersSql } from '../server/haravan/store.ts'
 import { finishConvergence, startConvergenceRead } from '../server/loyalty/order-batch.ts'
+import { applyCustomerItems } from './batch-customers.ts'
 import { classifySkipped, errorText, receiveDelivery, type Delivery, type DeliveryOutcome } from './inbox.ts'
 
 /** Topics whose apply is "upsert the order, converge its points": the ones the batcher may take. */
 export const BATCHED_ORDER_TOPICS = new Set(['orders/create', 'orders/updated', 'orders/paid', 'orders/cancelled', 'orders/fulfilled'])
+/** Topics whose apply is "upsert the customer, then its effects" (batch-customers.ts). */
+export const BATCHED_CUSTOMER_TOPICS = new Set(['customers/create', 'customers/update'])
 
-interface Waiting {
+type Waiting = {
   delivery: Delivery
-  order: HaravanOrder
   resolve: (outcome: DeliveryOutcome) => void
   reject: (err: unknown) => void
-}
+} & ({ order: HaravanOrder, customer?: undefined } | { customer: HaravanCustomer, order?: undefined })
 
 export interface BatcherOptions { maxBatch: number, maxInFlight: number }
 
@@ -45,6 +49,13 @@ export class OrderBatcher {
   submit (delivery: Delivery, order: HaravanOrder): Promise<DeliveryOutcome> {
     return new Promise((resolve, reject) => {
       this.queue.push({ delivery, order, resolve, reject })
+      this.pump()
+    })
+  }
+
+  submitCustomer (delivery: Delivery, customer: HaravanCustomer): Promise<DeliveryOutcome> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ delivery, customer, resolve, reject })
       this.pump()
     })
   }
@@ -71,7 +82,7 @@ export class OrderBatcher {
     const rest: Waiting[] = []
     const seen = new Set<string>()
     for (const w of this.queue) {
-      const key = `${w.delivery.shopId}:${w.order.id}`
+      const key = w.order ? `${w.delivery.shopId}:o${w.order.id}` : `${w.delivery.shopId}:c${w.customer.id}`
       if (batch.length < this.opts.maxBatch && !seen.has(key)) {
         seen.add(key)
         batch.push(w)
@@ -91,7 +102,7 @@ export class OrderBatcher {
       this.stats.failedBatches++
       this.log.warn({ size: batch.length, error: errorText(err) }, 'webhook batch failed; applying its deliveries one by one')
       // Alone, each delivery either applies or is stored as failed for the retry job (receiveDelivery).
-      for (const w of batch) await receiveDelivery(this.db, w.delivery, w.order).then(w.resolve, w.reject)
+      for (const w of batch) await receiveDelivery(this.db, w.delivery, w.order ?? w.customer).then(w.resolve, w.reject)
       return
     }
     this.stats.batches++
@@ -100,23 +111,36 @@ export class OrderBatcher {
   }
 }
 
+/** The order's buyer as a customers row (customerJson), or null. */
+function customerOf (w: Waiting & { order: HaravanOrder }): Record<string, unknown> | null {
+  const customer = orderCustomer(w.order)
+  return customer ? customerJson(w.delivery.shopId, customer, w.delivery.now) : null
+}
+
 /** One transaction: inbox rows (deduplicated, served shops only) and order upserts in one statement, then the points. */
 async function applyBatch (db: Db, batch: Waiting[]): Promise<DeliveryOutcome[]> {
+  const orderItems = batch.filter((w): w is Waiting & { order: HaravanOrder } => w.order !== undefined)
+  const customerItems = batch.flatMap(w => (w.customer ? [{ delivery: w.delivery, customer: w.customer }] : []))
   const stored = await pipelinedTransaction(db, async (tx, defer) => {
-    // The bodies are JSON already (parsed before they got here), so they go into the array as they came.
-    const rows = `[${batch.map(w => `{"shop_id":${JSON.stringify(w.delivery.shopId)},"topic":${JSON.stringify(w.delivery.topic)},` +
+    // Customers first: the orders' convergence then sees the members their deliveries activated.
+    const customerKeys = await applyCustomerItems(tx, customerItems)
+    if (orderItems.length === 0) return customerKeys
+    // The bodies are JSON already (cleaned when parsed), so they go into the array as they are.
+    const rows = `[${orderItems.map(w => `{"shop_id":${JSON.stringify(w.delivery.shopId)},"topic":${JSON.stringify(w.delivery.topic)},` +
       `"body_hash":${JSON.stringify(w.delivery.bodyHash)},"at":${JSON.stringify(w.delivery.now.toISOString())},` +
-      `"o":${JSON.stringify(orderJson(w.delivery.shopId, w.order, w.delivery.now))},"payload":${w.delivery.body}}`).join(',')}]`
+      `"o":${JSON.stringify(orderJson(w.delivery.shopId, w.order, w.delivery.now))},` +
+      `"c":${JSON.stringify(customerOf(w))},"payload":${w.delivery.body}}`).join(',')}]`
     // One statement: the inbox rows and the order upserts (which lock the orders, in id order).
     const writing = queryPrepared<{ kind: 'inbox' | 'order', shop_id: string, topic: string | null, body_hash: string | null, id: unknown }>(tx, sql`
       with v as (
-        select * from json_to_recordset(${rows}::json) as v(shop_id text, topic text, body_hash text, at timestamptz, o json, payload jsonb)
+        select * from json_to_recordset(${rows}::json) as v(shop_id text, topic text, body_hash text, at timestamptz, o json, c json, payload jsonb)
       ), inbox as (
         insert into webhook_inbox (shop_id, topic, body_hash, payload, status, attempts, received_at, processed_at)
         select v.shop_id, v.topic, v.body_hash, v.payload, 'applied', 1, v.at, v.at
         from v where exists (select 1 from shops s where s.shop_id = v.shop_id and s.status = 'installed')
         on conflict (shop_id, topic, body_hash) do nothing
         returning shop_id, topic, body_hash
+      ), cust as (${insertOrderCustomersSql(sql`select v.c from v join inbox using (shop_id, topic, body_hash)`)}
       ), up as (${upsertOrdersSql(sql`select v.o from v join inbox using (shop_id, topic, body_hash)`)})
       select 'inbox' as kind, shop_id, topic, body_hash, null::bigint as id from inbox
       union all
@@ -126,10 +150,10 @@ async function applyBatch (db: Db, batch: Waiting[]): Promise<DeliveryOutcome[]>
     // the batch; only the ones the upsert wrote (and so locked) are converged: a stale or duplicate delivery changes
     // nothing, as before.
     const byShop = new Map<string, { orderId: number, now: Date }[]>()
-    for (const w of batch) byShop.set(w.delivery.shopId, [...byShop.get(w.delivery.shopId) ?? [], { orderId: w.order.id, now: w.delivery.now }])
+    for (const w of orderItems) byShop.set(w.delivery.shopId, [...byShop.get(w.delivery.shopId) ?? [], { orderId: w.order.id, now: w.delivery.now }])
     const reads = [...byShop].map(([shopId, items]) => startConvergenceRead(tx, shopId, items))
     const [written] = await Promise.all([writing, ...reads.map(r => r.rows)])
-    const keys = new Set(written.filter(r => r.kind === 'inbox').map(r => `${r.shop_id}|${r.topic}|${r.body_hash}`))
+    const keys = new Set([...customerKeys, ...written.filter(r => r.kind === 'inbox').map(r => `${r.shop_id}|${r.topic}|${r.body_hash}`)])
     const locked = new Map<string, Set<number>>()
     for (const r of written) if (r.kind === 'order') locked.set(r.shop_id, (locked.get(r.shop_id) ?? new Set()).add(Number(r.id)))
     // The last shop's last statement is deferred: COMMIT follows it without a round trip.

@@ -8,13 +8,14 @@ export interface Delivery {
   shopId: string
   /** canonical topic */
   topic: string
-  /** the raw body as text (UTF-8) */
+  /** the body as stored: the cleaned JSON text, or (not JSON) the cleaned text; the hash is of the raw bytes */
   body: string
   bodyHash: string
   now: Date
 }
 
-export type DeliveryResult = 'applied' | 'failed' | 'duplicate' | 'unknown_shop' | 'shop_uninstalled'
+/** refused: recorded with its reason and never retried (too large, or not what its topic says) */
+export type DeliveryResult = 'applied' | 'failed' | 'refused' | 'duplicate' | 'unknown_shop' | 'shop_uninstalled'
 export interface DeliveryOutcome { result: DeliveryResult, error?: string }
 
 export function bodyHash (raw: Buffer | string): string {
@@ -78,17 +79,19 @@ export async function receiveDelivery (db: Db, d: Delivery, payload: unknown): P
 }
 
 /**
- * Keeps a delivery we could not apply (bad JSON, schema, or an apply error) as 'failed', counting attempts.
+ * Keeps a delivery we could not apply (bad JSON, schema, or an apply error) as 'failed', counting attempts; a
+ * refused one as 'ignored' (the retry job leaves it alone).
  * Returns false when nothing was written: unknown or uninstalled shop, or the row is already applied.
  */
-export async function recordFailure (db: Db, d: Delivery, error: string, isJson: boolean): Promise<boolean> {
+export async function recordFailure (db: Db, d: Delivery, error: string, isJson: boolean, refused = false): Promise<boolean> {
   const at = d.now.toISOString()
+  const status = refused ? 'ignored' : 'failed'
   const rows = await queryRows(db, sql`
     insert into webhook_inbox as i (shop_id, topic, body_hash, payload, status, attempts, last_error, received_at, processed_at)
-    select ${d.shopId}, ${d.topic}, ${d.bodyHash}, ${payloadValue(d.body, isJson)}, 'failed', 1, ${error}, ${at}::timestamptz, ${at}::timestamptz
+    select ${d.shopId}, ${d.topic}, ${d.bodyHash}, ${payloadValue(d.body, isJson)}, ${status}, 1, ${error}, ${at}::timestamptz, ${at}::timestamptz
     where ${shopServed(d.shopId, d.topic)}
     on conflict (shop_id, topic, body_hash) do update
-      set status = 'failed', attempts = i.attempts + 1, last_error = excluded.last_error, processed_at = excluded.processed_at
+      set status = excluded.status, attempts = i.attempts + 1, last_error = excluded.last_error, processed_at = excluded.processed_at
       where i.status <> 'applied'
     returning id`)
   return rows.length > 0
@@ -101,8 +104,8 @@ export async function classifySkipped (db: Db, shopId: string): Promise<Delivery
   return shop.status === 'installed' ? 'duplicate' : 'shop_uninstalled'
 }
 
-/** A delivery whose body failed JSON parsing or the schema: kept as failed (when the shop is served), never applied. */
-export async function receiveInvalid (db: Db, d: Delivery, error: string, isJson: boolean): Promise<DeliveryOutcome> {
-  const recorded = await recordFailure(db, d, error, isJson)
-  return { result: recorded ? 'failed' : await classifySkipped(db, d.shopId), error }
+/** A delivery whose body failed JSON parsing or the schema, or was refused: kept (when the shop is served), never applied. */
+export async function receiveInvalid (db: Db, d: Delivery, error: string, isJson: boolean, refused = false): Promise<DeliveryOutcome> {
+  const recorded = await recordFailure(db, d, error, isJson, refused)
+  return { result: recorded ? (refused ? 'refused' : 'failed') : await classifySkipped(db, d.shopId), error }
 }

@@ -1,6 +1,10 @@
-// Benchmark: signed orders/paid webhooks over HTTP against the real app (child process) on Postgres, beside a raw SQL baseline.
-// Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:webhooks -- [--requests 20000] [--connections 32] [--warmup 2000]
-import { spawn } from 'node:child_process'
+// Benchmark: signed webhooks over HTTP against the real app (child process) on Postgres, beside a raw SQL baseline.
+// Default: the app started as `npm start` starts it (dist/server/index.js, sandbox on, shop installed through the
+// sandbox's OAuth, nothing seeded by SQL) receiving full-shape orders of --buyers customers who order --orders-each
+// times; a third are synced by customers/create first, the others are seen only inside their orders.
+// --seeded: the earlier load (members and order history seeded by SQL, production mode, one orders/paid each).
+// Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:webhooks -- [--seeded] [--connections 32]
+import { execFileSync, spawn } from 'node:child_process'
 import { createHmac } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
@@ -19,8 +23,16 @@ const { values: args } = parseArgs({
     history: { type: 'string', default: '4' },
     warmup: { type: 'string', default: '2000' },
     port: { type: 'string', default: '0' },
+    seeded: { type: 'boolean', default: false },
+    buyers: { type: 'string', default: '2000' },
+    'orders-each': { type: 'string', default: '5' },
+    'synced-every': { type: 'string', default: '3' },
   },
 })
+const SEEDED = args.seeded
+const BUYERS = Number(args.buyers)
+const ORDERS_EACH = Number(args['orders-each'])
+const SYNCED_EVERY = Number(args['synced-every'])
 const REQUESTS = Number(args.requests)
 const CONNECTIONS = Number(args.connections)
 const CUSTOMERS = Number(args.customers)
@@ -110,12 +122,16 @@ async function waitHealthy (url: string) {
   throw new Error('the app did not become healthy')
 }
 
-async function load (pool: Pool, bodies: string[]) {
+interface Delivery { topic: string, body: string }
+
+async function load (pool: Pool, input: (string | Delivery)[], secret = SECRET) {
+  const deliveries = input.map(d => (typeof d === 'string' ? { topic: 'orders/paid', body: d } : d))
+  const bodies = deliveries.map(d => d.body)
   const latencies: number[] = new Array(bodies.length)
   let next = 0
   let failures = 0
   // Haravan signs on its side: signatures are computed before the clock starts.
-  const signatures = bodies.map(body => createHmac('sha256', SECRET).update(body).digest('base64'))
+  const signatures = bodies.map(body => createHmac('sha256', secret).update(body).digest('base64'))
   const worker = async () => {
     for (;;) {
       const i = next++
@@ -128,7 +144,7 @@ async function load (pool: Pool, bodies: string[]) {
         headers: {
           'content-type': 'application/json; charset=utf-8',
           'x-haravan-hmacsha256': signatures[i]!,
-          'x-haravan-topic': 'orders/paid',
+          'x-haravan-topic': deliveries[i]!.topic,
           'x-haravan-org-id': SHOP,
         },
         body,
@@ -146,7 +162,7 @@ async function load (pool: Pool, bodies: string[]) {
 }
 
 /** Baseline: the same rows written by plain SQL (inbox insert + order upsert + one ledger entry + balance update per delivery). */
-async function baseline (sql: postgres.Sql, count: number) {
+async function baseline (sql: postgres.Sql, count: number, twoStatements = false) {
   await sql`create table bench_inbox (shop_id text, id bigserial, topic text, body_hash text, payload jsonb, primary key (shop_id, id), unique (shop_id, topic, body_hash))`
   await sql`create table bench_orders (shop_id text, id bigint, total bigint, primary key (shop_id, id))`
   await sql`create table bench_ledger (shop_id text, id bigserial, customer_id bigint, points bigint, key text, primary key (shop_id, id), unique (shop_id, key))`
@@ -165,6 +181,7 @@ async function baseline (sql: postgres.Sql, count: number) {
       await sql.begin(async (tx) => {
         await tx`insert into bench_inbox (shop_id, topic, body_hash, payload) values (${SHOP}, 'orders/paid', md5(${body}), ${body}::jsonb) on conflict do nothing`
         await tx`insert into bench_orders values (${SHOP}, ${9_000_000_000 + i}, 1000000) on conflict (shop_id, id) do update set total = excluded.total`
+        if (twoStatements) return
         await tx`insert into bench_ledger (shop_id, customer_id, points, key) values (${SHOP}, ${customerId}, 100, ${'o' + i}) on conflict do nothing`
         await tx`update bench_members set points = points + 100 where shop_id = ${SHOP} and customer_id = ${customerId}`
       })
@@ -174,6 +191,13 @@ async function baseline (sql: postgres.Sql, count: number) {
   const seconds = (performance.now() - t0) / 1000
   latencies.sort((a, b) => a - b)
   return { seconds, rate: count / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) }
+}
+
+/** BENCH_AUTO_EXPLAIN=<ms>: Postgres logs the plans (with timings) of 5 % of the statements slower than that. */
+async function autoExplain (admin: postgres.Sql) {
+  if (!process.env.BENCH_AUTO_EXPLAIN) return
+  for (const setting of ["session_preload_libraries = 'auto_explain'", `auto_explain.log_min_duration = ${Number(process.env.BENCH_AUTO_EXPLAIN)}`,
+    'auto_explain.log_analyze = on', 'auto_explain.sample_rate = 0.05']) await admin.unsafe(`alter database ${dbName} set ${setting}`)
 }
 
 /** A port nobody listens on now (a stale app on a fixed port would answer /healthz for us). */
@@ -187,13 +211,10 @@ async function freePort (): Promise<number> {
 
 async function main () {
   if (PORT === 0) PORT = await freePort()
+  if (!SEEDED) return realTraffic()
   const admin = postgres(baseUrl!, { max: 1, onnotice: () => {} })
   await admin.unsafe(`create database ${dbName}`)
-  // BENCH_AUTO_EXPLAIN=<ms>: Postgres logs the plans (with timings) of 5 % of the statements slower than that.
-  if (process.env.BENCH_AUTO_EXPLAIN) {
-    for (const setting of ["session_preload_libraries = 'auto_explain'", `auto_explain.log_min_duration = ${Number(process.env.BENCH_AUTO_EXPLAIN)}`,
-      'auto_explain.log_analyze = on', 'auto_explain.sample_rate = 0.05']) await admin.unsafe(`alter database ${dbName} set ${setting}`)
-  }
+  await autoExplain(admin)
   const sql = postgres(dbUrl.toString(), { max: CONNECTIONS, onnotice: () => {} })
   const env = {
     ...process.env,
@@ -242,6 +263,175 @@ async function main () {
     console.log(`transactions committed during the app run: ${transactions} (${(REQUESTS / transactions).toFixed(1)} deliveries each)`)
     console.log(`cpu during the app run: ${cpu('app')}, ${cpu('pg')}, ${cpu('bench')} (% of one core; the machine has 2)`)
     console.log(`baseline: ${base.rate.toFixed(0)} tx/s (raw SQL, same rows), p50 ${base.p50.toFixed(1)} ms, p99 ${base.p99.toFixed(1)} ms`)
+  } finally {
+    app.kill('SIGTERM')
+    await new Promise((resolve) => app.once('exit', resolve))
+    await sql.end()
+    await admin.unsafe(`drop database if exists ${dbName} with (force)`)
+    await admin.end()
+  }
+}
+
+// ---------- the default: real traffic against the app as `npm start` runs it ----------
+
+const SANDBOX_SHOP = '1000000001'
+const SANDBOX_SECRET = 'sandbox-secret-not-for-production'
+
+function buyer (b: number) {
+  const id = 7_000_000 + b
+  const phone = `09${String(20_000_000 + b).padStart(8, '0')}`
+  return { id, phone, email: `mua${b}@example.vn`, first_name: 'Lan', last_name: `Nguyễn Thị ${b % 97}` }
+}
+
+function address (phone: string) {
+  return { address1: '12 Lý Thường Kiệt', phone, province: 'Hồ Chí Minh', province_code: 'HC', district: 'Quận 11', ward: 'Phường 15', country: 'Vietnam', name: 'Nguyễn Thị Lan' }
+}
+
+function customerCreateBody (b: number): string {
+  const c = buyer(b)
+  return JSON.stringify({
+    ...c,
+    accepts_marketing: true,
+    orders_count: 0,
+    total_spent: 0,
+    tags: 'web',
+    birthday: '1992-10-14T00:00:00Z',
+    gender: 0,
+    state: 'enabled',
+    addresses: [{ ...address(c.phone), default: true }],
+    default_address: { ...address(c.phone), default: true },
+    created_at: '2026-11-01T07:00:00.000Z',
+    updated_at: '2026-11-01T07:00:00.000Z',
+  })
+}
+
+/** Haravan's full order shape: customer object, addresses, line items, transactions, shipping lines. */
+function fullOrderBody (b: number, k: number): string {
+  const c = buyer(b)
+  const id = 9_500_000_000 + b * 100 + k
+  const items = Array.from({ length: 1 + (b + k) % 4 }, (_, j) => ({
+    id: id * 10 + j,
+    product_id: 1_028_183_659 + j,
+    variant_id: 1_061_514_693 + j,
+    title: `Sản phẩm ${j + 1}`,
+    quantity: 1 + j % 2,
+    price: 150_000 + j * 50_000,
+    total_discount: 0,
+    sku: `SP-${j}`,
+    vendor: 'Tích Điểm',
+    grams: 300,
+    requires_shipping: true,
+    taxable: false,
+  }))
+  const subtotal = items.reduce((s, it) => s + it.price * it.quantity, 0)
+  const shipping = 30_000
+  const total = subtotal + shipping
+  const at = new Date(Date.UTC(2026, 10, 2, 8, 0, 0) + (b * 10 + k) * 1000).toISOString()
+  return JSON.stringify({
+    id,
+    name: `#${200000 + b * 10 + k}`,
+    number: id,
+    order_number: `#${200000 + b * 10 + k}`,
+    email: c.email,
+    contact_email: c.email,
+    currency: 'VND',
+    created_at: at,
+    updated_at: at,
+    note: 'Giao giờ hành chính',
+    tags: '',
+    customer: { ...c, orders_count: k + 1, total_spent: total * (k + 1), tags: 'web', birthday: '1992-10-14T00:00:00Z', gender: 0, default_address: address(c.phone) },
+    billing_address: address(c.phone),
+    shipping_address: address(c.phone),
+    financial_status: 'paid',
+    fulfillment_status: 'notfulfilled',
+    cancel_reason: null,
+    cancelled_at: null,
+    cancelled_status: 'uncancelled',
+    confirmed_status: 'confirmed',
+    closed_status: 'unclosed',
+    gateway: 'COD',
+    source_name: 'web',
+    location_id: 963414,
+    line_items: items,
+    subtotal_price: subtotal,
+    total_discounts: 0,
+    total_price: total,
+    total_tax: 0,
+    total_weight: 300 * items.length,
+    shipping_lines: [{ code: 'standard', price: shipping, source: 'haravan', title: 'Giao hàng tiêu chuẩn' }],
+    discount_codes: [],
+    refunds: [],
+    transactions: [{ id: id * 10, kind: 'capture', amount: total, status: 'success', gateway: 'COD', created_at: at }],
+  })
+}
+
+/** Buyers [from, from + count): every SYNCED_EVERY-th synced by customers/create before its first order; orders round-robin. */
+function traffic (from: number, count: number, each: number): Delivery[] {
+  const out: Delivery[] = []
+  for (let k = 0; k < each; k++) {
+    for (let b = from; b < from + count; b++) {
+      if (k === 0 && SYNCED_EVERY > 0 && b % SYNCED_EVERY === 0) out.push({ topic: 'customers/create', body: customerCreateBody(b) })
+      out.push({ topic: 'orders/paid', body: fullOrderBody(b, k) })
+    }
+  }
+  return out
+}
+
+async function waitFor (what: string, check: () => Promise<boolean>, seconds = 180) {
+  const deadline = Date.now() + seconds * 1000
+  while (Date.now() < deadline) {
+    try { if (await check()) return } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
+
+async function realTraffic () {
+  execFileSync('npm', ['run', 'build:server'], { cwd: root, stdio: 'inherit' })
+  const admin = postgres(baseUrl!, { max: 1, onnotice: () => {} })
+  await admin.unsafe(`create database ${dbName}`)
+  await autoExplain(admin)
+  const sql = postgres(dbUrl.toString(), { max: CONNECTIONS, onnotice: () => {} })
+  // As `npm start` with DATABASE_URL set and no Haravan credentials: sandbox on, demo shop installed through OAuth.
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    PORT: String(PORT),
+    APP_URL: `http://127.0.0.1:${PORT}`,
+    DATABASE_URL: dbUrl.toString(),
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'tich-diem-bench-')),
+    LOG_LEVEL: 'warn',
+  }
+  const app = spawn(process.execPath, ['--enable-source-maps', join(root, 'dist/server/index.js')], { env, stdio: ['ignore', 'inherit', 'inherit'] })
+  try {
+    await waitHealthy(`http://127.0.0.1:${PORT}/healthz`)
+    await waitFor('the sandbox install', async () => (await sql`select 1 from shops where shop_id = ${SANDBOX_SHOP} and status = 'installed'`).length > 0)
+    // The install's backfill (demo customers and orders) runs as jobs; the load starts once it is done.
+    await waitFor('the backfill', async () => Number((await sql`select count(*)::int n from orders where shop_id = ${SANDBOX_SHOP}`)[0]!.n) >= 900)
+    const pool = new Pool(`http://127.0.0.1:${PORT}`, { connections: CONNECTIONS, pipelining: 1 })
+    const warmBuyers = Math.max(1, Math.floor(WARMUP / ORDERS_EACH))
+    await load(pool, traffic(BUYERS, warmBuyers, ORDERS_EACH), SANDBOX_SECRET)
+    await sql`analyze`
+    const deliveries = traffic(0, BUYERS, ORDERS_EACH)
+    const commits = async () => Number((await sql`select xact_commit from pg_stat_database where datname = current_database()`)[0]!.xact_commit)
+    const commitsBefore = await commits()
+    const cpuBefore = cpuSample(app.pid!)
+    const result = await load(pool, deliveries, SANDBOX_SECRET)
+    const cpuAfter = cpuSample(app.pid!)
+    const transactions = await commits() - commitsBefore
+    const cpu = (k: 'app' | 'pg' | 'bench') => `${k} ${(cpuAfter[k] - cpuBefore[k]).toFixed(1)} s (${((cpuAfter[k] - cpuBefore[k]) / result.seconds * 100).toFixed(0)} %)`
+    await pool.close()
+    const [members] = await sql`select count(*)::int n, count(*) filter (where points_available + points_pending > 0)::int earning from members where shop_id = ${SANDBOX_SHOP} and customer_id between 7000000 and ${7_000_000 + BUYERS - 1}`
+    const [ledger] = await sql`select count(*)::int n from ledger_entries where shop_id = ${SANDBOX_SHOP} and source = 'order' and source_id::bigint >= 9500000000 and source_id::bigint < ${9_500_000_000 + BUYERS * 100}`
+    // The issue's yardstick: a raw two-statement transaction per delivery (inbox insert + order upsert).
+    const base = await baseline(sql, deliveries.length, true)
+    console.log(`\nreal traffic: ${deliveries.length} signed deliveries (${BUYERS} buyers × ${ORDERS_EACH} full-shape orders/paid, customers/create for a third first), ${CONNECTIONS} connections, app as npm start (sandbox, DATABASE_URL)`)
+    console.log(`app:      ${result.rate.toFixed(0)} deliveries/s sustained over ${result.seconds.toFixed(1)} s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, non-200: ${result.failures}`)
+    console.log(`buyers who are members: ${members!.n} (${members!.earning} with points), order ledger entries: ${ledger!.n}`)
+    console.log(`transactions committed during the app run: ${transactions} (${(deliveries.length / transactions).toFixed(1)} deliveries each)`)
+    console.log(`cpu during the app run: ${cpu('app')}, ${cpu('pg')}, ${cpu('bench')} (% of one core; the machine has 2)`)
+    console.log(`baseline: ${base.rate.toFixed(0)} tx/s (raw SQL, two-statement-per-row transactions), p50 ${base.p50.toFixed(1)} ms, p99 ${base.p99.toFixed(1)} ms`)
+    console.log(`ratio app/baseline: ${(result.rate / base.rate).toFixed(2)}`)
   } finally {
     app.kill('SIGTERM')
     await new Promise((resolve) => app.once('exit', resolve))

@@ -1,4 +1,5 @@
 // Haravan admin REST + webhook-subscription client on undici: per-shop leaky bucket, 429/5xx retries, one token refresh on 401.
+import { cleanText, parseCleanJson } from '../text.ts'
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici'
 import type { HaravanCustomer, HaravanDiscount, HaravanOrder, HaravanShop } from '../../scripts/haravan-sim/types.ts'
 import { ShopBuckets } from './rate-limit.ts'
@@ -186,5 +187,6 @@ function header (headers: Record<string, string | string[] | undefined>, name: s
 
 function parse (text: string): unknown {
   if (text === '') return null
-  try { return JSON.parse(text) } catch { return text }
+  // Customers' own typing comes back here too (backfill, reconciliation): cleaned like a webhook body.
+  try { return parseCleanJson(text) } catch { return cleanText(text) }
 }

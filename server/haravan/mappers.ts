@@ -22,11 +22,21 @@ const money = z.union([z.number(), z.string()]).nullish().transform((v, ctx) => 
   }
 })
 
+/**
+ * An order's amounts: whole đồng between 0 and 10^13 (ten thousand billion đồng, far above any real order). A
+ * negative total, shipping line or discount, or 1e308, makes the delivery invalid (recorded, never points).
+ */
+export const MAX_ORDER_VND = 10_000_000_000_000
+const orderAmount = money.refine((v) => v >= 0 && v <= MAX_ORDER_VND, `amount must be between 0 and ${MAX_ORDER_VND} đồng`)
+// Refund transactions are read by their size (refundedAmount); the sign varies between Haravan's endpoints.
+const refundAmount = money.refine((v) => Math.abs(v) <= MAX_ORDER_VND, `amount must be at most ${MAX_ORDER_VND} đồng`)
+
 const timestamp = z.string().nullish().transform((v, ctx) => {
   if (v === null || v === undefined || v.trim() === '') return null
   const d = new Date(v)
   if (Number.isNaN(d.getTime())) {
-    ctx.addIssue({ code: 'custom', message: `not a timestamp: ${v}` })
+    // The value is not quoted: issues go to the log and the inbox's last_error.
+    ctx.addIssue({ code: 'custom', message: 'not a timestamp' })
     return z.NEVER
   }
   return d
@@ -68,7 +78,7 @@ export type HaravanCustomer = z.output<typeof haravanCustomerSchema>
 
 const orderAddressSchema = z.looseObject({ phone: text })
 
-const transactionSchema = z.looseObject({ kind: text, amount: money, status: text })
+const transactionSchema = z.looseObject({ kind: text, amount: refundAmount, status: text })
 
 export const haravanOrderSchema = z.looseObject({
   id: haravanId,
@@ -79,11 +89,11 @@ export const haravanOrderSchema = z.looseObject({
   customer: z.looseObject({ id: haravanId, email: text, phone: text }).nullish(),
   billing_address: orderAddressSchema.nullish(),
   shipping_address: orderAddressSchema.nullish(),
-  total_price: money,
-  subtotal_price: money,
-  total_discounts: money,
+  total_price: orderAmount,
+  subtotal_price: orderAmount,
+  total_discounts: orderAmount,
   discount_codes: z.array(z.looseObject({ code: text })).nullish(),
-  shipping_lines: z.array(z.looseObject({ price: money })).nullish(),
+  shipping_lines: z.array(z.looseObject({ price: orderAmount })).nullish(),
   refunds: z.array(z.looseObject({ transactions: z.array(transactionSchema).nullish() })).nullish(),
   financial_status: text,
   fulfillment_status: text,

@@ -5,7 +5,7 @@ import type { PgTable } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.ts'
 import { customers, members, orders } from '../../db/schema/index.ts'
 import { syncHaravanConsent } from '../messaging/consent.ts'
-import { mapCustomer, mapOrder, type HaravanCustomer, type HaravanOrder } from './mappers.ts'
+import { haravanCustomerSchema, mapCustomer, mapOrder, type HaravanCustomer, type HaravanOrder } from './mappers.ts'
 
 export type UpsertResult = 'inserted' | 'updated' | 'stale'
 
@@ -48,7 +48,7 @@ export async function upsertCustomer (db: Db, shopId: string, payload: HaravanCu
     await db.update(members).set({ birthdayMonth: month })
       .where(and(eq(members.shopId, shopId), eq(members.customerId, row.id), sql`${members.birthdayMonth} is distinct from ${month}`))
     // Haravan's accepts_marketing becomes consent, unless the app recorded the customer's own decision.
-    await syncHaravanConsent(db, shopId, row.id, row.acceptsMarketing ?? false, now)
+    await syncHaravanConsent(db, shopId, [row.id], now)
   }
   return result
 }
@@ -97,4 +97,68 @@ export function upsertOrdersSql (source: SQL): SQL {
 export async function markOrderDeleted (db: Db, shopId: string, orderId: number, now: Date): Promise<void> {
   await db.insert(orders).values({ shopId, id: orderId, deleted: true, syncedAt: now })
     .onConflictDoUpdate({ target: [orders.shopId, orders.id], set: { deleted: true, syncedAt: now } })
+}
+
+/**
+ * The buyer as a customer, from the order's own customer object (the shape of customers/create), or undefined for
+ * an order without one. A field in that object we cannot read is left out rather than losing the customer.
+ */
+export function orderCustomer (order: HaravanOrder): HaravanCustomer | undefined {
+  if (!order.customer) return undefined
+  const full = haravanCustomerSchema.safeParse(order.customer)
+  if (full.success) return full.data
+  const { id, email, phone } = order.customer
+  return haravanCustomerSchema.parse({ id, email, phone })
+}
+
+const customerColumns = Object.entries(getTableColumns(customers)).map(([key, column]) => ({ key, name: column.name }))
+
+/** A mapCustomer row as JSON keyed by column name, for insertOrderCustomersSql. */
+export function customerJson (shopId: string, customer: HaravanCustomer, now: Date): Record<string, unknown> {
+  const row = mapCustomer(shopId, customer, now) as Record<string, unknown>
+  const json: Record<string, unknown> = {}
+  for (const { key, name } of customerColumns) {
+    const value = row[key]
+    json[name] = value instanceof Date ? value.toISOString() : value ?? null
+  }
+  return json
+}
+
+/**
+ * Customers known so far only from their orders: inserted when absent, never overwriting a synced one (a later
+ * customers/* delivery replaces this row when it is at least as new, see customerFresher). `source` yields a json
+ * column `c` (customerJson rows or null).
+ */
+export function insertOrderCustomersSql (source: SQL): SQL {
+  const names = sql.raw(customerColumns.map(c => `"${c.name}"`).join(', '))
+  const fromRecord = sql.raw(customerColumns.map(c => `r."${c.name}"`).join(', '))
+  return sql`
+    insert into customers (${names})
+    select distinct on (r.shop_id, r.id) ${fromRecord} from (${source}) s, json_populate_record(null::customers, s.c) r
+    where s.c is not null
+    order by r.shop_id, r.id
+    on conflict (shop_id, id) do nothing`
+}
+
+/** The single-delivery form of insertOrderCustomersSql. */
+export async function insertOrderCustomer (db: Db, shopId: string, order: HaravanOrder, now: Date): Promise<void> {
+  const customer = orderCustomer(order)
+  if (!customer) return
+  await db.insert(customers).values(mapCustomer(shopId, customer, now)).onConflictDoNothing({ target: [customers.shopId, customers.id] })
+}
+
+/**
+ * upsertCustomer over many rows in one statement (its members.birthday_month step is the caller's): `source` yields
+ * a json column `c` (customerJson rows, unique by shop and id). Yields (shop_id, id) of the customers written.
+ */
+export function upsertCustomersSql (source: SQL): SQL {
+  const names = sql.raw(customerColumns.map(c => `"${c.name}"`).join(', '))
+  const fromRecord = sql.raw(customerColumns.map(c => `r."${c.name}"`).join(', '))
+  const set = sql.join(Object.entries(customerSet).map(([key, value]) => sql`${sql.raw(`"${customerColumns.find(c => c.key === key)?.name}"`)} = ${value}`), sql`, `)
+  return sql`
+    insert into customers (${names})
+    select ${fromRecord} from (${source}) s, json_populate_record(null::customers, s.c) r
+    order by r.shop_id, r.id
+    on conflict (shop_id, id) do update set ${set} where ${customerFresher}
+    returning shop_id, id`
 }

@@ -4,6 +4,7 @@ import { isAscii, isUtf8 } from 'node:buffer'
 import { Readable } from 'node:stream'
 import { parse } from 'fast-csv'
 import { BadRequestError } from '../errors.ts'
+import { cleanText } from '../text.ts'
 
 export interface CsvRecord {
   /** The spreadsheet row number: the header is line 1, so the first data row is line 2. */
@@ -169,10 +170,10 @@ async function * withoutBomSniffed (source: AsyncIterable<Buffer | string>, onHe
   }
 }
 
-// Pasted from macOS or some web forms, Vietnamese comes decomposed (NFD); names compare in NFC. Text below U+0300
-// (ASCII, Latin-1 and the precomposed letters there) is NFC already, so it skips the normaliser.
-const MAYBE_NOT_NFC = /[\u0300-\uffff]/
-const nfc = (cell: string): string => MAYBE_NOT_NFC.test(cell) ? cell.normalize('NFC') : cell
+// Pasted from macOS or some web forms, Vietnamese comes decomposed (NFD); names compare in NFC. A cell also loses
+// control characters and lone surrogates (cleanText). Printable ASCII without a control is clean already.
+const MAYBE_UNCLEAN = /[^\u0020-\u007e]/
+const cleanCell = (cell: string): string => MAYBE_UNCLEAN.test(cell) ? cleanText(cell) : cell
 
 /** Resolves when the stream has something to read, has ended or has failed. */
 function readable (stream: Readable): Promise<void> {
@@ -185,11 +186,66 @@ function readable (stream: Readable): Promise<void> {
   })
 }
 
+/** A cell (quoted or not) and a record longer than these are not a spreadsheet row of ours. */
+export const MAX_CELL_BYTES = 64 * 1024
+export const MAX_RECORD_BYTES = 256 * 1024
+
+/** A cell or record over the limits: readCsvBatches adds where in the file. */
+export class CsvLimitError extends BadRequestError {}
+
+const DOUBLE_QUOTE = 0x22
+const LINE_FEED = 0x0a
+const CARRIAGE_RETURN = 0x0d
+
+/**
+ * Follows the quoting byte by byte (delimiter, quote and line breaks are ASCII, never inside a UTF-8 character) and
+ * throws CsvLimitError as soon as a cell or a record is too long: fast-csv gathers a quoted cell whole, so a 10 MB
+ * cell or an unterminated quote would otherwise be read to the end of the file (slowly, into memory) first.
+ */
+function recordGuard (delimiter: string, firstLine: number): (buf: Buffer) => void {
+  const delim = delimiter.charCodeAt(0)
+  let quoted = false
+  let cell = 0
+  let record = 0
+  let line = firstLine // the spreadsheet line the current record starts on
+  let lastWasCr = false
+  const unclosed = () => (quoted ? ' (có thể thiếu dấu " đóng)' : '')
+  return (buf) => {
+    for (let i = 0; i < buf.length; i++) {
+      const b = buf[i]
+      if (!quoted && (b === LINE_FEED || b === CARRIAGE_RETURN)) {
+        if (!(b === LINE_FEED && lastWasCr)) line++ // CRLF is one line break
+        lastWasCr = b === CARRIAGE_RETURN
+        cell = 0
+        record = 0
+        continue
+      }
+      lastWasCr = false
+      // A doubled quote inside quotes toggles twice: it stays quoted, as it should.
+      if (b === DOUBLE_QUOTE) quoted = !quoted
+      else if (!quoted && b === delim) cell = 0
+      if (++cell > MAX_CELL_BYTES) throw new CsvLimitError(`dòng ${line} có một ô dài hơn ${MAX_CELL_BYTES / 1024} KB${unclosed()}`)
+      if (++record > MAX_RECORD_BYTES) throw new CsvLimitError(`dòng ${line} dài hơn ${MAX_RECORD_BYTES / 1024} KB${unclosed()}`)
+    }
+  }
+}
+
 /** fast-csv's rows of `head` and every chunk after it, as arrays of whatever its parser has ready (one await each). */
-async function * fastCsvRows (head: Buffer, rest: AsyncGenerator<Buffer>, delimiter: string): AsyncGenerator<string[][]> {
+async function * fastCsvRows (head: Buffer, rest: AsyncGenerator<Buffer>, delimiter: string, firstLine: number): AsyncGenerator<string[][]> {
+  const guard = recordGuard(delimiter, firstLine)
+  let limit: CsvLimitError | null = null
   async function * all () {
-    yield head
-    yield * rest // destroying the stream returns rest too
+    try {
+      guard(head)
+      yield head
+      for await (const chunk of rest) { // destroying the stream returns rest too
+        guard(chunk)
+        yield chunk
+      }
+    } catch (err) {
+      if (err instanceof CsvLimitError) limit = err
+      throw err
+    }
   }
   const bytes = Readable.from(all())
   const parser = parse({ delimiter, ignoreEmpty: false, trim: false })
@@ -206,6 +262,7 @@ async function * fastCsvRows (head: Buffer, rest: AsyncGenerator<Buffer>, delimi
         yield rows
         continue
       }
+      if (limit !== null) throw limit
       if (failure !== null) throw failure
       if (parser.readableEnded || parser.destroyed) return
       await readable(parser)
@@ -258,6 +315,7 @@ async function * csvRows (chunks: AsyncGenerator<Buffer>, delimiter: () => strin
   let pending = '' // the start of a line whose row delimiter has not arrived yet
   let carry: Buffer = Buffer.alloc(0) // the first bytes of a character split between two chunks
   let delegated = false
+  let linesRead = 0 // spreadsheet lines yielded so far (the header included)
   try {
     for (let next = await chunks.next(); next.done !== true; next = await chunks.next()) {
       const buf = carry.length > 0 ? Buffer.concat([carry, next.value]) : next.value
@@ -265,7 +323,7 @@ async function * csvRows (chunks: AsyncGenerator<Buffer>, delimiter: () => strin
       if (buf.includes(0x22)) {
         delegated = true
         // pending starts at a row boundary: with no quote before it, every line break was one.
-        yield * fastCsvRows(Buffer.concat([Buffer.from(pending), buf]), chunks, delimiter())
+        yield * fastCsvRows(Buffer.concat([Buffer.from(pending), buf]), chunks, delimiter(), linesRead + 1)
         return
       }
       const cut = completeUtf8(buf)
@@ -281,6 +339,7 @@ async function * csvRows (chunks: AsyncGenerator<Buffer>, delimiter: () => strin
       lines.pop() // '' after the last row delimiter
       const rows: string[][] = []
       splitLines(lines, delimiter(), rows)
+      linesRead += rows.length
       yield rows
     }
     // At the end a line needs no row delimiter, but fast-csv reads nothing from trailing whitespace.
@@ -318,7 +377,11 @@ export async function * readCsvBatches (source: AsyncIterable<Buffer | string>, 
         // A blank spreadsheet row still has a row number, so later line numbers match what Excel shows.
         if (row.every((cell) => cell.trim() === '')) continue
         const fields: Record<string, string> = {}
-        for (let i = 0; i < expected.length; i++) fields[expected[i] as string] = nfc(row[columns[i] as number] ?? '')
+        for (let i = 0; i < expected.length; i++) {
+          const cell = row[columns[i] as number] ?? ''
+          if (Buffer.byteLength(cell) > MAX_CELL_BYTES) throw new CsvLimitError(`dòng ${line} có một ô dài hơn ${MAX_CELL_BYTES / 1024} KB`)
+          fields[expected[i] as string] = cleanCell(cell)
+        }
         batch.push({ line, fields })
         if (batch.length >= size) {
           yield batch
@@ -328,6 +391,7 @@ export async function * readCsvBatches (source: AsyncIterable<Buffer | string>, 
     }
     if (batch.length > 0) yield batch
   } catch (err) {
+    if (err instanceof CsvLimitError) throw new BadRequestError(`File CSV không hợp lệ: ${err.message}. Mỗi ô tối đa ${MAX_CELL_BYTES / 1024} KB, mỗi dòng tối đa ${MAX_RECORD_BYTES / 1024} KB; hãy kiểm tra file theo mẫu.`)
     // Only the parser's own complaints are the file's fault; a stream error (size limit, aborted upload) stays as it is.
     if (!(err instanceof Error) || !err.message.startsWith('Parse Error')) throw err
     throw new BadRequestError(`File CSV bị lỗi định dạng sau dòng ${line}: ${(err as Error).message}`)

@@ -18,9 +18,10 @@
  */
 import { sql } from 'drizzle-orm'
 import { intArray, queryPrepared, queryRows, type Db, type Defer } from '../../db/client.ts'
+import { activateForOrders } from './batch-activation.ts'
 import { balanceDelta, type NewEntry } from './ledger.ts'
 import {
-  convergeOrder, currentRule, differenceKind, earnEntry, frozenFromStored, memberTotalsQuery, memberTotalsSet, targetUnder,
+  convergeCustomerOrders, convergeOrder, currentRule, differenceKind, earnEntry, frozenFromStored, memberTotalsQuery, memberTotalsSet, targetUnder,
   type OrderRow,
 } from './order-points.ts'
 import { queueAutomaticReward } from './rewards-catalogue.ts'
@@ -69,7 +70,8 @@ function shopRulesColumns (shopId: string) {
   (select json_agg(json_build_object('id', t.id, 'name', t.name, 'threshold', t.threshold, 'earnMultiplierPct', t.earn_multiplier_pct)
     order by t.position) from tiers t where t.shop_id = ${shopId}) as rules_tiers,
   exists (select 1 from auto_rewards a where a.shop_id = ${shopId} and a.trigger = 'first_purchase' and a.enabled) as rules_first_purchase,
-  exists (select 1 from auto_rewards a where a.shop_id = ${shopId} and a.trigger = 'tier_upgrade' and a.enabled) as rules_tier_upgrade`
+  exists (select 1 from auto_rewards a where a.shop_id = ${shopId} and a.trigger = 'tier_upgrade' and a.enabled) as rules_tier_upgrade,
+  exists (select 1 from auto_rewards a where a.shop_id = ${shopId} and a.trigger = 'registration' and a.enabled) as rules_registration`
 }
 
 const parseJson = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) as unknown : v)
@@ -102,7 +104,7 @@ function readLockedOrder (r: Record<string, unknown>): OrderWithLedger {
 
 export interface LockedMember { tierId: string | null, rankPoints: number }
 
-export interface ShopRules { settings: LoyaltySettings, timeZone: string, tiers: Tier[], firstPurchase: boolean, tierUpgrade: boolean }
+export interface ShopRules { settings: LoyaltySettings, timeZone: string, tiers: Tier[], firstPurchase: boolean, tierUpgrade: boolean, registration: boolean }
 
 /** A row with shopRulesColumns → the rules. */
 function readRules (r: Record<string, unknown>): ShopRules {
@@ -112,6 +114,7 @@ function readRules (r: Record<string, unknown>): ShopRules {
     tiers: tiersFromRows((parseJson(r.rules_tiers) ?? []) as Parameters<typeof tiersFromRows>[0]),
     firstPurchase: bool(r.rules_first_purchase),
     tierUpgrade: bool(r.rules_tier_upgrade),
+    registration: bool(r.rules_registration),
   }
 }
 
@@ -253,12 +256,15 @@ export async function finishConvergence (tx: Db, read: ConvergenceRead, only?: S
   const general: number[] = [] // orders for convergeOrder, in id order
   const fast: (OrderWithLedger & { memberId: number })[] = []
   const claimed = new Set<number>()
+  const activating = new Map<number, OrderWithLedger>() // customer → its order, for activateForOrders
   for (const o of locked) {
     const memberId = o.byCustomer ?? o.byPhone ?? undefined // memberForOrder: the customer's member, else the phone's
     const reassigned = o.held.some(h => h.customerId !== memberId && (h.points !== 0 || h.rankPoints !== 0))
     if (memberId === undefined) {
       // Nothing to do unless the order's customer is to be activated or someone holds points for it.
-      if (reassigned || (settings.autoActivate && o.order.customerId !== null)) general.push(o.order.id)
+      const customerId = o.order.customerId
+      if (!reassigned && settings.autoActivate && customerId !== null && !activating.has(customerId)) activating.set(customerId, o)
+      else if (reassigned || (settings.autoActivate && customerId !== null)) general.push(o.order.id)
       continue
     }
     if (reassigned || claimed.has(memberId)) { general.push(o.order.id); continue }
@@ -266,9 +272,28 @@ export async function finishConvergence (tx: Db, read: ConvergenceRead, only?: S
     fast.push({ ...o, memberId })
   }
 
-  // The fast members are the candidates convergenceReadSql locked; one it did not lock (none expected) is locked here.
-  const missing = [...claimed].filter(id => !lockedMembers.has(id)).sort((a, b) => a - b)
   const memberOf = new Map(lockedMembers)
+  // Buyers met for the first time become members in one statement; their order then takes the fast path.
+  const convergeAll: number[] = [] // new members with other orders: convergeCustomerOrders
+  if (activating.size > 0) {
+    const ids = [...activating.keys()].sort((a, b) => a - b)
+    const activated = await activateForOrders(tx, shopId, ids, [...activating.values()].map(o => o.order.id),
+      tierForRankPoints(rules.tiers, Number.MIN_SAFE_INTEGER).id, batchNowOf(nowOf))
+    const created = new Map(activated.map(a => [a.customerId, a]))
+    for (const [customerId, o] of activating) {
+      const a = created.get(customerId)
+      // No customer row (nothing to activate), or a member created meanwhile: the general routine decides.
+      if (!a) { general.push(o.order.id); continue }
+      if (rules.registration) await queueAutomaticReward(tx, shopId, customerId, 'registration', {}, nowOf.get(o.order.id) as Date)
+      if (a.hasOtherOrders || claimed.has(customerId)) { convergeAll.push(customerId); continue }
+      memberOf.set(customerId, { tierId: a.tierId, rankPoints: 0 })
+      claimed.add(customerId)
+      fast.push({ ...o, memberId: customerId })
+    }
+  }
+
+  // The fast members are the candidates convergenceReadSql locked; one it did not lock (none expected) is locked here.
+  const missing = [...claimed].filter(id => !memberOf.has(id)).sort((a, b) => a - b)
   if (missing.length > 0) {
     const rows = await queryRows<{ customer_id: unknown, tier_id: string | null, rank_points: unknown }>(tx, sql`
       select customer_id, tier_id, rank_points from members
@@ -313,7 +338,7 @@ export async function finishConvergence (tx: Db, read: ConvergenceRead, only?: S
     if (dPoints > 0) earnedPoints.push({ customerId: o.memberId, now })
   }
 
-  const batchNow = [...nowOf.values()].reduce((latest, now) => (now > latest ? now : latest), new Date(0))
+  const batchNow = batchNowOf(nowOf)
   // Tier upgrades (recomputeTiers, upgrades only) for the members who gained rank points. With lifetime rank points
   // the new tier is known here (the members are locked, and each has one fast order), so the statement runs only
   // when someone may move up; a rolling window needs the ledger.
@@ -321,7 +346,7 @@ export async function finishConvergence (tx: Db, read: ConvergenceRead, only?: S
   const firstPurchases = rules.firstPurchase ? earnedPoints : []
   const posting = touched.length > 0 ? postEarningsAndTotals(tx, shopId, postings, touched, batchNow) : undefined
   general.sort((a, b) => a - b)
-  if (defer && candidates.length === 0 && firstPurchases.length === 0 && general.length === 0) {
+  if (defer && candidates.length === 0 && firstPurchases.length === 0 && general.length === 0 && convergeAll.length === 0) {
     // Nothing follows: the caller sends COMMIT right behind it.
     if (posting) defer(posting)
     return
@@ -335,4 +360,10 @@ export async function finishConvergence (tx: Db, read: ConvergenceRead, only?: S
     if (rules.tierUpgrade) for (const u of upgraded) await queueAutomaticReward(tx, shopId, u.customerId, 'tier_upgrade', { tierId: u.tierId }, batchNow)
   }
   for (const id of general) await convergeOrder(tx, shopId, id, nowOf.get(id) as Date)
+  for (const id of convergeAll) await convergeCustomerOrders(tx, shopId, id, batchNow)
+}
+
+/** The latest delivery time of a batch. */
+function batchNowOf (nowOf: Map<number, Date>): Date {
+  return [...nowOf.values()].reduce((latest, now) => (now > latest ? now : latest), new Date(0))
 }

@@ -148,8 +148,11 @@ function orderQualifies (order: OrderFacts, earnOn: EarningRule['earnOn']): bool
  */
 export function computeOrderTarget (order: OrderFacts, settings: LoyaltySettings, tierMultiplier: number): OrderTarget {
   if (!orderQualifies(order, settings.earning.earnOn)) return { ...NOTHING }
-  const shipping = settings.earning.excludeShipping ? order.shippingPrice : 0
-  const eligibleAmount = Math.max(0, order.totalPrice - shipping - order.refundedAmount)
+  // Held between 0 and the order's total whatever the parts say: a negative shipping line or refund never adds.
+  const total = Math.max(0, order.totalPrice)
+  const clamp = (v: number) => Math.min(Math.max(0, v), total)
+  const shipping = settings.earning.excludeShipping ? clamp(order.shippingPrice) : 0
+  const eligibleAmount = clamp(total - shipping - clamp(order.refundedAmount))
   return {
     eligibleAmount,
     points: pointsForAmount(eligibleAmount, settings.earning, multiplierToHundredths(tierMultiplier)),

@@ -1,6 +1,6 @@
 // Consent per customer and channel: consented / refused / unknown, with when and from where (Haravan, link, admin, import).
 import { and, eq, inArray, sql } from 'drizzle-orm'
-import type { Db } from '../../db/client.ts'
+import { intArray, type Db } from '../../db/client.ts'
 import { customers, messageConsents } from '../../db/schema/index.ts'
 import type { Channel, ConsentState } from './rules.ts'
 
@@ -53,21 +53,24 @@ export async function recordConsent (db: Db, shopId: string, customerId: number,
 }
 
 /**
- * The customer-sync hook: Haravan's accepts_marketing (one flag for both channels) sets consent only where Haravan is
- * still the source. A refusal (or consent) recorded in the app is never overwritten, so a sync never re-subscribes
- * someone who refused here. One statement, writing only when the state changes.
+ * The customer-sync hook: Haravan's accepts_marketing (one flag for both channels, read from the customers just
+ * written) sets consent only where Haravan is still the source. A refusal (or consent) recorded in the app is never
+ * overwritten, so a sync never re-subscribes someone who refused here. One statement for any number of customers
+ * (the webhook batch passes many), writing only where the state changes.
  */
-export async function syncHaravanConsent (db: Db, shopId: string, customerId: number, acceptsMarketing: boolean, at: Date): Promise<void> {
+export async function syncHaravanConsent (db: Db, shopId: string, customerIds: readonly number[], at: Date): Promise<void> {
+  if (customerIds.length === 0) return
   const now = sql`${at.toISOString()}::timestamptz`
-  if (acceptsMarketing) {
-    await db.execute(sql`
+  await db.execute(sql`
+    with c as (
+      select id, accepts_marketing as yes from customers where shop_id = ${shopId} and id = any(${intArray(customerIds)}::bigint[])
+    ), agreed as (
       insert into message_consents (shop_id, customer_id, channel, state, source, changed_at)
-      values (${shopId}, ${customerId}, 'email', 'consented', 'haravan', ${now}), (${shopId}, ${customerId}, 'sms', 'consented', 'haravan', ${now})
+      select ${shopId}, c.id, ch.channel, 'consented', 'haravan', ${now} from c cross join (values ('email'), ('sms')) ch(channel) where c.yes
       on conflict (shop_id, customer_id, channel) do update set state = 'consented', changed_at = excluded.changed_at
-      where message_consents.source = 'haravan' and message_consents.state <> 'consented'`)
-  } else {
-    await db.execute(sql`
-      update message_consents set state = 'unknown', changed_at = ${now}
-      where shop_id = ${shopId} and customer_id = ${customerId} and source = 'haravan' and state = 'consented'`)
-  }
+      where message_consents.source = 'haravan' and message_consents.state <> 'consented'
+      returning 1
+    )
+    update message_consents m set state = 'unknown', changed_at = ${now}
+    from c where m.shop_id = ${shopId} and m.customer_id = c.id and not c.yes and m.source = 'haravan' and m.state = 'consented'`)
 }

@@ -37,9 +37,22 @@ async function errorHandlerPlugin (app: FastifyInstance) {
       request.log.info({ err }, 'request rejected')
       return sendError(reply, request, status, err.message)
     }
-    request.log.error({ err }, 'request failed')
+    request.log.error({ err: loggedError(err) }, 'request failed')
     return sendError(reply, request, status, 'Đã có lỗi xảy ra phía máy chủ. Vui lòng thử lại sau (internal server error).')
   })
+}
+
+/**
+ * A 5xx as logged: the innermost cause's name and message (the database's own words) and the outer stack. Drizzle's
+ * wrapper message repeats the failed query with its parameters, i.e. customers' personal data, so it is never logged.
+ */
+export function loggedError (err: unknown): { type: string, message: string, stack?: string } {
+  let inner = err
+  while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause
+  const message = inner instanceof Error ? inner.message : String(inner)
+  // The stack's frames only: its first lines repeat the message (which may span lines).
+  const outerStack = err instanceof Error ? err.stack?.split('\n').filter(line => line.trimStart().startsWith('at ')).join('\n') : undefined
+  return { type: inner instanceof Error ? inner.name : typeof inner, message: message.slice(0, 1000), stack: outerStack }
 }
 
 export default fp(errorHandlerPlugin, { name: 'error-handler' })

@@ -87,9 +87,30 @@ async function findImport (app: FastifyInstance, shopId: string, id: string): Pr
   return imp
 }
 
-export default async function importRoutes (fastify: FastifyInstance) {
+const tooLarge = (limit: number) => `File quá lớn: tối đa ${+(limit / 1024 / 1024).toFixed(2)} MB. Không dòng nào được nhập; hãy chia file thành nhiều file nhỏ hơn.`
+
+/**
+ * The upload's bytes, refused as a whole when it went over the size limit: the multipart reader then simply ends the
+ * file stream early (marking it truncated), and a cut file previewed (and imported) its first rows, the last one cut
+ * in the middle. Thrown after the last byte, so the preview under way fails and its import is marked failed.
+ */
+async function * whole (file: AsyncIterable<Buffer> & { truncated?: boolean }, limit: number): AsyncGenerator<Buffer> {
+  for await (const chunk of file) {
+    if (file.truncated === true) throw new AppError(413, tooLarge(limit))
+    yield chunk
+  }
+  if (file.truncated === true) throw new AppError(413, tooLarge(limit))
+}
+
+export interface ImportRoutesOptions {
+  /** The upload size limit (default MAX_UPLOAD_BYTES; tests lower it). */
+  maxUploadBytes?: number
+}
+
+export default async function importRoutes (fastify: FastifyInstance, opts: ImportRoutesOptions = {}) {
   const app = fastify.withTypeProvider<ZodTypeProvider>()
-  await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5 } })
+  const limit = opts.maxUploadBytes ?? MAX_UPLOAD_BYTES
+  await app.register(multipart, { limits: { fileSize: limit, files: 1, fields: 5 } })
   await registerImportJobs(fastify)
 
   const template = (kind: ImportKind, file: string) => app.get(`/imports/${file}/template.csv`, {
@@ -109,12 +130,12 @@ export default async function importRoutes (fastify: FastifyInstance) {
     if (!part) throw new BadRequestError('Thiếu file CSV (trường "file")')
     try {
       const { id, preview } = await createImport(app.db, {
-        shopId: request.shop.shopId, kind, fileName: part.filename || null, actor: request.shop.userId, now: app.clock(), source: part.file,
+        shopId: request.shop.shopId, kind, fileName: part.filename || null, actor: request.shop.userId, now: app.clock(), source: whole(part.file, limit),
       })
       return { id, status: 'previewed' as const, preview }
     } catch (err) {
       if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-        throw new AppError(413, `File quá lớn: tối đa ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`)
+        throw new AppError(413, tooLarge(limit))
       }
       throw err
     }

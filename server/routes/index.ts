@@ -1,7 +1,7 @@
 // The admin API (/api): every route here runs after authentication, with request.shop set.
 import type { FastifyInstance } from 'fastify'
 import shopRoutes from './shop.ts'
-import importRoutes from './imports.ts'
+import importRoutes, { type ImportRoutesOptions } from './imports.ts'
 import membersListRoutes from './members-list.ts'
 import customersListRoutes from './customers-list.ts'
 import segmentRoutes from './segments.ts'
@@ -13,10 +13,10 @@ import messagingSettingsRoutes from './messaging-settings.ts'
 import memberMessagingRoutes from './member-messaging.ts'
 import campaignRoutes from './campaigns.ts'
 
-export default async function apiRoutes (app: FastifyInstance) {
+export default async function apiRoutes (app: FastifyInstance, opts: ImportRoutesOptions = {}) {
   app.addHook('onRequest', app.authenticate)
   await app.register(shopRoutes)
-  await app.register(importRoutes)
+  await app.register(importRoutes, { maxUploadBytes: opts.maxUploadBytes })
   await app.register(membersListRoutes)
   await app.register(customersListRoutes)
   await app.register(segmentRoutes)

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream'
 import { parse } from 'fast-csv'
 import { readCsvBatches, sniffDelimiter, type CsvRecord } from '../../server/imports/csv.ts'
 import { BadRequestError } from '../../server/errors.ts'
+import { cleanText } from '../../server/text.ts'
 
 const COLUMNS = ['A', 'B', 'C'] as const
 
@@ -35,7 +36,7 @@ async function ours (bytes: Buffer, cuts: number[], size: number): Promise<Outco
 }
 
 // What the reader did before it split lines itself: every byte through fast-csv (after the BOM), records built the
-// same way (header mapped, blank rows skipped but counted, cells NFC).
+// same way (header mapped, blank rows skipped but counted, cells through cleanText: NFC, no control characters).
 async function reference (bytes: Buffer, cuts: number[]): Promise<Outcome> {
   const rows: string[][] = []
   let failed: Error | null = null
@@ -61,7 +62,7 @@ async function reference (bytes: Buffer, cuts: number[]): Promise<Outcome> {
   const records: CsvRecord[] = []
   rows.slice(1).forEach((row, i) => {
     if (row.every((cell) => cell.trim() === '')) return
-    const cell = (name: string) => (row[at(name)] ?? '').normalize('NFC')
+    const cell = (name: string) => cleanText(row[at(name)] ?? '')
     records.push({ line: i + 2, fields: { A: cell('a'), B: cell('b'), C: cell('c') } })
   })
   return { records }
@@ -116,7 +117,7 @@ t.test('a quote after thousands of plain lines hands the rest to fast-csv with t
   t.same(result, await reference(bytes, [65536, 65537, 70000]))
   const records = (result as { records: CsvRecord[] }).records
   t.equal(records.length, 5002)
-  t.same(records.at(-2), { line: 5002, fields: { A: 'Nguyễn; Văn A', B: '0912\r\n345678', C: 'c' } })
+  t.same(records.at(-2), { line: 5002, fields: { A: 'Nguyễn; Văn A', B: '0912\n345678', C: 'c' } }, 'the quoted line break kept, as LF')
   t.same(records.at(-1), { line: 5003, fields: { A: 'last', B: '1', C: '2' } })
 })
 
@@ -234,4 +235,25 @@ t.test('a UTF-8 file with a damaged byte stays UTF-8: only that letter is lost',
       { line: 4, fields: { A: 'Đỗ Văn Giang', B: '5', C: '6' } },
     ]
   })
+})
+
+t.test('a cell or a record over the limits is refused at once, quoted or not, with its line', async (t) => {
+  const refuse = async (bytes: Buffer, pattern: RegExp) => {
+    const result = await ours(bytes, [], 100)
+    t.match(result, { error: pattern })
+  }
+  const head = 'A;B;C\r\nx;1;2\r\n'
+  // 10 MB inside one quoted cell, and a quote never closed over 30 MB: refused after the first 64 KB / 256 KB.
+  await refuse(Buffer.from(head + '"' + 'a'.repeat(10 * 1024 * 1024) + '";1;2\r\n'), /dòng 3 có một ô dài hơn 64 KB/)
+  await refuse(Buffer.from(head + 'y;"' + 'b;\n'.repeat(10 * 1024 * 1024)), /dòng 3 (có một ô )?dài hơn \d+ KB \(có thể thiếu dấu " đóng\)/)
+  // Unquoted: a 100 KB cell on an otherwise normal line.
+  await refuse(Buffer.from(head + 'z;' + '9'.repeat(100 * 1024) + ';1\r\n'), /dòng 3 có một ô dài hơn 64 KB/)
+  // Under the limits, every row is read.
+  const ok = await ours(Buffer.from(head + '"' + 'c'.repeat(60 * 1024) + '";"1";"2"\r\n'), [], 100)
+  t.equal((ok as { records: CsvRecord[] }).records.length, 2)
+})
+
+t.test('cells are cleaned: control characters and lone surrogates never reach the database', async (t) => {
+  const result = await ours(Buffer.from('A;B;C\nNguye\u0302\u0303n\u0000;0912\u0007345678;\ud800x\n'), [], 10)
+  t.same((result as { records: CsvRecord[] }).records[0]?.fields, { A: 'Nguyễn', B: '0912345678', C: '\ufffdx' })
 })

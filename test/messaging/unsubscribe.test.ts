@@ -1,10 +1,11 @@
 // Consent and /u/:token: signed tokens (forged, expired, other shop), the page and its one-click POST, and Haravan sync
 // never re-subscribing someone who refused in the app.
 import t from 'tap'
-import { getConsents } from '../../server/messaging/consent.ts'
+import { getConsents, recordConsent } from '../../server/messaging/consent.ts'
 import { createUnsubscribeToken, unsubscribeKey, verifyUnsubscribeToken } from '../../server/messaging/unsubscribe-token.ts'
 import { build, installShop } from '../helper.ts'
 import { haravanCustomer } from './helpers.ts'
+import { deliver, fixture } from '../webhooks/helpers.ts'
 
 const NOW = new Date('2026-12-01T03:00:00Z')
 
@@ -77,4 +78,22 @@ t.test('forged, expired and other-shop links show a clear page and change nothin
   t.equal(expired.statusCode, 410)
   t.match(expired.body, /Liên kết đã hết hạn/)
   t.equal((await getConsents(app.db, shopId, 601)).sms.state, 'consented', 'nothing changed')
+})
+
+t.test('signed customers/* webhooks (the batched path) carry accepts_marketing into consent, and never re-subscribe a refusal', async (t) => {
+  const { app, shopId } = await build(t, { clock: () => NOW })
+  const customer = (acceptsMarketing: boolean, second: number) => ({
+    ...fixture('customer.json'), id: 701, accepts_marketing: acceptsMarketing, updated_at: `2026-11-30T10:00:${String(second).padStart(2, '0')}Z`,
+  })
+  t.equal((await deliver(app, { topic: 'customers/create', body: customer(true, 1) })).statusCode, 200)
+  t.equal((await getConsents(app.db, shopId, 701)).email.state, 'consented')
+  t.equal((await getConsents(app.db, shopId, 701)).sms.state, 'consented')
+
+  await deliver(app, { topic: 'customers/update', body: customer(false, 2) })
+  t.equal((await getConsents(app.db, shopId, 701)).email.state, 'unknown', 'Haravan consent follows Haravan')
+
+  await recordConsent(app.db, shopId, 701, 'email', { state: 'refused', source: 'admin', reason: 'Khách gọi điện từ chối' }, NOW)
+  await deliver(app, { topic: 'customers/update', body: customer(true, 3) })
+  t.equal((await getConsents(app.db, shopId, 701)).email.state, 'refused', 'a refusal recorded in the app stands')
+  t.equal((await getConsents(app.db, shopId, 701)).sms.state, 'consented')
 })

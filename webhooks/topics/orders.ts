@@ -1,11 +1,13 @@
 // orders/*: mirror the order, then converge its points (the loyalty engine computes the target from the stored state).
 import { haravanIdOnlySchema, haravanOrderSchema } from '../../server/haravan/mappers.ts'
-import { markOrderDeleted, upsertOrder } from '../../server/haravan/store.ts'
+import { insertOrderCustomer, markOrderDeleted, upsertOrder } from '../../server/haravan/store.ts'
 import { applyOrderEffects } from '../../server/loyalty/effects.ts'
 import { topicHandler } from './handler.ts'
 
 const upsert = topicHandler(haravanOrderSchema, async (tx, shopId, order, now) => {
   // Convergence is idempotent, so running it on a stale delivery would be harmless; skipping saves the work.
+  // A buyer never seen before is known from the order itself (so auto-activation makes it a member at once).
+  await insertOrderCustomer(tx, shopId, order, now)
   if (await upsertOrder(tx, shopId, order, now) === 'stale') return
   await applyOrderEffects(tx, shopId, order.id, now)
 })
