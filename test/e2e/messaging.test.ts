@@ -26,6 +26,7 @@ t.test('settings page: Gmail preset, test send with a wrong then the right app p
   t.equal(await page.getByTestId('email-security').inputValue(), 'starttls')
   t.equal(await page.getByTestId('email-limit').inputValue(), '500')
   t.match(await page.getByTestId('gmail-steps').textContent(), /Xác minh 2 bước.*Mật khẩu ứng dụng/s)
+  await checkWidths(t, page, 'messaging-gmail', [1024, 1280])
 
   // The test points the form at a local SMTP server (plain, so no certificate is needed) with a wrong app password.
   await page.getByTestId('email-host').fill('127.0.0.1')
@@ -121,7 +122,7 @@ t.test('member profile: consent shown as badges, a refusal asks first and needs 
 
   const rows = page.getByTestId('message-row')
   t.equal(await rows.count(), 3, 'the three messages are listed')
-  t.match(await rows.first().innerText(), /SMS.*Quảng cáo/s, 'newest first')
+  t.match(await rows.first().innerText(), /SMS.*Quảng cáo.*0912 345 678/s, 'newest first, the phone written 0912 345 678')
   t.match(await page.getByTestId('member-messages').innerText(), /Chúc mừng sinh nhật 2/)
   await page.getByTestId('member-consents').scrollIntoViewIfNeeded()
   await checkWidths(t, page, 'member-messaging')

@@ -9,7 +9,7 @@ import { TextField } from '../components/form.tsx'
 import { Pager } from '../components/pager.tsx'
 import { Table } from '../components/table.tsx'
 import { toast } from '../components/toast.tsx'
-import { formatDate, formatDateTime } from '../format.ts'
+import { formatDate, formatDateTime, formatPhone } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
 import { errorText } from './settings-rewards-shared.ts'
 
@@ -143,7 +143,7 @@ export function MemberMessages ({ customerId }: { customerId: string }) {
                 <td class='nowrap'>{formatDateTime(m.sentAt ?? m.createdAt, timeZone)}</td>
                 <td>{t(`consent.channel.${m.channel}`)}</td>
                 <td>{t(`messages.kind.${m.kind}`)}</td>
-                <td>{m.recipient || '—'}</td>
+                <td class='nowrap'>{m.recipient ? (m.channel === 'sms' ? formatPhone(m.recipient) : m.recipient) : '—'}</td>
                 <td>{m.subject ?? '—'}</td>
                 <td>{sourceText(m.sourceType)}</td>
                 <td><Badge tone={STATUS_TONE[m.status]}>{t(`messages.status.${m.status}`)}</Badge></td>

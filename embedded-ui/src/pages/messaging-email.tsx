@@ -108,7 +108,7 @@ export function EmailSettingsCard () {
                 options={(['gmail', 'workspace', 'other'] as const).map(p => ({ value: p, label: t(`messaging.preset.${p}` as MessageKey) }))}
               />
               <TextField label={t('messaging.host')} value={s.host} required data-testid='email-host' onValue={(v) => update({ host: v })} />
-              <NumberField label={t('messaging.port')} min={1} max={65535} value={numText(s.port)} required data-testid='email-port' onValue={(v) => update({ port: num(v) })} />
+              <NumberField label={t('messaging.port')} width='narrow' min={1} max={65535} value={numText(s.port)} required data-testid='email-port' onValue={(v) => update({ port: num(v) })} />
               <Select
                 label={t('messaging.security')} value={s.security} data-testid='email-security' onValue={(v) => update({ security: v as Security })}
                 options={(['starttls', 'tls', 'none'] as const).map(v => ({ value: v, label: t(`messaging.security.${v}` as MessageKey) }))}
@@ -120,7 +120,7 @@ export function EmailSettingsCard () {
               />
               <TextField label={t('messaging.fromName')} value={s.fromName} data-testid='email-from-name' onValue={(v) => update({ fromName: v })} />
               <TextField label={t('messaging.fromAddress')} type='email' value={s.fromAddress} required data-testid='email-from' onValue={(v) => update({ fromAddress: v })} />
-              <NumberField label={t('messaging.dailyLimit')} hint={t('messaging.dailyLimitHint')} min={1} value={numText(s.dailyLimit)} data-testid='email-limit' onValue={(v) => update({ dailyLimit: num(v) })} />
+              <NumberField label={t('messaging.dailyLimit')} width='medium' hint={t('messaging.dailyLimitHint')} min={1} value={numText(s.dailyLimit)} data-testid='email-limit' onValue={(v) => update({ dailyLimit: num(v) })} />
             </div>
             {error && <Banner tone='critical' testId='email-save-status'>{t('messaging.error', { message: error })}</Banner>}
             <div class='card__footer'>
