@@ -32,7 +32,7 @@ export function TestSend ({ label, initial, disabled, send, okKey, testId, type 
     <div data-testid={testId}>
       {/* Its own form: Enter sends the test instead of submitting the settings around it. */}
       <form class='form-row' noValidate onSubmit={(e) => { e.preventDefault(); if (!disabled && value.trim() !== '') run().catch(() => {}) }}>
-        <div style={{ flex: '1 1 240px', maxWidth: '360px' }}>
+        <div class='form-row__grow'>
           <TextField
             label={label} type={type} value={value} data-testid={`${testId}-to`}
             onValue={(v) => { setValue(v); setState('idle') }}

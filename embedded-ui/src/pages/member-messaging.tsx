@@ -81,7 +81,7 @@ function ConsentRow ({ customerId, channel, consent, onChange }: { customerId: s
           {consent.reason && <span class='muted'>· {consent.reason}</span>}
         </div>
         <div class='form-row'>
-          <div class='consent__reason'>
+          <div class='form-row__grow'>
             <TextField
               label={t('consent.reason')} hideLabel placeholder={t('consent.reason')} value={reason} maxLength={500} error={reasonError}
               data-testid={`consent-${channel}-reason`} onValue={(v) => { setReason(v); setReasonError(null) }}
