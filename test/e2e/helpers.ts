@@ -32,13 +32,13 @@ export async function watchedPage (browser: Browser, height = 800, width = 1024)
   return { page, pageErrors }
 }
 
-/** Listens on a free port, opens the admin with a fresh session token for the shop, waits for the shop name. */
-export async function openAdmin (t: Tap, app: App, shopId: string, opts: { height?: number } = {}) {
+/** Listens on a free port, opens the admin (at path, '/' by default) with a fresh session token for the shop, waits for the shop name. */
+export async function openAdmin (t: Tap, app: App, shopId: string, opts: { height?: number, path?: string } = {}) {
   const origin = await app.listen({ port: 0, host: '127.0.0.1' })
   const token = await mintSessionToken(app, shopId)
   const browser = await launch(t)
   const { page, pageErrors } = await watchedPage(browser, opts.height ?? 800)
-  await page.goto(`${origin}/#token=${encodeURIComponent(token)}`)
+  await page.goto(`${origin}${opts.path ?? '/'}#token=${encodeURIComponent(token)}`)
   await page.getByTestId('shop-name').waitFor()
   return { origin, browser, page, pageErrors }
 }
@@ -65,6 +65,23 @@ export async function confirm (page: Page, ok = true): Promise<string> {
   await dialog.getByTestId(ok ? 'confirm-ok' : 'confirm-cancel').click()
   await dialog.getByRole('heading').waitFor({ state: 'detached' })
   return text
+}
+
+/** checkPage at each of the widths the admin must work at (the Haravan iframe, a laptop, a phone), back to 1024 px after. */
+export async function checkWidths (t: Tap, page: Page, name: string, widths = [1024, 1280, 390]) {
+  const height = page.viewportSize()?.height ?? 800
+  for (const width of widths) {
+    await page.setViewportSize({ width, height })
+    await checkPage(t, page, `${name}-${width}`)
+  }
+  await page.setViewportSize({ width: 1024, height })
+}
+
+/** Closes every toast on screen, so the next toastText waits for a new one. */
+export async function dismissToasts (page: Page) {
+  const toasts = page.getByTestId('toast')
+  // A toast may close itself (5 s) between the count and the click; that is what we want anyway.
+  while (await toasts.count() > 0) await toasts.first().getByRole('button').click({ timeout: 1000 }).catch(() => {})
 }
 
 /** The text of the newest toast. */

@@ -1,4 +1,4 @@
-// Form controls with their label, hint and error: TextField, NumberField, DateField, Select, Checkbox, Toggle, Field.
+// Form controls with their label, hint and error: TextField, NumberField, DateField, TextArea, Select, Checkbox, Toggle, Field.
 import type { ComponentChildren, JSX } from 'preact'
 import { useId } from 'preact/hooks'
 
@@ -56,9 +56,31 @@ function BaseInput ({ label, hint, error, value, onValue, width = 'full', inline
   )
 }
 
-export const TextField = (p: InputProps & { type?: 'text' | 'search' | 'email' }) => <BaseInput {...p} type={p.type ?? 'text'} />
+export const TextField = (p: InputProps & { type?: 'text' | 'search' | 'email' | 'password' | 'tel' }) => <BaseInput {...p} type={p.type ?? 'text'} />
 export const NumberField = (p: InputProps) => <BaseInput step={1} {...p} type='number' />
 export const DateField = (p: InputProps) => <BaseInput {...p} type='date' />
+
+type TextAreaProps = Omit<JSX.TextareaHTMLAttributes<HTMLTextAreaElement>, 'label' | 'value' | 'onChange'> & {
+  label: ComponentChildren
+  hint?: ComponentChildren
+  error?: string | null
+  value: string
+  onValue: (value: string) => void
+}
+
+export function TextArea ({ label, hint, error, value, onValue, id: givenId, rows = 4, ...rest }: TextAreaProps) {
+  const auto = useId()
+  const id = (givenId as string | undefined) ?? auto
+  return (
+    <Field label={label} hint={hint} error={error} id={id}>
+      <textarea
+        {...rest} id={id} rows={rows} class='input textarea' value={value}
+        aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)}
+        onInput={(e) => onValue(e.currentTarget.value)}
+      />
+    </Field>
+  )
+}
 
 export interface Option { value: string, label: string, disabled?: boolean }
 

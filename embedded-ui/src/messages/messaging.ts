@@ -39,6 +39,7 @@ export const vi = {
   'messaging.gmailStep4': 'Chọn Mật khẩu ứng dụng (App passwords), đăng nhập lại, đặt tên ứng dụng là tên cửa hàng và bấm Tạo (Generate).',
   'messaging.gmailStep5': 'Sao chép mật khẩu 16 ký tự Google tạo ra và dán vào ô Mật khẩu. Tên đăng nhập và Từ email là địa chỉ Gmail đó.',
   'messaging.testEmail': 'Gửi thử email',
+  'messaging.testSms': 'Gửi thử SMS',
   'messaging.testTo': 'Gửi đến',
   'messaging.testSend': 'Gửi thử',
   'messaging.testSending': 'Đang gửi…',
@@ -80,6 +81,7 @@ export const vi = {
   'consent.reason': 'Lý do',
   'consent.reasonRequired': 'Hãy ghi lý do.',
   'consent.confirm': 'Ghi nhận "{state}" cho kênh {channel}?',
+  'consent.recorded': 'Đã ghi nhận.',
 
   'messages.title': 'Tin nhắn đã gửi',
   'messages.empty': 'Chưa có tin nhắn nào.',
@@ -149,6 +151,7 @@ export const en: Record<keyof typeof vi, string> = {
   'messaging.gmailStep4': 'Choose App passwords, sign in again, name the app after your shop and press Generate.',
   'messaging.gmailStep5': 'Copy the 16-character password Google shows and paste it into Password. Username and From address are that Gmail address.',
   'messaging.testEmail': 'Send a test email',
+  'messaging.testSms': 'Send a test SMS',
   'messaging.testTo': 'Send to',
   'messaging.testSend': 'Send test',
   'messaging.testSending': 'Sending…',
@@ -190,6 +193,7 @@ export const en: Record<keyof typeof vi, string> = {
   'consent.reason': 'Reason',
   'consent.reasonRequired': 'Please give a reason.',
   'consent.confirm': 'Record "{state}" for {channel}?',
+  'consent.recorded': 'Recorded.',
 
   'messages.title': 'Messages sent',
   'messages.empty': 'No messages yet.',

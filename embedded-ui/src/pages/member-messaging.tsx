@@ -1,10 +1,17 @@
 // The member profile's messaging side: consent per channel (and recording one, with a reason) and the messages list.
 import { useEffect, useState } from 'preact/hooks'
 import { api } from '../api.ts'
-import { errorText } from '../components/messaging-form.tsx'
+import { Button } from '../components/button.tsx'
+import { useTimeZone } from '../components/customer-list.tsx'
+import { confirmDialog } from '../components/dialog.tsx'
+import { Badge, Banner, Card, EmptyState } from '../components/feedback.tsx'
+import { TextField } from '../components/form.tsx'
 import { Pager } from '../components/pager.tsx'
-import { formatDate, formatDateTime } from '../format.ts'
+import { Table } from '../components/table.tsx'
+import { toast } from '../components/toast.tsx'
+import { formatDate, formatDateTime, formatPhone } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
+import { errorText } from './settings-rewards-shared.ts'
 
 type Channel = 'email' | 'sms'
 interface Consent { state: 'consented' | 'refused' | 'unknown', source: string | null, reason: string | null, changedAt: string | null }
@@ -31,35 +38,59 @@ const reasonText = (reason: string | null) => {
   const key = `messages.reason.${reason}` as MessageKey
   return /^[a-z_]+$/.test(reason) ? t(key) : reason
 }
+const CONSENT_TONE = { consented: 'success', refused: 'critical', unknown: undefined } as const
+const STATUS_TONE = { queued: 'info', sent: 'success', failed: 'critical', skipped: 'attention', unknown: undefined } as const
 const sourceText = (type: string) => (['campaign', 'test', 'system'].includes(type) ? t(`messages.source.${type}` as MessageKey) : type)
 
 function ConsentRow ({ customerId, channel, consent, onChange }: { customerId: string, channel: Channel, consent: Consent, onChange: (c: Consents) => void }) {
+  const timeZone = useTimeZone()
   const [reason, setReason] = useState('')
+  const [reasonError, setReasonError] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState<'consented' | 'refused' | null>(null)
   const record = async (state: 'consented' | 'refused') => {
-    if (reason.trim() === '') { setError(t('consent.reasonRequired')); return }
-    if (!window.confirm(t('consent.confirm', { state: t(`consent.state.${state}`), channel: t(`consent.channel.${channel}`) }))) return
+    if (reason.trim() === '') { setReasonError(t('consent.reasonRequired')); return }
+    setReasonError(null)
+    const ok = await confirmDialog({
+      title: t('consent.confirm', { state: t(`consent.state.${state}`), channel: t(`consent.channel.${channel}`) }),
+      body: <p>{t('consent.reason')}: {reason.trim()}</p>,
+      confirmLabel: t(state === 'consented' ? 'consent.recordConsent' : 'consent.recordRefusal'),
+      danger: state === 'refused',
+    })
+    if (!ok) return
+    setBusy(state)
     try {
       onChange(await api<Consents>(`/api/members/${customerId}/consents/${channel}`, { method: 'PUT', body: JSON.stringify({ state, reason: reason.trim() }) }))
       setReason('')
       setError(null)
+      toast(t('consent.recorded'))
     } catch (err) {
       setError(errorText(err))
+    } finally {
+      setBusy(null)
     }
   }
   return (
     <div class='details__row' data-testid={`consent-${channel}`}>
       <dt>{t(`consent.channel.${channel}`)}</dt>
-      <dd>
-        <strong data-testid={`consent-${channel}-state`}>{t(`consent.state.${consent.state}`)}</strong>
-        {consent.source && <span class='muted'>{t(`consent.source.${consent.source}` as MessageKey)}</span>}
-        {consent.changedAt && <span class='muted'>{t('consent.since', { date: formatDate(consent.changedAt) })}</span>}
-        {consent.reason && <span class='muted'>· {consent.reason}</span>}
-        <span style={{ flexBasis: '100%' }} />
-        <input placeholder={t('consent.reason')} aria-label={t('consent.reason')} value={reason} maxLength={500} data-testid={`consent-${channel}-reason`} onInput={(e) => setReason(e.currentTarget.value)} />
-        <button type='button' class='button button--ghost' data-testid={`consent-${channel}-consent`} onClick={() => record('consented')}>{t('consent.recordConsent')}</button>
-        <button type='button' class='button button--ghost' data-testid={`consent-${channel}-refuse`} onClick={() => record('refused')}>{t('consent.recordRefusal')}</button>
-        {error && <span class='error-box' role='alert'>{error}</span>}
+      <dd class='consent'>
+        <div class='inline'>
+          <Badge tone={CONSENT_TONE[consent.state]} testId={`consent-${channel}-state`}>{t(`consent.state.${consent.state}`)}</Badge>
+          {consent.source && <span class='muted'>{t(`consent.source.${consent.source}` as MessageKey)}</span>}
+          {consent.changedAt && <span class='muted'>{t('consent.since', { date: formatDate(consent.changedAt, timeZone) })}</span>}
+          {consent.reason && <span class='muted'>· {consent.reason}</span>}
+        </div>
+        <div class='form-row'>
+          <div class='form-row__grow'>
+            <TextField
+              label={t('consent.reason')} hideLabel placeholder={t('consent.reason')} value={reason} maxLength={500} error={reasonError}
+              data-testid={`consent-${channel}-reason`} onValue={(v) => { setReason(v); setReasonError(null) }}
+            />
+          </div>
+          <Button busy={busy === 'consented'} disabled={busy !== null} data-testid={`consent-${channel}-consent`} onClick={() => { record('consented').catch(() => {}) }}>{t('consent.recordConsent')}</Button>
+          <Button variant='plain-danger' busy={busy === 'refused'} disabled={busy !== null} data-testid={`consent-${channel}-refuse`} onClick={() => { record('refused').catch(() => {}) }}>{t('consent.recordRefusal')}</Button>
+        </div>
+        {error && <Banner tone='critical'>{error}</Banner>}
       </dd>
     </div>
   )
@@ -70,19 +101,19 @@ export function MemberConsents ({ customerId }: { customerId: string }) {
   const [error, setError] = useState<string | null>(null)
   useEffect(() => { api<Consents>(`/api/members/${customerId}/consents`).then(setConsents).catch((err: unknown) => setError(errorText(err))) }, [customerId])
   return (
-    <section class='card' data-testid='member-consents'>
-      <h2 class='card__title'>{t('consent.title')}</h2>
-      {error && <p class='error-box' role='alert'>{error}</p>}
+    <Card title={t('consent.title')} testId='member-consents'>
+      {error && <Banner tone='critical'>{error}</Banner>}
       {consents && (
         <dl class='details'>
           {(['email', 'sms'] as const).map(ch => <ConsentRow key={ch} customerId={customerId} channel={ch} consent={consents[ch]} onChange={setConsents} />)}
         </dl>
       )}
-    </section>
+    </Card>
   )
 }
 
 export function MemberMessages ({ customerId }: { customerId: string }) {
+  const timeZone = useTimeZone()
   const [page, setPage] = useState(1)
   const [data, setData] = useState<Page | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -95,12 +126,11 @@ export function MemberMessages ({ customerId }: { customerId: string }) {
   }, [customerId, page])
   const pages = Math.max(1, Math.ceil((data?.total ?? 0) / PAGE_SIZE))
   return (
-    <section class='card' data-testid='member-messages'>
-      <h2 class='card__title'>{t('messages.title')}</h2>
-      {error && <p class='error-box' role='alert'>{error}</p>}
-      {data && data.items.length === 0 && <p class='muted'>{t('messages.empty')}</p>}
+    <Card title={t('messages.title')} testId='member-messages'>
+      {error && <Banner tone='critical'>{error}</Banner>}
+      {data && data.items.length === 0 && <EmptyState title={t('messages.empty')} />}
       {data && data.items.length > 0 && (
-        <table class='table'>
+        <Table label={t('messages.title')}>
           <thead>
             <tr>
               {(['messages.col.time', 'messages.col.channel', 'messages.col.kind', 'messages.col.recipient', 'messages.col.subject', 'messages.col.source', 'messages.col.status', 'messages.col.reason'] as const)
@@ -110,20 +140,20 @@ export function MemberMessages ({ customerId }: { customerId: string }) {
           <tbody>
             {data.items.map(m => (
               <tr key={m.id} data-testid='message-row'>
-                <td>{formatDateTime(m.sentAt ?? m.createdAt)}</td>
+                <td class='nowrap'>{formatDateTime(m.sentAt ?? m.createdAt, timeZone)}</td>
                 <td>{t(`consent.channel.${m.channel}`)}</td>
                 <td>{t(`messages.kind.${m.kind}`)}</td>
-                <td>{m.recipient || '—'}</td>
+                <td class='nowrap'>{m.recipient ? (m.channel === 'sms' ? formatPhone(m.recipient) : m.recipient) : '—'}</td>
                 <td>{m.subject ?? '—'}</td>
                 <td>{sourceText(m.sourceType)}</td>
-                <td>{t(`messages.status.${m.status}`)}</td>
+                <td><Badge tone={STATUS_TONE[m.status]}>{t(`messages.status.${m.status}`)}</Badge></td>
                 <td>{reasonText(m.reason)}</td>
               </tr>
             ))}
           </tbody>
-        </table>
+        </Table>
       )}
       {data && pages > 1 && <Pager page={page} pages={pages} onPage={setPage} />}
-    </section>
+    </Card>
   )
 }

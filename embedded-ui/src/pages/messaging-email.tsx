@@ -3,7 +3,13 @@ import { useEffect, useState } from 'preact/hooks'
 import { api } from '../api.ts'
 import { formatDateTime, formatNumber } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
-import { errorText, Field, SaveStatus, TestSend } from '../components/messaging-form.tsx'
+import { Button } from '../components/button.tsx'
+import { Badge, Banner, Card } from '../components/feedback.tsx'
+import { NumberField, Select, TextField } from '../components/form.tsx'
+import { TestSend } from '../components/test-send.tsx'
+import { toast } from '../components/toast.tsx'
+import { useTimeZone } from '../components/customer-list.tsx'
+import { errorText } from './settings-rewards-shared.ts'
 
 type Security = 'starttls' | 'tls' | 'none'
 interface EmailSettings {
@@ -29,32 +35,43 @@ const PRESETS = {
 const presetOf = (s: { host: string, dailyLimit: number }): Preset =>
   s.host !== 'smtp.gmail.com' ? 'other' : s.dailyLimit >= 2000 ? 'workspace' : 'gmail'
 const num = (value: string) => (value.trim() === '' ? Number.NaN : Number(value))
+const numText = (v: number) => (Number.isFinite(v) ? String(v) : '')
 
 function GmailSteps () {
   return (
-    <aside style={{ flex: '1 1 280px', maxWidth: '420px' }} data-testid='gmail-steps'>
-      <h3 style={{ marginTop: 0 }}>{t('messaging.gmailSteps')}</h3>
+    <aside class='split__aside' data-testid='gmail-steps'>
+      <h3>{t('messaging.gmailSteps')}</h3>
       <ol>
         {(['messaging.gmailStep1', 'messaging.gmailStep2', 'messaging.gmailStep3', 'messaging.gmailStep4', 'messaging.gmailStep5'] as const).map(k => <li key={k}>{t(k)}</li>)}
       </ol>
-      <p><a href='https://myaccount.google.com/security' target='_blank' rel='noreferrer'>myaccount.google.com</a></p>
+      <a href='https://myaccount.google.com/security' target='_blank' rel='noreferrer'>myaccount.google.com</a>
     </aside>
   )
 }
 
+export function ConfiguredBadge ({ configured }: { configured: boolean }) {
+  return <Badge tone={configured ? 'success' : 'attention'}>{t(configured ? 'messaging.configured' : 'messaging.notConfigured')}</Badge>
+}
+
 export function EmailSettingsCard () {
+  const timeZone = useTimeZone()
   const [s, setS] = useState<EmailSettings | null>(null)
   const [preset, setPreset] = useState<Preset>('gmail')
   const [password, setPassword] = useState('')
   const [saving, setSaving] = useState(false)
   const [error, setError] = useState<string | null>(null)
-  const [saved, setSaved] = useState(false)
 
   const load = (next: EmailSettings) => { setS(next); setPreset(next.configured ? presetOf(next) : 'gmail') }
   useEffect(() => { api<EmailSettings>('/api/settings/email').then(load).catch((err: unknown) => setError(errorText(err))) }, [])
-  if (!s) return <section class='card'>{error ? <p class='error-box' role='alert'>{error}</p> : <p class='muted'>{t('messaging.loading')}</p>}</section>
+  if (!s) {
+    return (
+      <Card title={t('messaging.email')}>
+        {error ? <Banner tone='critical'>{error}</Banner> : <p class='muted'>{t('messaging.loading')}</p>}
+      </Card>
+    )
+  }
 
-  const update = (patch: Partial<EmailSettings>) => { setS({ ...s, ...patch }); setSaved(false) }
+  const update = (patch: Partial<EmailSettings>) => setS({ ...s, ...patch })
   const choose = (p: Preset) => {
     setPreset(p)
     if (p !== 'other') update({ ...PRESETS[p] })
@@ -68,7 +85,7 @@ export function EmailSettingsCard () {
       const body = { host, port, security, username, fromName, fromAddress, dailyLimit, ...(password ? { password } : {}) }
       load(await api<EmailSettings>('/api/settings/email', { method: 'PUT', body: JSON.stringify(body) }))
       setPassword('')
-      setSaved(true)
+      toast(t('messaging.saved'))
     } catch (err) {
       setError(errorText(err))
     } finally {
@@ -78,42 +95,42 @@ export function EmailSettingsCard () {
   const gmail = preset !== 'other'
 
   return (
-    <section class='card' data-testid='email-settings'>
-      <h2 class='card__title'>{t('messaging.email')} <span class='badge badge--sandbox'>{t(s.configured ? 'messaging.configured' : 'messaging.notConfigured')}</span></h2>
+    <Card title={t('messaging.email')} actions={<ConfiguredBadge configured={s.configured} />} testId='email-settings'>
       {s.pausedUntil && new Date(s.pausedUntil) > new Date() && (
-        <p class='error-box' role='status' data-testid='email-paused'>{t('messaging.paused', { until: formatDateTime(s.pausedUntil), reason: s.pauseReason ?? '' })}</p>
+        <Banner tone='warning' testId='email-paused'>{t('messaging.paused', { until: formatDateTime(s.pausedUntil, timeZone), reason: s.pauseReason ?? '' })}</Banner>
       )}
-      <div style={{ display: 'flex', gap: '24px', flexWrap: 'wrap', alignItems: 'flex-start' }}>
-        <form onSubmit={save} style={{ flex: '2 1 420px' }} data-testid='email-form'>
-          <Field label={t('messaging.preset')}>
-            <select value={preset} data-testid='email-preset' onChange={(e) => choose(e.currentTarget.value as Preset)}>
-              {(['gmail', 'workspace', 'other'] as const).map(p => <option key={p} value={p}>{t(`messaging.preset.${p}` as MessageKey)}</option>)}
-            </select>
-          </Field>
-          <Field label={t('messaging.host')}><input value={s.host} required data-testid='email-host' onInput={(e) => update({ host: e.currentTarget.value })} /></Field>
-          <Field label={t('messaging.port')}><input type='number' min={1} max={65535} value={s.port} required data-testid='email-port' onInput={(e) => update({ port: num(e.currentTarget.value) })} /></Field>
-          <Field label={t('messaging.security')}>
-            <select value={s.security} data-testid='email-security' onChange={(e) => update({ security: e.currentTarget.value as Security })}>
-              {(['starttls', 'tls', 'none'] as const).map(v => <option key={v} value={v}>{t(`messaging.security.${v}` as MessageKey)}</option>)}
-            </select>
-          </Field>
-          <Field label={t('messaging.username')} hint={gmail ? t('messaging.usernameHint') : undefined}>
-            <input value={s.username} autocomplete='username' data-testid='email-username' onInput={(e) => update({ username: e.currentTarget.value })} />
-          </Field>
-          <Field label={t('messaging.password')} hint={s.passwordSet ? t('messaging.passwordKeep') : gmail ? t('messaging.passwordGmail') : undefined}>
-            <input type='password' value={password} autocomplete='new-password' data-testid='email-password' onInput={(e) => { setPassword(e.currentTarget.value); setSaved(false) }} />
-          </Field>
-          <Field label={t('messaging.fromName')}><input value={s.fromName} data-testid='email-from-name' onInput={(e) => update({ fromName: e.currentTarget.value })} /></Field>
-          <Field label={t('messaging.fromAddress')}><input type='email' value={s.fromAddress} required data-testid='email-from' onInput={(e) => update({ fromAddress: e.currentTarget.value })} /></Field>
-          <Field label={t('messaging.dailyLimit')} hint={t('messaging.dailyLimitHint')}>
-            <input type='number' min={1} value={s.dailyLimit} data-testid='email-limit' onInput={(e) => update({ dailyLimit: num(e.currentTarget.value) })} />
-          </Field>
-          {s.configured && <p class='muted'>{t('messaging.sentLast24h', { count: formatNumber(s.sentLast24h), limit: formatNumber(s.dailyLimit) })}</p>}
-          <p><button class='button' type='submit' disabled={saving} data-testid='email-save'>{t('messaging.save')}</button></p>
-          <SaveStatus saving={saving} error={error} saved={saved} testId='email-save-status' />
-          <h3>{t('messaging.testEmail')}</h3>
+      <div class='split'>
+        <div class='split__main'>
+          <form onSubmit={save} data-testid='email-form'>
+            <div class='form-grid'>
+              <Select
+                label={t('messaging.preset')} value={preset} data-testid='email-preset' onValue={(v) => choose(v as Preset)}
+                options={(['gmail', 'workspace', 'other'] as const).map(p => ({ value: p, label: t(`messaging.preset.${p}` as MessageKey) }))}
+              />
+              <TextField label={t('messaging.host')} value={s.host} required data-testid='email-host' onValue={(v) => update({ host: v })} />
+              <NumberField label={t('messaging.port')} width='narrow' min={1} max={65535} value={numText(s.port)} required data-testid='email-port' onValue={(v) => update({ port: num(v) })} />
+              <Select
+                label={t('messaging.security')} value={s.security} data-testid='email-security' onValue={(v) => update({ security: v as Security })}
+                options={(['starttls', 'tls', 'none'] as const).map(v => ({ value: v, label: t(`messaging.security.${v}` as MessageKey) }))}
+              />
+              <TextField label={t('messaging.username')} hint={gmail ? t('messaging.usernameHint') : undefined} value={s.username} autocomplete='username' data-testid='email-username' onValue={(v) => update({ username: v })} />
+              <TextField
+                label={t('messaging.password')} type='password' hint={s.passwordSet ? t('messaging.passwordKeep') : gmail ? t('messaging.passwordGmail') : undefined}
+                value={password} autocomplete='new-password' data-testid='email-password' onValue={setPassword}
+              />
+              <TextField label={t('messaging.fromName')} value={s.fromName} data-testid='email-from-name' onValue={(v) => update({ fromName: v })} />
+              <TextField label={t('messaging.fromAddress')} type='email' value={s.fromAddress} required data-testid='email-from' onValue={(v) => update({ fromAddress: v })} />
+              <NumberField label={t('messaging.dailyLimit')} width='medium' hint={t('messaging.dailyLimitHint')} min={1} value={numText(s.dailyLimit)} data-testid='email-limit' onValue={(v) => update({ dailyLimit: num(v) })} />
+            </div>
+            {error && <Banner tone='critical' testId='email-save-status'>{t('messaging.error', { message: error })}</Banner>}
+            <div class='card__footer'>
+              {s.configured && <span class='muted toolbar__grow'>{t('messaging.sentLast24h', { count: formatNumber(s.sentLast24h), limit: formatNumber(s.dailyLimit) })}</span>}
+              <Button variant='primary' type='submit' busy={saving} data-testid='email-save'>{t('messaging.save')}</Button>
+            </div>
+          </form>
+          <h3 class='card__subtitle'>{t('messaging.testEmail')}</h3>
           <TestSend
-            label={t('messaging.testTo')} initial={s.fromAddress} disabled={!s.configured} okKey='messaging.testSent' testId='email-test'
+            label={t('messaging.testTo')} type='email' initial={s.fromAddress} disabled={!s.configured} okKey='messaging.testSent' testId='email-test'
             send={async (to) => {
               // The count of the last 24 h (and a quota pause) changes with every test, whatever its outcome.
               try {
@@ -123,9 +140,9 @@ export function EmailSettingsCard () {
               }
             }}
           />
-        </form>
+        </div>
         {gmail && <GmailSteps />}
       </div>
-    </section>
+    </Card>
   )
 }

@@ -2,7 +2,13 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api } from '../api.ts'
 import { t } from '../i18n.ts'
-import { errorText, Field, SaveStatus, TestSend } from '../components/messaging-form.tsx'
+import { Button } from '../components/button.tsx'
+import { Banner, Card } from '../components/feedback.tsx'
+import { TextField } from '../components/form.tsx'
+import { TestSend } from '../components/test-send.tsx'
+import { toast } from '../components/toast.tsx'
+import { ConfiguredBadge } from './messaging-email.tsx'
+import { errorText } from './settings-rewards-shared.ts'
 
 interface SmsSettings { provider: 'vietguys', brandname: string, username: string, passwordSet: boolean, configured: boolean }
 
@@ -11,11 +17,16 @@ export function SmsSettingsCard () {
   const [password, setPassword] = useState('')
   const [saving, setSaving] = useState(false)
   const [error, setError] = useState<string | null>(null)
-  const [saved, setSaved] = useState(false)
   useEffect(() => { api<SmsSettings>('/api/settings/sms').then(setS).catch((err: unknown) => setError(errorText(err))) }, [])
-  if (!s) return <section class='card'>{error ? <p class='error-box' role='alert'>{error}</p> : <p class='muted'>{t('messaging.loading')}</p>}</section>
+  if (!s) {
+    return (
+      <Card title={t('messaging.sms')}>
+        {error ? <Banner tone='critical'>{error}</Banner> : <p class='muted'>{t('messaging.loading')}</p>}
+      </Card>
+    )
+  }
 
-  const update = (patch: Partial<SmsSettings>) => { setS({ ...s, ...patch }); setSaved(false) }
+  const update = (patch: Partial<SmsSettings>) => setS({ ...s, ...patch })
   const save = async (e: Event) => {
     e.preventDefault()
     setSaving(true)
@@ -24,7 +35,7 @@ export function SmsSettingsCard () {
       const body = { provider: 'vietguys', brandname: s.brandname, username: s.username, ...(password ? { password } : {}) }
       setS(await api<SmsSettings>('/api/settings/sms', { method: 'PUT', body: JSON.stringify(body) }))
       setPassword('')
-      setSaved(true)
+      toast(t('messaging.saved'))
     } catch (err) {
       setError(errorText(err))
     } finally {
@@ -33,23 +44,28 @@ export function SmsSettingsCard () {
   }
 
   return (
-    <section class='card' data-testid='sms-settings'>
-      <h2 class='card__title'>{t('messaging.sms')} <span class='badge badge--sandbox'>{t(s.configured ? 'messaging.configured' : 'messaging.notConfigured')}</span></h2>
+    <Card title={t('messaging.sms')} actions={<ConfiguredBadge configured={s.configured} />} testId='sms-settings'>
       <p class='muted'>{t('messaging.smsLead')}</p>
       <form onSubmit={save} data-testid='sms-form'>
-        <Field label={t('messaging.brandname')}><input value={s.brandname} required maxLength={40} data-testid='sms-brandname' onInput={(e) => update({ brandname: e.currentTarget.value })} /></Field>
-        <Field label={t('messaging.smsUsername')}><input value={s.username} required autocomplete='off' data-testid='sms-username' onInput={(e) => update({ username: e.currentTarget.value })} /></Field>
-        <Field label={t('messaging.smsPassword')} hint={s.passwordSet ? t('messaging.passwordKeep') : undefined}>
-          <input type='password' value={password} autocomplete='new-password' data-testid='sms-password' onInput={(e) => { setPassword(e.currentTarget.value); setSaved(false) }} />
-        </Field>
-        <p class='muted'>{t('messaging.smsWhitelist')}</p>
-        <p><button class='button' type='submit' disabled={saving} data-testid='sms-save'>{t('messaging.save')}</button></p>
-        <SaveStatus saving={saving} error={error} saved={saved} testId='sms-save-status' />
-        <TestSend
-          label={t('messaging.testPhone')} initial='' disabled={!s.configured} okKey='messaging.testSmsSent' testId='sms-test'
-          send={(phone) => api('/api/settings/sms/test', { method: 'POST', body: JSON.stringify({ phone }) }).then(() => {})}
-        />
+        <div class='form-grid'>
+          <TextField label={t('messaging.brandname')} value={s.brandname} required maxLength={40} data-testid='sms-brandname' onValue={(v) => update({ brandname: v })} />
+          <TextField label={t('messaging.smsUsername')} value={s.username} required autocomplete='off' data-testid='sms-username' onValue={(v) => update({ username: v })} />
+          <TextField
+            label={t('messaging.smsPassword')} type='password' hint={s.passwordSet ? t('messaging.passwordKeep') : undefined}
+            value={password} autocomplete='new-password' data-testid='sms-password' onValue={setPassword}
+          />
+        </div>
+        <Banner tone='info'>{t('messaging.smsWhitelist')}</Banner>
+        {error && <Banner tone='critical' testId='sms-save-status'>{t('messaging.error', { message: error })}</Banner>}
+        <div class='card__footer'>
+          <Button variant='primary' type='submit' busy={saving} data-testid='sms-save'>{t('messaging.save')}</Button>
+        </div>
       </form>
-    </section>
+      <h3 class='card__subtitle'>{t('messaging.testSms')}</h3>
+      <TestSend
+        label={t('messaging.testPhone')} type='tel' initial='' disabled={!s.configured} okKey='messaging.testSmsSent' testId='sms-test'
+        send={(phone) => api('/api/settings/sms/test', { method: 'POST', body: JSON.stringify({ phone }) }).then(() => {})}
+      />
+    </Card>
   )
 }
