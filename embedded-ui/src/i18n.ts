@@ -4,6 +4,7 @@ import { localStore } from './storage.ts'
 import { vi as customersVi, en as customersEn } from './messages/customers.ts'
 import { vi as importsVi, en as importsEn } from './messages/imports.ts'
 import { vi as loyaltyVi, en as loyaltyEn } from './messages/loyalty.ts'
+import { vi as numbersVi, en as numbersEn } from './messages/numbers.ts'
 import { vi as rewardsVi, en as rewardsEn } from './messages/rewards.ts'
 // Feature strings live in ./messages/<feature>.ts (vi + en) and are spread into the dictionaries below.
 
@@ -65,6 +66,7 @@ export const vi = {
   ...customersVi,
   ...importsVi,
   ...loyaltyVi,
+  ...numbersVi,
   ...rewardsVi,
 }
 
@@ -127,6 +129,7 @@ export const en: Record<MessageKey, string> = {
   ...customersEn,
   ...importsEn,
   ...loyaltyEn,
+  ...numbersEn,
   ...rewardsEn,
 }
 

@@ -6,6 +6,7 @@ import { PageHeader } from '../components/page-header.tsx'
 import { MemberRewards } from './member-rewards.tsx'
 import { formatDate, formatDateTime, formatNumber, formatVnd } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
+import { parseWholeNumber } from '../numbers.ts'
 import { Pager } from '../components/pager.tsx'
 
 interface Profile {
@@ -115,8 +116,10 @@ function AdjustForm ({ customerId, onDone }: { customerId: string, onDone: (p: P
   const submit = async (e: Event) => {
     e.preventDefault()
     setOk(false)
-    const n = Number(points)
-    if (!Number.isInteger(n) || n === 0 || reason.trim() === '') { setError(t('member.adjustInvalid')); return }
+    const read = parseWholeNumber(points, { signed: true })
+    if (!read.ok) { setError(t(read.reason)); return }
+    const n = read.value
+    if (n === 0 || reason.trim() === '') { setError(t('member.adjustInvalid')); return }
     if (!window.confirm(t('member.confirmAdjust', { points: n > 0 ? `+${n}` : String(n) }))) return
     setBusy(true)
     setError(null)

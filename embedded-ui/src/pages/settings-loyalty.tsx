@@ -4,6 +4,7 @@ import { api, ApiError } from '../api.ts'
 import { PageHeader } from '../components/page-header.tsx'
 import { formatVnd } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
+import { multiplierOrNaN, wholeOrNaN } from '../numbers.ts'
 
 type Expiry = { mode: 'never' } | { mode: 'after_earning' | 'inactivity', months: number }
 interface Settings {
@@ -22,7 +23,7 @@ const errorText = (err: unknown) => {
   return err instanceof Error ? err.message : String(err)
 }
 
-const num = (value: string) => (value.trim() === '' ? Number.NaN : Number(value))
+const num = (value: string) => wholeOrNaN(value)
 
 function Field ({ label, children, hint }: { label: string, children: preact.ComponentChildren, hint?: string }) {
   return (
@@ -168,7 +169,7 @@ function TiersEditor ({ initial }: { initial: Tier[] }) {
                 <input type='number' min={0} step={1} value={tier.threshold} onInput={(e) => patch(i, { threshold: num(e.currentTarget.value) })} />
                 <div class='muted'>{Number.isFinite(tier.threshold) ? formatVnd(tier.threshold) : ''}</div>
               </td>
-              <td><input type='number' min={0} max={10} step={0.01} value={tier.earnMultiplier} onInput={(e) => patch(i, { earnMultiplier: num(e.currentTarget.value) })} /></td>
+              <td><input type='number' min={0} max={10} step={0.01} value={tier.earnMultiplier} onInput={(e) => patch(i, { earnMultiplier: multiplierOrNaN(e.currentTarget.value) })} /></td>
               <td>
                 <button type='button' class='button button--secondary' disabled={i === 0} onClick={() => move(i, -1)}>{t('loyalty.moveUp')}</button>{' '}
                 <button type='button' class='button button--secondary' disabled={i === tiers.length - 1} onClick={() => move(i, 1)}>{t('loyalty.moveDown')}</button>{' '}
