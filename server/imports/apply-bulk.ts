@@ -236,12 +236,12 @@ export async function applyNextBatch (tx: Db, input: ApplyBatchInput): Promise<B
   if (Number(out?.members) !== Number(out?.written)) {
     // A customer gone since the preview, or a member activated by someone else after our lock: nothing of the
     // batch stays (the caller's transaction rolls back) and the job's retry starts it again.
-    throw new NotFoundError(`Không kích hoạt được ${Number(out?.members) - Number(out?.written)} thành viên của lô nhập (member not written; retry)`)
+    throw new NotFoundError(`Không kích hoạt được ${Number(out?.members) - Number(out?.written)} thành viên của lô nhập`)
   }
   if (perLine && Number(out?.entries) !== Number(out?.wanted)) {
     // Cannot happen without on conflict (an insert either writes every row or fails); checked all the same, since the
     // balances above were computed from x rather than from what came back.
-    throw new ConflictError('Số bút toán ghi được khác với dự kiến (ledger entries differ; retry)')
+    throw new ConflictError('Số bút toán ghi được khác với dự kiến')
   }
   // The baseline (DTTichLuy) is the member's Tổng chi tiêu from now on, plus what it pays after the import (totals.ts).
   await refreshImportedTotals(tx, shopId, [...seen], now)
@@ -300,7 +300,7 @@ export async function undoBulk (tx: Db, input: UndoBulkInput): Promise<void> {
     )
     select (select count(*) from u where u.entries > 0) as expected, (select count(*) from upd where upd.entries > 0) as written`)
   if (Number(counts?.expected) !== Number(counts?.written)) {
-    throw new NotFoundError('Khách hàng chưa là thành viên (member not found)')
+    throw new NotFoundError('Khách hàng chưa là thành viên')
   }
   // Without the baseline, Tổng chi tiêu is again every paid order's spend (totals.ts).
   if (opening) await refreshImportedTotals(tx, shopId, [...new Set(input.lines.map((l) => l.customerId))], now)

@@ -9,7 +9,7 @@ import { activateMember, postLedgerEntry } from './ledger.ts'
 import { convergeCustomerOrders } from './order-points.ts'
 import { getTiers, memberTier } from './tiers.ts'
 
-const NOT_A_MEMBER = 'Không tìm thấy thành viên (member not found)'
+const NOT_A_MEMBER = 'Không tìm thấy thành viên'
 
 export async function memberProfile (db: Db, shopId: string, customerId: number) {
   const [row] = await db.select({ m: members, c: customers }).from(members)

@@ -14,7 +14,7 @@ export default async function healthRoutes (app: FastifyInstance) {
       return { status: 'ok' as const }
     } catch (err) {
       request.log.error({ err }, 'health check failed')
-      return sendError(reply, request, 503, 'Cơ sở dữ liệu chưa sẵn sàng (database unavailable)')
+      return sendError(reply, request, 503, 'Cơ sở dữ liệu chưa sẵn sàng')
     }
   })
 }
