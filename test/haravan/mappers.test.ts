@@ -5,7 +5,7 @@ import {
   birthdayDate, fullName, genderOf, haravanCustomerSchema, haravanOrderSchema, mapCustomer, mapOrder, refundedAmount, searchKey, splitTags,
 } from '../../server/haravan/mappers.ts'
 
-const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../../shared/fixtures/haravan/${name}`, import.meta.url), 'utf8'))
+const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/haravan/${name}`, import.meta.url), 'utf8'))
 const NOW = new Date('2026-11-20T03:00:00.000Z')
 const SHOP = '200000244883'
 

@@ -6,7 +6,7 @@ import { queryRows, type Db } from '../../db/client.ts'
 import type { App } from '../../server/app.ts'
 
 export const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../../../shared/fixtures/haravan/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>
+  JSON.parse(readFileSync(new URL(`../fixtures/haravan/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>
 
 export interface DeliverOptions {
   topic: string
