@@ -20,6 +20,7 @@ import healthRoutes from './routes/health.ts'
 import { cleanJson, cleanText } from './text.ts'
 import apiRoutes from './routes/index.ts'
 import unsubscribeRoutes from './routes/unsubscribe.ts'
+import { useVietnameseZodMessages } from './zod-vi.ts'
 
 export interface AppDeps {
   config: Config
@@ -71,6 +72,8 @@ export function loggerOptions (config: Config): FastifyServerOptions['logger'] {
 
 export async function buildApp (deps: AppDeps) {
   const { config } = deps
+  // Merchants read the 400s: zod's default messages in Vietnamese (schemas with their own message keep it).
+  useVietnameseZodMessages()
   const isInstance = typeof deps.logger === 'object' && deps.logger !== null && 'child' in deps.logger
   const app = Fastify({
     ...(isInstance ? { loggerInstance: deps.logger as FastifyBaseLogger } : { logger: (deps.logger as FastifyServerOptions['logger']) ?? loggerOptions(config) }),

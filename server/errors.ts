@@ -10,13 +10,13 @@ export class BadRequestError extends AppError {
   constructor (message: string, issues?: unknown[]) { super(400, message, issues ? { issues } : undefined) }
 }
 export class UnauthorizedError extends AppError {
-  constructor (message = 'Phiên làm việc không hợp lệ hoặc đã hết hạn (invalid or expired session)') { super(401, message) }
+  constructor (message = 'Phiên làm việc không hợp lệ hoặc đã hết hạn') { super(401, message) }
 }
 export class ForbiddenError extends AppError {
   constructor (message: string) { super(403, message) }
 }
 export class NotFoundError extends AppError {
-  constructor (message = 'Không tìm thấy (not found)') { super(404, message) }
+  constructor (message = 'Không tìm thấy') { super(404, message) }
 }
 export class ConflictError extends AppError {
   constructor (message: string) { super(409, message) }

@@ -6,7 +6,7 @@ import { migrate } from '../db/migrate.ts'
 import { buildApp, loggerOptions, type App } from './app.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
 import { startBoss, stopBoss } from './jobs/boss.ts'
-import { startSandbox, type Sandbox } from './sandbox.ts'
+import { sandboxBanner, startSandbox, type Sandbox } from './sandbox.ts'
 
 /** How long a graceful stop may take before the process exits regardless. */
 const SHUTDOWN_DEADLINE_MS = 10_000
@@ -72,7 +72,11 @@ async function main () {
   const boss = running.boss = await startBoss(database, { onError: (err) => log.error({ err }, 'job queue error') })
   const app = running.app = await buildApp({ config: sandbox?.config ?? config, database, boss, logger: log })
   await app.listen({ port: config.port, host: config.host })
-  if (sandbox) await sandbox.installDemoShops(app)
+  if (sandbox) {
+    // Besides the log line (JSON when stdout is not a terminal), the URL on a plain line of its own.
+    const banner = sandboxBanner(await sandbox.installDemoShops(app))
+    if (banner !== '') process.stdout.write(banner)
+  }
 }
 
 main().catch((err) => {

@@ -9,7 +9,8 @@ export interface Sandbox {
   /** The config to build the app with: Haravan URLs point at the simulator. */
   config: Config
   sim: HaravanSim
-  installDemoShops (app: App): Promise<void>
+  /** Installs the demo shops; returns the admin URL of each one installed. */
+  installDemoShops (app: App): Promise<string[]>
   close (): Promise<void>
 }
 
@@ -19,6 +20,11 @@ const DEMO_SEED = 20_240_601
 
 export function sandboxShopIds (count: number): string[] {
   return Array.from({ length: count }, (_, i) => String(1_000_000_001 + i))
+}
+
+/** The lines `npm start` prints on their own, apart from the log: the first thing a newcomer looks for. */
+export function sandboxBanner (urls: string[]): string {
+  return urls.length === 0 ? '' : `\n${urls.map((url) => `  Sandbox: open ${url}`).join('\n')}\n\n`
 }
 
 export const sandboxShopName = (i: number) => (i === 0 ? 'Cửa hàng Demo' : `Cửa hàng Demo ${i + 1}`)
@@ -57,14 +63,18 @@ export async function startSandbox (config: Config, log: FastifyBaseLogger): Pro
       // Talk to the app where it actually listens; redirect URIs keep the configured APP_URL.
       const addr = app.server.address() as AddressInfo
       const base = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`
+      const urls: string[] = []
       for (const orgid of ids) {
         try {
           await installOverOAuth(base, orgid)
-          log.info(`Sandbox: open ${config.appUrl}/sandbox/open?orgid=${orgid}`)
+          const url = `${config.appUrl}/sandbox/open?orgid=${orgid}`
+          log.info(`Sandbox: open ${url}`)
+          urls.push(url)
         } catch (err) {
           log.error({ err, orgid }, 'sandbox: installing the demo shop through OAuth failed')
         }
       }
+      return urls
     },
     close: () => sim.close(),
   }

@@ -4,6 +4,7 @@ import { localStore } from './storage.ts'
 import { vi as customersVi, en as customersEn } from './messages/customers.ts'
 import { vi as importsVi, en as importsEn } from './messages/imports.ts'
 import { vi as loyaltyVi, en as loyaltyEn } from './messages/loyalty.ts'
+import { vi as numbersVi, en as numbersEn } from './messages/numbers.ts'
 import { vi as rewardsVi, en as rewardsEn } from './messages/rewards.ts'
 import { vi as commonVi, en as commonEn } from './messages/common.ts'
 import { vi as campaignsVi, en as campaignsEn } from './messages/campaigns.ts'
@@ -68,6 +69,7 @@ export const vi = {
   ...customersVi,
   ...importsVi,
   ...loyaltyVi,
+  ...numbersVi,
   ...rewardsVi,
   ...commonVi,
   ...campaignsVi,
@@ -133,6 +135,7 @@ export const en: Record<MessageKey, string> = {
   ...customersEn,
   ...importsEn,
   ...loyaltyEn,
+  ...numbersEn,
   ...rewardsEn,
   ...commonEn,
   ...campaignsEn,

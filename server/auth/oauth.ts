@@ -88,7 +88,7 @@ function authorizeUrl (app: FastifyInstance, scope: string, step: 'login' | 'gra
 
 const ORGID = /^\d{1,20}$/
 const NOT_ADMIN = 'Chỉ quản trị viên (admin) của cửa hàng mới cài đặt được ứng dụng. Hãy nhờ chủ cửa hàng hoặc một quản trị viên mở Tích Điểm từ trang quản trị Haravan để cài đặt, rồi thử lại.'
-const retryLink = (orgid?: string | null) => ({ href: `/install/start${orgid ? `?orgid=${encodeURIComponent(orgid)}` : ''}`, label: 'Thử lại (try again)' })
+const retryLink = (orgid?: string | null) => ({ href: `/install/start${orgid ? `?orgid=${encodeURIComponent(orgid)}` : ''}`, label: 'Thử lại' })
 
 function badState (reply: FastifyReply) {
   return sendPage(reply, 400, {

@@ -19,6 +19,7 @@ import { intArray, queryRows, type Db } from '../../db/client.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
 import type { LoyaltySettings, Tier } from '../loyalty/rules.ts'
 import { REASONS } from './preview.ts'
+import { refreshImportedTotals } from './totals.ts'
 
 // balanceDelta (server/loyalty/ledger.ts), summed per member over the rows an insert returned (alias e).
 const BALANCE_SUMS = sql.raw(`
@@ -202,11 +203,11 @@ export async function applyNextBatch (tx: Db, input: ApplyBatchInput): Promise<B
     u as (${moves}),
     fresh as (
       insert into members (shop_id, customer_id, phone_e164, email, birthday_month, activated_at, activation_source, tier_id,
-        points_available, points_pending, points_used, points_expired, rank_points, spend_baseline, opening_import_id, last_activity_at, updated_at)
+        points_available, points_pending, points_used, points_expired, rank_points, spend_baseline, total_spent, opening_import_id, last_activity_at, updated_at)
       select ${shopId}, cu.id, cu.phone_e164, cu.email, extract(month from cu.birthday)::smallint, ${at}::timestamptz, 'import',
         ${tierOf(sql`u.rank`)},
         u.available, u.pending, u.used, u.expired, u.rank,
-        ${opening ? sql`coalesce(u.baseline, 0)` : sql`0`}, ${opening ? sql`${importId}::uuid` : sql`null`},
+        ${opening ? sql`coalesce(u.baseline, 0), coalesce(u.baseline, 0)` : sql`0, 0`}, ${opening ? sql`${importId}::uuid` : sql`null`},
         case when u.activity then ${at}::timestamptz end, ${at}::timestamptz
       from u join customers cu on cu.shop_id = ${shopId} and cu.id = u.customer_id
       where not u.existed
@@ -217,7 +218,10 @@ export async function applyNextBatch (tx: Db, input: ApplyBatchInput): Promise<B
     upd as (
       update members mb set
         ${cachedBalanceMoves(at)},
-        ${opening ? sql`spend_baseline = coalesce(u.baseline, 0), opening_import_id = ${importId}::uuid,` : sql``}
+        ${opening
+          ? sql`spend_baseline = coalesce(u.baseline, 0), opening_import_id = ${importId}::uuid,
+            total_spent = mb.total_spent - mb.spend_baseline + coalesce(u.baseline, 0),`
+          : sql``}
         updated_at = ${at}::timestamptz
       from u where mb.shop_id = ${shopId} and mb.customer_id = u.customer_id and u.existed
       returning mb.customer_id
@@ -232,13 +236,15 @@ export async function applyNextBatch (tx: Db, input: ApplyBatchInput): Promise<B
   if (Number(out?.members) !== Number(out?.written)) {
     // A customer gone since the preview, or a member activated by someone else after our lock: nothing of the
     // batch stays (the caller's transaction rolls back) and the job's retry starts it again.
-    throw new NotFoundError(`Không kích hoạt được ${Number(out?.members) - Number(out?.written)} thành viên của lô nhập (member not written; retry)`)
+    throw new NotFoundError(`Không kích hoạt được ${Number(out?.members) - Number(out?.written)} thành viên của lô nhập`)
   }
   if (perLine && Number(out?.entries) !== Number(out?.wanted)) {
     // Cannot happen without on conflict (an insert either writes every row or fails); checked all the same, since the
     // balances above were computed from x rather than from what came back.
-    throw new ConflictError('Số bút toán ghi được khác với dự kiến (ledger entries differ; retry)')
+    throw new ConflictError('Số bút toán ghi được khác với dự kiến')
   }
+  // The baseline (DTTichLuy) is the member's Tổng chi tiêu from now on, plus what it pays after the import (totals.ts).
+  await refreshImportedTotals(tx, shopId, [...seen], now)
   return { ...outcome, points: Number(out?.points), rankPoints: Number(out?.rank) }
 }
 
@@ -283,6 +289,7 @@ export async function undoBulk (tx: Db, input: UndoBulkInput): Promise<void> {
         ${opening
           // Only where this import set it: the member can then be imported again.
           ? sql`spend_baseline = case when mb.opening_import_id = ${importId}::uuid then 0 else mb.spend_baseline end,
+            total_spent = case when mb.opening_import_id = ${importId}::uuid then mb.total_spent - mb.spend_baseline else mb.total_spent end,
             opening_import_id = case when mb.opening_import_id = ${importId}::uuid then null else mb.opening_import_id end,`
           : sql``}
         updated_at = ${at}::timestamptz
@@ -293,6 +300,8 @@ export async function undoBulk (tx: Db, input: UndoBulkInput): Promise<void> {
     )
     select (select count(*) from u where u.entries > 0) as expected, (select count(*) from upd where upd.entries > 0) as written`)
   if (Number(counts?.expected) !== Number(counts?.written)) {
-    throw new NotFoundError('Khách hàng chưa là thành viên (member not found)')
+    throw new NotFoundError('Khách hàng chưa là thành viên')
   }
+  // Without the baseline, Tổng chi tiêu is again every paid order's spend (totals.ts).
+  if (opening) await refreshImportedTotals(tx, shopId, [...new Set(input.lines.map((l) => l.customerId))], now)
 }

@@ -163,7 +163,7 @@ async function applyBatch (
         skipped_rows = skipped_rows + ${skipped}, skipped_warnings = skipped_warnings + ${skippedWarnings}
       where shop_id = ${shopId} and id = ${importId}::uuid and status = 'applying' and applied_through = ${from}
       returning 1`)
-    if (moved.length === 0) throw new ConflictError('Lần nhập đang được cập nhật ở nơi khác (import cursor moved; retry)')
+    if (moved.length === 0) throw new ConflictError('Lần nhập đang được cập nhật ở nơi khác')
   })
   try {
     await attempt(onConflict)
@@ -219,7 +219,7 @@ async function freezeRule (db: Db, imp: ImportRow, rule: ImportRule): Promise<Im
   const [set] = await db.update(imports).set({ rule: { ...rule } })
     .where(and(eq(imports.shopId, imp.shopId), eq(imports.id, imp.id), isNull(imports.rule))).returning({ rule: imports.rule })
   const frozen = set?.rule ?? (await loadImport(db, imp.shopId, imp.id))?.rule
-  if (!frozen) throw new ConflictError('Lần nhập không còn (import gone; retry)')
+  if (!frozen) throw new ConflictError('Lần nhập không còn')
   return frozen as unknown as ImportRule
 }
 

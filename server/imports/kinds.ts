@@ -49,17 +49,20 @@ function checkAmount (column: string, raw: string, problems: string[]): number |
   return amount.value
 }
 
-// Points are whole numbers; a sign is allowed (negative = deduct), thousands separators too (1.000 or 1,000).
-const POINTS = /^([+-−]?)(\d{1,3}(?:([.,\s])\d{3}(?:\3\d{3})*)?|\d+)$/
+// Points are whole numbers; a sign is allowed (negative = deduct; ASCII '-' or the typographic '−'), thousands
+// separators too (1.000, 1,000, 1 000 with a space, NBSP or narrow NBSP), one kind per number.
+// The sign class lists its characters: written as a range ('+' to '−') it would take in the digits.
+const POINTS = /^([-+\u2212]?)(\d{1,3}(?:([., \u00a0\u202f])\d{3}(?:\3\d{3})*)?|\d+)$/
 export function parsePoints (raw: string): { ok: true, value: number } | { ok: false, reason: string } {
   const text = raw.trim()
   if (text === '') return { ok: false, reason: 'DiemDieuChinh trống' }
   const match = POINTS.exec(text)
   if (match === null) return { ok: false, reason: `DiemDieuChinh phải là số nguyên (có thể âm): "${text}"` }
-  const value = Number((match[2] ?? '').replace(/\D/g, '')) * (match[1] === '' || match[1] === '+' ? 1 : -1)
-  if (!Number.isSafeInteger(value)) return { ok: false, reason: `DiemDieuChinh quá lớn: "${text}"` }
-  if (value === 0) return { ok: false, reason: 'DiemDieuChinh phải khác 0' }
-  return { ok: true, value }
+  const digits = (match[2] ?? '').replace(/\D/g, '')
+  const magnitude = Number(digits)
+  if (!Number.isSafeInteger(magnitude)) return { ok: false, reason: `DiemDieuChinh quá lớn: "${text}"` }
+  if (magnitude === 0) return { ok: false, reason: 'DiemDieuChinh phải khác 0' }
+  return { ok: true, value: match[1] === '' || match[1] === '+' ? magnitude : -magnitude }
 }
 
 export function checkRow (kind: ImportKind, fields: Record<string, string>): CheckedRow {

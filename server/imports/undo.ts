@@ -42,7 +42,7 @@ async function undoBatch (db: Db, imp: ImportRow, window: 'lifetime' | 'rolling_
     const [moved] = await tx.update(imports).set({ undoneThrough: last, doneRows: sql`${imports.doneRows} + ${rows.length}` })
       .where(and(eq(imports.shopId, shopId), eq(imports.id, importId), eq(imports.status, 'undoing'), eq(imports.undoneThrough, after)))
       .returning({ id: imports.id })
-    if (!moved) throw new ConflictError('Lần nhập đang được hoàn tác ở nơi khác (undo cursor moved; retry)')
+    if (!moved) throw new ConflictError('Lần nhập đang được hoàn tác ở nơi khác')
     return last
   })
 }

@@ -22,6 +22,7 @@ import { customers, ledgerEntries, members } from '../../db/schema/index.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
 import { lowestTierId } from './tiers.ts'
 import { queueAutomaticReward } from './rewards-catalogue.ts'
+import { formatVi } from '../zod-vi.ts'
 
 export type EntryKind = 'earn' | 'opening' | 'redeem' | 'reverse' | 'expire' | 'adjust' | 'release'
 export type EntrySource = 'order' | 'import' | 'adjustment' | 'reward' | 'system'
@@ -102,7 +103,7 @@ export async function postLedgerEntry (tx: Db, shopId: string, entry: NewEntry, 
   }).where(and(eq(members.shopId, shopId), eq(members.customerId, entry.customerId)))
     .returning({ customerId: members.customerId })
   // Throwing rolls the inserted entry back with the transaction: an entry never exists without its member.
-  if (updated.length === 0) throw new NotFoundError(`Khách hàng ${entry.customerId} chưa là thành viên (member not found)`)
+  if (updated.length === 0) throw new NotFoundError(`Khách hàng ${entry.customerId} chưa là thành viên`)
   return true
 }
 
@@ -130,7 +131,7 @@ export async function activateMember (
     birthdayMonth: sql<number | null>`extract(month from ${customers.birthday})::smallint`,
   }).from(customers)
     .where(and(eq(customers.shopId, shopId), eq(customers.id, customerId)))
-  if (!customer) throw new NotFoundError('Không tìm thấy khách hàng (customer not found)')
+  if (!customer) throw new NotFoundError('Không tìm thấy khách hàng')
   const inserted = await tx.insert(members).values({
     shopId,
     customerId,
@@ -148,7 +149,7 @@ export async function activateMember (
 
 export class InsufficientPointsError extends ConflictError {
   constructor (available: number, wanted: number) {
-    super(`Không đủ điểm: khả dụng ${available}, cần ${wanted} (insufficient points)`)
+    super(`Không đủ điểm: có ${formatVi(available)} điểm khả dụng, cần ${formatVi(wanted)} điểm`)
   }
 }
 
@@ -171,7 +172,7 @@ export interface SpendInput {
 export async function spendPoints (tx: Db, shopId: string, input: SpendInput, now: Date): Promise<boolean> {
   if (!Number.isSafeInteger(input.points) || input.points <= 0) throw new RangeError('spend a positive integer of points')
   const member = await lockMember(tx, shopId, input.customerId)
-  if (!member) throw new NotFoundError('Không tìm thấy thành viên (member not found)')
+  if (!member) throw new NotFoundError('Không tìm thấy thành viên')
   const [dup] = await tx.select({ id: ledgerEntries.id }).from(ledgerEntries)
     .where(and(eq(ledgerEntries.shopId, shopId), eq(ledgerEntries.idempotencyKey, input.idempotencyKey)))
   if (dup) return false

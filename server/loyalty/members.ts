@@ -1,15 +1,15 @@
 // One member: the profile (personal, membership, contact), the points history, manual activation and adjustments.
 import { randomUUID } from 'node:crypto'
-import { and, count, desc, eq } from 'drizzle-orm'
+import { and, count, desc, eq, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
-import { customers, ledgerEntries, members } from '../../db/schema/index.ts'
+import { customers, ledgerEntries, members, orders } from '../../db/schema/index.ts'
 import { logActivity } from '../activity.ts'
 import { NotFoundError } from '../errors.ts'
 import { activateMember, postLedgerEntry } from './ledger.ts'
 import { convergeCustomerOrders } from './order-points.ts'
 import { getTiers, memberTier } from './tiers.ts'
 
-const NOT_A_MEMBER = 'Không tìm thấy thành viên (member not found)'
+const NOT_A_MEMBER = 'Không tìm thấy thành viên'
 
 export async function memberProfile (db: Db, shopId: string, customerId: number) {
   const [row] = await db.select({ m: members, c: customers }).from(members)
@@ -60,11 +60,15 @@ export async function pointsHistory (db: Db, shopId: string, customerId: number,
   await requireMember(db, shopId, customerId)
   const where = and(eq(ledgerEntries.shopId, shopId), eq(ledgerEntries.customerId, customerId))
   const [rows, [total]] = await Promise.all([
-    db.select().from(ledgerEntries).where(where).orderBy(desc(ledgerEntries.id)).limit(limit).offset((page - 1) * limit),
+    // An order's entries show the order as the merchant knows it (its name, its date at Haravan): one join, by key.
+    db.select({ e: ledgerEntries, orderName: orders.name, orderAt: orders.haravanCreatedAt }).from(ledgerEntries)
+      .leftJoin(orders, and(eq(orders.shopId, ledgerEntries.shopId), eq(ledgerEntries.source, 'order'),
+        sql`${orders.id} = case when ${ledgerEntries.sourceId} ~ '^[0-9]{1,18}$' then ${ledgerEntries.sourceId}::bigint end`))
+      .where(where).orderBy(desc(ledgerEntries.id)).limit(limit).offset((page - 1) * limit),
     db.select({ n: count() }).from(ledgerEntries).where(where),
   ])
   return {
-    items: rows.map(e => ({
+    items: rows.map(({ e, orderName, orderAt }) => ({
       id: e.id,
       kind: e.kind,
       points: e.points,
@@ -77,6 +81,8 @@ export async function pointsHistory (db: Db, shopId: string, customerId: number,
       createdAt: e.createdAt.toISOString(),
       availableAt: e.availableAt.toISOString(),
       expiresAt: e.expiresAt?.toISOString() ?? null,
+      orderName: orderName ?? null,
+      occurredAt: (orderAt ?? e.createdAt).toISOString(),
     })),
     total: Number(total?.n ?? 0),
     page,

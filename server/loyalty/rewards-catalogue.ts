@@ -6,6 +6,8 @@ import type { Db } from '../../db/client.ts'
 import { AUTO_TRIGGERS, autoRewards, DISCOUNT_TYPES, rewardOptions, rewards } from '../../db/schema/index.ts'
 import { logActivity } from '../activity.ts'
 import { newRewardCode, shopTimeZone, validityWindow } from './rewards-terms.ts'
+import { BadRequestError } from '../errors.ts'
+import { getTiers } from './tiers.ts'
 import { parseVi } from './validation.ts'
 
 export type AutoTrigger = typeof AUTO_TRIGGERS[number]
@@ -75,17 +77,20 @@ export async function replaceRewardOptions (db: Db, shopId: string, input: unkno
   return getRewardOptions(db, shopId)
 }
 
-function autoView (r: typeof autoRewards.$inferSelect) {
-  return { trigger: r.trigger, tierId: r.tierId, enabled: r.enabled, discountType: r.discountType, value: r.value, validDays: r.validDays, minimumOrderAmount: r.minimumOrderAmount }
+// tierMissing: the reward names a tier the shop no longer has (deleted since), so it can never fire until re-chosen.
+function autoView (r: typeof autoRewards.$inferSelect, tierIds: Set<string>) {
+  const { trigger, tierId, enabled, discountType, value, validDays, minimumOrderAmount } = r
+  return { trigger, tierId, enabled, discountType, value, validDays, minimumOrderAmount, tierMissing: tierId !== null && !tierIds.has(tierId) }
 }
 
 /** One row per trigger at least (disabled defaults for the ones never saved), plus tier-specific upgrade rewards. */
 export async function getAutoRewards (db: Db, shopId: string) {
-  const rows = (await db.select().from(autoRewards).where(eq(autoRewards.shopId, shopId))).map(autoView)
+  const tierIds = new Set((await getTiers(db, shopId)).map(t => t.id))
+  const rows = (await db.select().from(autoRewards).where(eq(autoRewards.shopId, shopId))).map(r => autoView(r, tierIds))
   const out = [...rows]
   for (const trigger of AUTO_TRIGGERS) {
     if (!rows.some(r => r.trigger === trigger && r.tierId === null)) {
-      out.push({ trigger, tierId: null, enabled: false, discountType: 'fixed_amount', value: 0, validDays: 30, minimumOrderAmount: 0 })
+      out.push({ trigger, tierId: null, enabled: false, discountType: 'fixed_amount', value: 0, validDays: 30, minimumOrderAmount: 0, tierMissing: false })
     }
   }
   const order = (r: { trigger: AutoTrigger, tierId: string | null }) => `${AUTO_TRIGGERS.indexOf(r.trigger)}:${r.tierId ?? ''}`
@@ -94,6 +99,12 @@ export async function getAutoRewards (db: Db, shopId: string) {
 
 export async function replaceAutoRewards (db: Db, shopId: string, input: unknown, actor: string, now: Date) {
   const next = parseVi(autoInputSchema, input)
+  // The tier is stored by id: an id that is not one of the shop's tiers ("Vàng" typed for "gold") would never fire.
+  const tiers = await getTiers(db, shopId)
+  const issues = next.flatMap((r, i) => r.tierId === null || tiers.some(t => t.id === r.tierId)
+    ? []
+    : [{ path: [String(i), 'tierId'], code: 'custom', message: `Hạng "${r.tierId}" không có trong các hạng của cửa hàng (hiện có: ${tiers.map(t => `${t.name} (${t.id})`).join(', ')})` }])
+  if (issues.length > 0) throw new BadRequestError(`Dữ liệu không hợp lệ: ${issues.map(i => i.message).join('; ')}`, issues)
   await db.transaction(async (t) => {
     const tx = t as unknown as Db
     await tx.delete(autoRewards).where(eq(autoRewards.shopId, shopId))

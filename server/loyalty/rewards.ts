@@ -50,7 +50,7 @@ export async function reserveReward (
   if (existing) return { row: existing, created: false }
   const [option] = await db.select().from(rewardOptions)
     .where(and(eq(rewardOptions.shopId, shopId), eq(rewardOptions.id, optionId), eq(rewardOptions.active, true)))
-  if (!option) throw new NotFoundError('Không tìm thấy ưu đãi đổi điểm (reward option not found)')
+  if (!option) throw new NotFoundError('Không tìm thấy ưu đãi đổi điểm')
   const now = deps.clock()
   const id = randomUUID()
   const row = await db.transaction(async (t) => {
@@ -88,7 +88,7 @@ export async function reserveReward (
   })
   if (row) return { row, created: true }
   const winner = await findReward(db, shopId, eq(rewards.idempotencyKey, key))
-  if (!winner) throw new ConflictError('Yêu cầu đổi điểm đang được xử lý, hãy thử lại (concurrent request)')
+  if (!winner) throw new ConflictError('Yêu cầu đổi điểm đang được xử lý, hãy thử lại')
   return { row: winner, created: false }
 }
 
@@ -202,8 +202,8 @@ export function issuePendingRewards (deps: RewardDeps, opts: { shopId?: string, 
 
 async function lockHeld (tx: Db, shopId: string, id: string): Promise<RewardRow> {
   const [row] = await tx.select().from(rewards).where(and(eq(rewards.shopId, shopId), eq(rewards.id, id))).for('update')
-  if (!row) throw new NotFoundError('Không tìm thấy ưu đãi (reward not found)')
-  if (row.status !== 'held') throw new ConflictError('Ưu đãi này không ở trạng thái cần xử lý (reward is not held)')
+  if (!row) throw new NotFoundError('Không tìm thấy ưu đãi')
+  if (row.status !== 'held') throw new ConflictError('Ưu đãi này không ở trạng thái cần xử lý')
   return row
 }
 
@@ -260,7 +260,7 @@ export async function listRewards (
 ): Promise<{ items: RewardView[], total: number, page: number, limit: number }> {
   if (opts.customerId !== undefined) {
     const [m] = await db.select({ id: members.customerId }).from(members).where(and(eq(members.shopId, shopId), eq(members.customerId, opts.customerId)))
-    if (!m) throw new NotFoundError('Không tìm thấy thành viên (member not found)')
+    if (!m) throw new NotFoundError('Không tìm thấy thành viên')
   }
   const where = and(
     eq(rewards.shopId, shopId),

@@ -1,6 +1,7 @@
 // Parsing admin input with Vietnamese messages that name the field (the merchant reads them as they are).
 import type { z } from 'zod'
 import { BadRequestError } from '../errors.ts'
+import { formatVi, viIssueMessage } from '../zod-vi.ts'
 
 const LABELS: Record<string, string> = {
   earning: 'Quy tắc tích điểm',
@@ -32,22 +33,16 @@ function label (path: PropertyKey[]): string {
 
 type Issue = z.core.$ZodIssue
 
+// Tier lists are edited as table rows: their sizes are counted in rows; the rest reads as zod-vi says.
 function reason (issue: Issue): string {
-  switch (issue.code) {
-    case 'too_small': return issue.origin === 'string' ? 'không được để trống' : issue.origin === 'array' ? `cần ít nhất ${String(issue.minimum)} dòng` : `phải ${issue.inclusive ? '≥' : '>'} ${String(issue.minimum)}`
-    case 'too_big': return issue.origin === 'string' ? `dài tối đa ${String(issue.maximum)} ký tự` : issue.origin === 'array' ? `tối đa ${String(issue.maximum)} dòng` : `phải ${issue.inclusive ? '≤' : '<'} ${String(issue.maximum)}`
-    case 'invalid_type': return issue.expected === 'int' ? 'phải là số nguyên' : `thiếu hoặc sai kiểu (cần ${issue.expected})`
-    case 'invalid_value': return `phải là một trong: ${issue.values.map(String).join(', ')}`
-    case 'invalid_union': return 'giá trị không hợp lệ'
-    case 'unrecognized_keys': return `trường không hỗ trợ: ${issue.keys.join(', ')}`
-    case 'custom': return issue.message
-    default: return issue.message
-  }
+  if (issue.code === 'too_small' && issue.origin === 'array') return `cần ít nhất ${formatVi(issue.minimum)} dòng`
+  if (issue.code === 'too_big' && issue.origin === 'array') return `tối đa ${formatVi(issue.maximum)} dòng`
+  return issue.message
 }
 
 /** schema.parse with Vietnamese messages; a failure is a 400 whose issues carry { path, message, code }. */
 export function parseVi<S extends z.ZodType> (schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input)
+  const result = schema.safeParse(input, { error: (issue) => viIssueMessage(issue) })
   if (result.success) return result.data
   const issues = result.error.issues.map(i => ({
     path: i.path.map(String),

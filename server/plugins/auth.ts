@@ -35,14 +35,14 @@ async function authPlugin (app: FastifyInstance) {
   app.decorateRequest('shop', null as unknown as ShopContext)
   app.decorate('authenticate', async (request: FastifyRequest) => {
     const token = bearerToken(request)
-    if (!token) throw new UnauthorizedError('Thiếu phiên làm việc: hãy mở ứng dụng từ trang quản trị Haravan (missing session token)')
+    if (!token) throw new UnauthorizedError('Thiếu phiên làm việc: hãy mở ứng dụng từ trang quản trị Haravan')
     const session = await verifySessionToken(app.config.sessionSecret, token, app.clock())
     if (!session) throw new UnauthorizedError()
     // The shop must be installed now: an uninstalled shop's old tokens stop working at once.
     const [shop] = await app.db.select({
       shopId: shops.shopId, name: shops.name, domain: shops.domain, timezone: shops.timezone, sandbox: shops.sandbox,
     }).from(shops).where(and(eq(shops.shopId, session.orgid), eq(shops.status, 'installed'))).limit(1)
-    if (!shop) throw new UnauthorizedError('Cửa hàng chưa cài đặt ứng dụng hoặc đã gỡ (shop not installed)')
+    if (!shop) throw new UnauthorizedError('Cửa hàng chưa cài đặt ứng dụng hoặc đã gỡ')
     request.shop = { ...shop, userId: session.sub }
   })
 }

@@ -5,6 +5,7 @@ import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { ZodError } from 'zod'
 import { AppError } from '../errors.ts'
+import { REQUEST_PARTS } from '../zod-vi.ts'
 
 export interface ErrorBody { statusCode: number, error: string, message: string, reqId: string, issues?: unknown[] }
 
@@ -22,12 +23,12 @@ async function errorHandlerPlugin (app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
       const issues = err.validation.map((v) => ({ path: [err.validationContext ?? 'request', ...String(v.instancePath).split('/').filter(Boolean)], message: v.message, code: v.params?.issue && typeof v.params.issue === 'object' ? (v.params.issue as { code?: string }).code : undefined }))
-      const first = issues[0]
-      return sendError(reply, request, 400, `Dữ liệu không hợp lệ: ${first ? `${first.path.join('.')} — ${first.message}` : err.message}`, issues)
+      const where = (path: string[]) => [REQUEST_PARTS[path[0] ?? ''] ?? 'yêu cầu', ...path.slice(1)].join(' › ')
+      return sendError(reply, request, 400, `Dữ liệu không hợp lệ: ${issues.map((i) => `${where(i.path)} ${i.message}`).join('; ')}`, issues)
     }
     if (err instanceof ZodError) {
       const issues = zodIssues(err)
-      return sendError(reply, request, 400, `Dữ liệu không hợp lệ: ${issues.map((i) => `${i.path.join('.') || '(gốc)'} — ${i.message}`).join('; ')}`, issues)
+      return sendError(reply, request, 400, `Dữ liệu không hợp lệ: ${issues.map((i) => `${i.path.join(' › ') || 'dữ liệu'} ${i.message}`).join('; ')}`, issues)
     }
     if (err instanceof AppError) {
       return sendError(reply, request, err.statusCode, err.message, err.details?.issues)
@@ -38,7 +39,7 @@ async function errorHandlerPlugin (app: FastifyInstance) {
       return sendError(reply, request, status, err.message)
     }
     request.log.error({ err: loggedError(err) }, 'request failed')
-    return sendError(reply, request, status, 'Đã có lỗi xảy ra phía máy chủ. Vui lòng thử lại sau (internal server error).')
+    return sendError(reply, request, status, 'Đã có lỗi xảy ra phía máy chủ. Vui lòng thử lại sau.')
   })
 }
 

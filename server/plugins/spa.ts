@@ -54,7 +54,7 @@ async function spaPlugin (app: FastifyInstance, opts: { distDir?: string }) {
 
   app.setNotFoundHandler((request, reply) => {
     if (isPageRoute(request)) return sendIndex(reply)
-    return sendError(reply, request, 404, `Không tìm thấy ${request.method} ${request.url.split('?')[0]} (route not found)`)
+    return sendError(reply, request, 404, `Không tìm thấy ${request.method} ${request.url.split('?')[0]}`)
   })
 }
 

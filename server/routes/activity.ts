@@ -1,14 +1,13 @@
-// Nhật ký hoạt động: GET /api/activity, newest first, filtered by action prefix, actor and date range.
-import { and, count, desc, eq, gte, like, lt, type SQL } from 'drizzle-orm'
+// Nhật ký hoạt động: GET /api/activity, newest first, filtered by action prefix, actor (or kind of actor) and date range.
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { activityLog } from '../../db/schema/index.ts'
-import { escapeLike } from '../segments/search.ts'
+import { ACTOR_KINDS, listActivity } from '../activity.ts'
 
 const query = z.object({
   action: z.string().max(100).optional(),
   actor: z.string().max(100).optional(),
+  actorKind: z.enum(ACTOR_KINDS).optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   page: z.coerce.number().int().min(1).max(100000).default(1),
@@ -18,8 +17,12 @@ const query = z.object({
 const item = z.object({
   id: z.number().int(),
   actor: z.string().nullable(),
+  // merchant: the shop's staff (actor is their Haravan user id); haravan: Haravan's own events; system: the app's jobs.
+  actorKind: z.enum(ACTOR_KINDS),
   action: z.string(),
   subject: z.string().nullable(),
+  // The member's name, the import's file name or the group's name; null when the subject has none (or is gone).
+  subjectLabel: z.string().nullable(),
   details: z.record(z.string(), z.unknown()),
   createdAt: z.string(),
 })
@@ -29,20 +32,7 @@ export default async function activityRoutes (fastify: FastifyInstance) {
   app.get('/activity', {
     schema: { summary: 'Activity log (Nhật ký hoạt động)', tags: ['activity'], querystring: query, response: { 200: z.object({ items: z.array(item), total: z.number().int() }) } },
   }, async (request) => {
-    const q = request.query
-    const where: SQL[] = [eq(activityLog.shopId, request.shop.shopId)]
-    if (q.action) where.push(like(activityLog.action, `${escapeLike(q.action)}%`))
-    if (q.actor) where.push(eq(activityLog.actor, q.actor))
-    if (q.from) where.push(gte(activityLog.createdAt, new Date(q.from)))
-    if (q.to) where.push(lt(activityLog.createdAt, new Date(q.to)))
-    const [rows, [total]] = await Promise.all([
-      app.db.select().from(activityLog).where(and(...where))
-        .orderBy(desc(activityLog.createdAt), desc(activityLog.id)).limit(q.limit).offset((q.page - 1) * q.limit),
-      app.db.select({ n: count() }).from(activityLog).where(and(...where)),
-    ])
-    return {
-      items: rows.map((r) => ({ id: Number(r.id), actor: r.actor, action: r.action, subject: r.subject, details: r.details, createdAt: new Date(r.createdAt).toISOString() })),
-      total: Number(total?.n ?? 0),
-    }
+    const { from, to, ...q } = request.query
+    return listActivity(app.db, request.shop.shopId, { ...q, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined })
   })
 }

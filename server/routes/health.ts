@@ -19,7 +19,7 @@ export default async function healthRoutes (app: FastifyInstance) {
       return { status: 'ok' as const }
     } catch (err) {
       request.log.error({ error: (err as Error).message }, 'health check failed')
-      return sendError(reply, request, 503, 'Cơ sở dữ liệu chưa sẵn sàng (database unavailable)')
+      return sendError(reply, request, 503, 'Cơ sở dữ liệu chưa sẵn sàng')
     } finally {
       clearTimeout(timer)
     }

@@ -83,7 +83,7 @@ export function importView (imp: ImportRow): z.infer<typeof importSchema> {
 // Another shop's id, or not an id at all, is simply not found.
 async function findImport (app: FastifyInstance, shopId: string, id: string): Promise<ImportRow> {
   const imp = UUID.test(id) ? await loadImport(app.db, shopId, id) : undefined
-  if (!imp) throw new NotFoundError('Không tìm thấy lần nhập dữ liệu này (import not found)')
+  if (!imp) throw new NotFoundError('Không tìm thấy lần nhập dữ liệu này')
   return imp
 }
 

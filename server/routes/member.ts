@@ -53,6 +53,9 @@ const entrySchema = z.object({
   createdAt: iso,
   availableAt: iso,
   expiresAt: iso.nullable(),
+  // Order entries: the order's name at Haravan (#100503) and its date there; otherwise null and the entry's own time.
+  orderName: z.string().nullable(),
+  occurredAt: iso,
 })
 
 export const adjustmentSchema = z.object({

@@ -35,6 +35,8 @@ const autoSchema = z.object({
   value: z.number().int(),
   validDays: z.number().int(),
   minimumOrderAmount: z.number().int(),
+  // The tier (tier_upgrade) is not one of the shop's tiers any more: the reward cannot fire until a tier is chosen again.
+  tierMissing: z.boolean(),
 })
 const rewardSchema = z.object({
   id: z.string(),

@@ -7,12 +7,15 @@ import { z } from 'zod'
 import { segments } from '../../db/schema/index.ts'
 import type { Db } from '../../db/client.ts'
 import { logActivity } from '../activity.ts'
-import { ConflictError } from '../errors.ts'
-import { definitionSchema, parseDefinition } from '../segments/compile.ts'
+import { BadRequestError, ConflictError } from '../errors.ts'
+import { definitionSchema, parseDefinition, type Condition } from '../segments/compile.ts'
 import { sendCsv } from '../segments/csv.ts'
 import { listResponse, pageQuery, pageRequest } from '../segments/http.ts'
 import { countMatching, listBatches, listPage, listWhere, type ListContext } from '../segments/lists.ts'
 import { findSegment } from '../segments/store.ts'
+import { unknownTierProblems } from '../segments/tiers.ts'
+import { getTiers } from '../loyalty/tiers.ts'
+import type { Tier } from '../loyalty/rules.ts'
 
 const segmentBody = z.object({ name: z.string().trim().min(1).max(120), definition: definitionSchema })
 const segmentOut = z.object({
@@ -20,6 +23,8 @@ const segmentOut = z.object({
   name: z.string(),
   definition: z.record(z.string(), z.unknown()),
   count: z.number().int(),
+  // Vietnamese sentences on what makes the saved group match wrongly (a tier deleted since); empty when fine.
+  problems: z.array(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
 })
@@ -39,14 +44,22 @@ export default async function segmentRoutes (fastify: FastifyInstance) {
   const ctx = (request: FastifyRequest): ListContext =>
     ({ shopId: request.shop.shopId, scope: 'customers', now: app.clock(), timeZone: request.shop.timezone })
   const count = (request: FastifyRequest, definition: unknown) => countMatching(app.db, ctx(request), listWhere(ctx(request), { definition }))
-  const out = async (request: FastifyRequest, row: typeof segments.$inferSelect) => ({
+  const out = async (request: FastifyRequest, row: typeof segments.$inferSelect, tiers: Tier[]) => ({
     id: row.id,
     name: row.name,
     definition: row.definition,
     count: await count(request, row.definition),
+    problems: unknownTierProblems(row.definition as { conditions?: Condition[] }, tiers, 'saved'),
     createdAt: new Date(row.createdAt).toISOString(),
     updatedAt: new Date(row.updatedAt).toISOString(),
   })
+  // A tier is asked for by id: an id that is not one of the shop's tiers would silently match nobody.
+  const checkedDefinition = async (shopId: string, input: unknown) => {
+    const definition = parseDefinition(input)
+    const problems = unknownTierProblems(definition, await getTiers(app.db, shopId), 'saving')
+    if (problems.length > 0) throw new BadRequestError(`Điều kiện lọc không hợp lệ: ${problems.join(' ')}`)
+    return definition
+  }
   const nameTaken = async (shopId: string, name: string, exceptId?: string) => {
     const [row] = await app.db.select({ id: segments.id }).from(segments)
       .where(and(eq(segments.shopId, shopId), eq(segments.name, name), exceptId ? ne(segments.id, exceptId) : undefined)).limit(1)
@@ -57,18 +70,19 @@ export default async function segmentRoutes (fastify: FastifyInstance) {
     schema: { summary: 'Customer groups with live counts', tags: ['segments'], response: { 200: z.object({ items: z.array(segmentOut) }) } },
   }, async (request) => {
     const rows = await app.db.select().from(segments).where(eq(segments.shopId, request.shop.shopId)).orderBy(asc(segments.name))
-    return { items: await Promise.all(rows.map((r) => out(request, r))) }
+    const tiers = await getTiers(app.db, request.shop.shopId)
+    return { items: await Promise.all(rows.map((r) => out(request, r, tiers))) }
   })
 
   app.post('/segments/preview', {
     schema: { summary: 'How many customers a definition matches now', tags: ['segments'], body: z.object({ definition: definitionSchema }), response: { 200: z.object({ count: z.number().int() }) } },
-  }, async (request) => ({ count: await count(request, parseDefinition(request.body.definition)) }))
+  }, async (request) => ({ count: await count(request, await checkedDefinition(request.shop.shopId, request.body.definition)) }))
 
   app.post('/segments', {
     schema: { summary: 'Save a new group (Lưu bộ lọc)', tags: ['segments'], body: segmentBody, response: { 201: segmentOut } },
   }, async (request, reply) => {
     const { shopId, userId } = request.shop
-    const definition = parseDefinition(request.body.definition)
+    const definition = await checkedDefinition(shopId, request.body.definition)
     const { name } = request.body
     if (await nameTaken(shopId, name)) throw duplicateName(name)
     const now = app.clock()
@@ -77,7 +91,7 @@ export default async function segmentRoutes (fastify: FastifyInstance) {
       await logActivity(tx as unknown as Db, shopId, { actor: userId, action: 'segment.created', subject: created!.id, details: { name } }, now)
       return created!
     }).catch((err: unknown) => { throw isUniqueViolation(err) ? duplicateName(name) : err })
-    return reply.code(201).send(await out(request, row))
+    return reply.code(201).send(await out(request, row, await getTiers(app.db, shopId)))
   })
 
   app.put('/segments/:id', {
@@ -85,7 +99,7 @@ export default async function segmentRoutes (fastify: FastifyInstance) {
   }, async (request) => {
     const { shopId, userId } = request.shop
     const existing = await findSegment(app.db, shopId, request.params.id)
-    const definition = parseDefinition(request.body.definition)
+    const definition = await checkedDefinition(shopId, request.body.definition)
     const { name } = request.body
     if (await nameTaken(shopId, name, existing.id)) throw duplicateName(name)
     const now = app.clock()
@@ -95,7 +109,7 @@ export default async function segmentRoutes (fastify: FastifyInstance) {
       await logActivity(tx as unknown as Db, shopId, { actor: userId, action: 'segment.updated', subject: existing.id, details: { name, previousName: existing.name } }, now)
       return updated!
     }).catch((err: unknown) => { throw isUniqueViolation(err) ? duplicateName(name) : err })
-    return out(request, row)
+    return out(request, row, await getTiers(app.db, shopId))
   })
 
   app.delete('/segments/:id', {

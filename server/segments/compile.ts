@@ -71,7 +71,7 @@ export function parseDefinition (input: unknown): { match: 'all' | 'any', condit
   const parsed = definitionSchema.safeParse(input)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    throw new BadRequestError(`Điều kiện lọc không hợp lệ: ${issue?.path.join('.') ?? ''} — ${issue?.message ?? ''}`)
+    throw new BadRequestError(`Điều kiện lọc không hợp lệ: ${issue?.path.join(' › ') ?? ''} ${issue?.message ?? ''}`)
   }
   for (const [i, c] of parsed.data.conditions.entries()) checkCondition(c, i)
   return parsed.data
@@ -79,18 +79,18 @@ export function parseDefinition (input: unknown): { match: 'all' | 'any', condit
 
 function checkCondition (c: Condition, index: number): void {
   if (!(FIELDS as readonly string[]).includes(c.field)) {
-    throw new BadRequestError(`Trường lọc không hợp lệ: "${c.field}" (unknown field, condition ${index + 1})`)
+    throw new BadRequestError(`Trường lọc không hợp lệ: "${c.field}" (điều kiện ${index + 1})`)
   }
   const rule = RULES[c.field as Field]
   if (!(OPERATORS as readonly string[]).includes(c.op)) {
-    throw new BadRequestError(`Phép so sánh không hợp lệ: "${c.op}" (unknown operator, condition ${index + 1})`)
+    throw new BadRequestError(`Phép so sánh không hợp lệ: "${c.op}" (điều kiện ${index + 1})`)
   }
   if (!rule.ops.includes(c.op as Operator)) {
-    throw new BadRequestError(`Trường "${c.field}" không dùng được phép so sánh "${c.op}" (operator not allowed for field)`)
+    throw new BadRequestError(`Trường "${c.field}" không dùng được phép so sánh "${c.op}" (điều kiện ${index + 1})`)
   }
   const schema = c.op === 'in' ? z.array(VALUE[rule.kind]).min(1).max(100) : VALUE[rule.kind]
   if (!schema.safeParse(c.value).success) {
-    throw new BadRequestError(`Giá trị không hợp lệ cho trường "${c.field}" (invalid value for ${c.field} ${c.op})`)
+    throw new BadRequestError(`Giá trị không hợp lệ cho trường "${c.field}" (điều kiện ${index + 1})`)
   }
 }
 

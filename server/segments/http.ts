@@ -13,7 +13,7 @@ export const pageQuery = z.object({
   page: z.coerce.number().int().min(1).max(100000).default(1),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   // `lastOrderAt:desc`, `name:asc` or just `totalSpent` (descending).
-  sort: z.string().regex(new RegExp(`^(${SORT_FIELDS.join('|')})(:(asc|desc))?$`), 'sort must be <field>[:asc|desc]').optional(),
+  sort: z.string().regex(new RegExp(`^(${SORT_FIELDS.join('|')})(:(asc|desc))?$`), `phải là tên cột, có thể kèm :asc hoặc :desc (${SORT_FIELDS.join(', ')})`).optional(),
 })
 
 export function pageRequest (q: z.infer<typeof pageQuery>, defaultSort: SortField): PageRequest {

@@ -7,9 +7,9 @@ import { NotFoundError } from '../errors.ts'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export async function findSegment (db: Db, shopId: string, id: string) {
-  if (!UUID.test(id)) throw new NotFoundError('Không tìm thấy nhóm khách hàng (segment not found)')
+  if (!UUID.test(id)) throw new NotFoundError('Không tìm thấy nhóm khách hàng')
   const [row] = await db.select().from(segments).where(and(eq(segments.shopId, shopId), eq(segments.id, id))).limit(1)
-  if (!row) throw new NotFoundError('Không tìm thấy nhóm khách hàng (segment not found)')
+  if (!row) throw new NotFoundError('Không tìm thấy nhóm khách hàng')
   return row
 }
 

@@ -120,3 +120,17 @@ t.test('the fast path answers exactly what the full rules answer', async t => {
   for (const cell of ['1', '000000000000000', '999999999999999', '1.000', '999,999,999,999,999', '0.500', '1.50', '1.500,000', '01.500']) check(cell)
   t.same(differ, [])
 })
+
+t.test('property: anything else is refused with a Vietnamese reason, never read as another amount', async t => {
+  const piece = fc.constantFrom('0', '1', '25', '500', '000', '1234', '.', ',', ' ', '\u00a0', '-', '+', 'đ', '₫', 'VND', 'a', '1e3', '$', '9007199254740993')
+  const REASON = /^Số tiền (âm|không hợp lệ: |không được có phần lẻ: |dùng lẫn nhiều loại dấu phân cách, không rõ phần lẻ: |quá lớn: )/
+  fc.assert(fc.property(fc.array(piece, { maxLength: 10 }), (pieces) => {
+    const input = pieces.join('')
+    const result = parseVndAmount(input)
+    if (!result.ok) return REASON.test(result.reason)
+    // Accepted: the digits typed are the amount read (a currency suffix adds none).
+    const digits = input.replace(/\D/g, '')
+    return Number.isSafeInteger(result.value) && result.value >= 0 && result.value === Number(digits) && !/[-+a$]/.test(input)
+  }), { numRuns: 20_000 })
+  t.pass()
+})

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm'
 import { pino } from 'pino'
 import { shops } from '../../db/schema/index.ts'
 import { buildApp } from '../../server/app.ts'
-import { startSandbox } from '../../server/sandbox.ts'
+import { sandboxBanner, startSandbox } from '../../server/sandbox.ts'
 import { freshDatabase, testConfig } from '../helper.ts'
 
 const ORG = '1000000001'
@@ -22,8 +22,8 @@ async function startOnce (t: Tap, database: Awaited<ReturnType<typeof freshDatab
   const sandbox = await startSandbox(config, log)
   const app = await buildApp({ config: sandbox.config, database, logger: false })
   await app.listen({ port: 0, host: '127.0.0.1' })
-  await sandbox.installDemoShops(app)
-  return { app, sandbox, lines, close: async () => { await sandbox.close(); await app.close() } }
+  const urls = await sandbox.installDemoShops(app)
+  return { app, sandbox, lines, urls, close: async () => { await sandbox.close(); await app.close() } }
 }
 interface Tap { teardown: (fn: () => unknown) => void }
 
@@ -49,6 +49,10 @@ t.test('startSandbox installs the demo shops through OAuth and /sandbox/open lea
   t.match(res.json(), { orgid: ORG, name: 'Cửa hàng Demo', sandbox: true })
   t.match((await openSession(first.app, '1000000002')).json(), { orgid: '1000000002', name: 'Cửa hàng Demo 2' })
   t.ok(first.lines.some((l) => l.includes(`Sandbox: open ${first.app.config.appUrl}/sandbox/open?orgid=${ORG}`)))
+  const appUrl = first.app.config.appUrl
+  t.same(first.urls, [`${appUrl}/sandbox/open?orgid=${ORG}`, `${appUrl}/sandbox/open?orgid=1000000002`], 'the installed shops\' URLs')
+  t.equal(sandboxBanner(first.urls), `\n  Sandbox: open ${appUrl}/sandbox/open?orgid=${ORG}\n  Sandbox: open ${appUrl}/sandbox/open?orgid=1000000002\n\n`, 'printed on plain lines of their own')
+  t.equal(sandboxBanner([]), '', 'nothing when no shop was installed')
   await first.close()
 
   // A restart with the same database: a new simulator, the shop reinstalled with fresh tokens.

@@ -14,6 +14,7 @@ import { toast } from '../components/toast.tsx'
 import { useTimeZone } from '../components/customer-list.tsx'
 import { formatDate, formatNumber, formatPhone, formatSignedPoints, formatVnd } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
+import { parseWholeNumber } from '../numbers.ts'
 
 interface Profile {
   customerId: number
@@ -59,8 +60,10 @@ function AdjustForm ({ customerId, available, onDone }: { customerId: string, av
   const [busy, setBusy] = useState(false)
   const submit = async (e: Event) => {
     e.preventDefault()
-    const n = Number(points)
-    if (!Number.isInteger(n) || n === 0 || reason.trim() === '') { setError(t('member.adjustInvalid')); return }
+    const read = parseWholeNumber(points, { signed: true })
+    if (!read.ok) { setError(t(read.reason)); return }
+    const n = read.value
+    if (n === 0 || reason.trim() === '') { setError(t('member.adjustInvalid')); return }
     setError(null)
     const after = available + n
     const ok = await confirmDialog({

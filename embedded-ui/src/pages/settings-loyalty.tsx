@@ -10,6 +10,7 @@ import { confirmDialog } from '../components/dialog.tsx'
 import { toast } from '../components/toast.tsx'
 import { formatNumber } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
+import { multiplierOrNaN, wholeOrNaN } from '../numbers.ts'
 
 type Expiry = { mode: 'never' } | { mode: 'after_earning' | 'inactivity', months: number }
 interface Settings {
@@ -28,7 +29,7 @@ const errorText = (err: unknown) => {
   return err instanceof Error ? err.message : String(err)
 }
 
-const num = (value: string) => (value.trim() === '' ? Number.NaN : Number(value))
+const num = (value: string) => wholeOrNaN(value)
 const numText = (v: number) => (Number.isFinite(v) ? String(v) : '')
 
 function useSave<T> (path: string, apply: (v: T) => void) {
@@ -177,7 +178,7 @@ function TiersEditor ({ initial }: { initial: Tier[] }) {
               <td>{i + 1}</td>
               <td><TextField label={t('loyalty.tierName')} hideLabel value={tier.name} maxLength={50} onValue={(v) => patch(i, { name: v })} /></td>
               <td class='num'><NumberField label={t('loyalty.tierThreshold')} hideLabel min={0} value={numText(tier.threshold)} hint={Number.isFinite(tier.threshold) ? formatNumber(tier.threshold) : ''} onValue={(v) => patch(i, { threshold: num(v) })} /></td>
-              <td class='num'><NumberField label={t('loyalty.tierMultiplier')} hideLabel min={0} max={10} step={0.01} value={numText(tier.earnMultiplier)} onValue={(v) => patch(i, { earnMultiplier: num(v) })} /></td>
+              <td class='num'><NumberField label={t('loyalty.tierMultiplier')} hideLabel min={0} max={10} step={0.01} value={numText(tier.earnMultiplier)} onValue={(v) => patch(i, { earnMultiplier: multiplierOrNaN(v) })} /></td>
               <td class='nowrap'>
                 <Button variant='plain' slim disabled={i === 0} aria-label={t('loyalty.moveUp')} onClick={() => move(i, -1)}>↑</Button>
                 <Button variant='plain' slim disabled={i === tiers.length - 1} aria-label={t('loyalty.moveDown')} onClick={() => move(i, 1)}>↓</Button>

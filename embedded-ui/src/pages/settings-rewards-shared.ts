@@ -2,6 +2,7 @@
 import { ApiError } from '../api.ts'
 import { formatVnd } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
+import { wholeOrNaN } from '../numbers.ts'
 
 export type DiscountType = 'fixed_amount' | 'percentage' | 'shipping'
 export const DISCOUNT_TYPES: DiscountType[] = ['fixed_amount', 'percentage', 'shipping']
@@ -63,7 +64,7 @@ export function discountLabel (type: DiscountType, value: number): string {
 
 export const statusLabel = (s: Reward['status']) => t(`rewards.status.${s}` as MessageKey)
 export const triggerLabel = (s: Reward['trigger']) => t(`rewards.trigger.${s}` as MessageKey)
-export const num = (value: string) => (value.trim() === '' ? Number.NaN : Number(value))
+export const num = (value: string) => wholeOrNaN(value, { currency: true })
 
 /** A fresh key per redemption attempt: a network retry of the same click never spends twice. */
 export function newIdempotencyKey (): string {
