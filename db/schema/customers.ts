@@ -64,4 +64,8 @@ export const orders = pgTable('orders', {
   index('orders_customer_idx').on(t.shopId, t.customerId),
   index('orders_phone_idx').on(t.shopId, t.phoneE164),
   index('orders_updated_idx').on(t.shopId, t.haravanUpdatedAt),
+  // Tổng quan (server/overview/queries.ts): the revenue orders of a period, read from the index alone. The predicate and
+  // the time expression must match revenueOrders() there exactly, or the planner cannot use it.
+  index('orders_revenue_idx').on(t.shopId, sql`coalesce(${t.haravanCreatedAt}, ${t.syncedAt})`, t.customerId, t.totalPrice, t.refundedAmount)
+    .where(sql`${t.cancelledAt} is null and not ${t.deleted} and lower(coalesce(${t.financialStatus}, '')) in ('paid', 'partially_refunded')`),
 ])

@@ -9,6 +9,7 @@ import activityRoutes from './activity.ts'
 import settingsRoutes from './settings.ts'
 import memberRoutes from './member.ts'
 import rewardRoutes from './rewards.ts'
+import overviewRoutes from '../overview/routes.ts'
 
 export default async function apiRoutes (app: FastifyInstance) {
   app.addHook('onRequest', app.authenticate)
@@ -21,4 +22,5 @@ export default async function apiRoutes (app: FastifyInstance) {
   await app.register(settingsRoutes)
   await app.register(memberRoutes)
   await app.register(rewardRoutes)
+  await app.register(overviewRoutes)
 }
