@@ -35,7 +35,7 @@ export async function memberGroups (db: Db, shopId: string, w: Window): Promise<
   const opts = { now: w.now, timeZone: w.timeZone, scope: 'members' as const }
   const tz = w.timeZone
   const inPeriod = (expr: SQL, p: Period) => sql`${expr} >= ${dayStart(p.from, tz)} and ${expr} < ${dayEnd(p.to, tz)}`
-  const importedAt = sql`(select coalesce(i.confirmed_at, i.created_at) from imports i where i.shop_id = m.shop_id and i.id = m.opening_import_id)`
+  const importedAt = sql`coalesce(i.confirmed_at, i.created_at)`
   const rows = await queryRows<Record<string, unknown>>(db, sql`
     select m.tier_id,
       count(*) as members,
@@ -50,7 +50,9 @@ export async function memberGroups (db: Db, shopId: string, w: Window): Promise<
       coalesce(sum(m.points_pending), 0) as points_pending,
       coalesce(sum(m.spend_baseline) filter (where m.opening_import_id is not null and ${inPeriod(importedAt, w.current)}), 0) as baseline_current,
       coalesce(sum(m.spend_baseline) filter (where m.opening_import_id is not null and ${inPeriod(importedAt, w.previous)}), 0) as baseline_previous
-    from members m where m.shop_id = ${shopId}
+    -- A shop has a handful of imports: a hash join, not a lookup per member.
+    from members m left join imports i on i.shop_id = m.shop_id and i.id = m.opening_import_id
+    where m.shop_id = ${shopId}
     group by m.tier_id`)
   return rows.map((r) => ({
     tierId: (r.tier_id as string | null) ?? null,
@@ -75,17 +77,23 @@ export async function customerCount (db: Db, shopId: string): Promise<number> {
 }
 
 /**
- * The revenue orders of both periods (orders_revenue_idx: the time expression and the predicate are the index's).
- * `member`: the order's customer is a member now; guests (no customer) never are.
+ * The revenue orders of both periods, dated by their Haravan creation time (orders_revenue_idx, read from the index
+ * alone: its predicate is repeated here word for word), or, for the few without one, by our sync time
+ * (orders_unstamped_idx). `member`: the order's customer is a member now; guests (no customer) never are.
  */
 function revenueOrders (shopId: string, w: Window): SQL {
-  const at = sql`coalesce(o.haravan_created_at, o.synced_at)`
+  const from = dayStart(w.previous.from, w.timeZone)
+  const to = dayEnd(w.current.to, w.timeZone)
+  const revenue = sql`o.cancelled_at is null and not o.deleted and lower(coalesce(o.financial_status, '')) in ('paid', 'partially_refunded')`
   return sql`
-    select ${at} as at, o.customer_id, greatest(o.total_price - o.refunded_amount, 0) as net,
-      (o.customer_id is not null and exists (select 1 from members m where m.shop_id = o.shop_id and m.customer_id = o.customer_id)) as member
-    from orders o
-    where o.shop_id = ${shopId} and ${at} >= ${dayStart(w.previous.from, w.timeZone)} and ${at} < ${dayEnd(w.current.to, w.timeZone)}
-      and o.cancelled_at is null and not o.deleted and lower(coalesce(o.financial_status, '')) in ('paid', 'partially_refunded')`
+    select o.at, o.customer_id, o.net, m.customer_id is not null as member
+    from (
+      select o.haravan_created_at as at, o.customer_id, greatest(o.total_price - o.refunded_amount, 0) as net
+      from orders o where o.shop_id = ${shopId} and o.haravan_created_at >= ${from} and o.haravan_created_at < ${to} and ${revenue}
+      union all
+      select o.synced_at, o.customer_id, greatest(o.total_price - o.refunded_amount, 0)
+      from orders o where o.shop_id = ${shopId} and o.haravan_created_at is null and o.synced_at >= ${from} and o.synced_at < ${to} and ${revenue}
+    ) o left join members m on m.shop_id = ${shopId} and m.customer_id = o.customer_id`
 }
 
 export interface OrderTotals { revenue: number, orders: number, buyers: number, repeaters: number }
