@@ -68,6 +68,6 @@ export const orders = pgTable('orders', {
   // cannot answer an index-only scan from an expression). The predicate must match revenueOrders() there exactly.
   index('orders_revenue_idx').on(t.shopId, t.haravanCreatedAt, t.customerId, t.totalPrice, t.refundedAmount)
     .where(sql`${t.cancelledAt} is null and not ${t.deleted} and lower(coalesce(${t.financialStatus}, '')) in ('paid', 'partially_refunded')`),
-  // The few orders Haravan gave no creation time: they fall on the day we stored them.
-  index('orders_unstamped_idx').on(t.shopId, t.syncedAt).where(sql`${t.haravanCreatedAt} is null`),
+  // Tổng quan's rollup refresh: the orders written since it last looked (synced_at is set by every write).
+  index('orders_synced_idx').on(t.shopId, t.syncedAt),
 ])

@@ -1,4 +1,4 @@
-// The overview's SQL: one pass over the members, the revenue orders and the ledger entries of two periods (see figures.ts).
+// The overview's SQL: one pass over the members (today's figures), the rollup's days of both periods, new members by day.
 import { sql, type SQL } from 'drizzle-orm'
 import { queryRows, type Db } from '../../db/client.ts'
 import { BUILTIN_FILTERS, compileSegment } from '../segments/compile.ts'
@@ -76,78 +76,43 @@ export async function customerCount (db: Db, shopId: string): Promise<number> {
   return Number(row?.n ?? 0)
 }
 
-/**
- * The revenue orders of both periods, dated by their Haravan creation time (orders_revenue_idx, read from the index
- * alone: its predicate is repeated here word for word), or, for the few without one, by our sync time
- * (orders_unstamped_idx). `member`: the order's customer is a member now; guests (no customer) never are.
- */
-function revenueOrders (shopId: string, w: Window): SQL {
-  const from = dayStart(w.previous.from, w.timeZone)
-  const to = dayEnd(w.current.to, w.timeZone)
-  const revenue = sql`o.cancelled_at is null and not o.deleted and lower(coalesce(o.financial_status, '')) in ('paid', 'partially_refunded')`
-  return sql`
-    select o.at, o.customer_id, o.net, m.customer_id is not null as member
-    from (
-      select o.haravan_created_at as at, o.customer_id, greatest(o.total_price - o.refunded_amount, 0) as net
-      from orders o where o.shop_id = ${shopId} and o.haravan_created_at >= ${from} and o.haravan_created_at < ${to} and ${revenue}
-      union all
-      select o.synced_at, o.customer_id, greatest(o.total_price - o.refunded_amount, 0)
-      from orders o where o.shop_id = ${shopId} and o.haravan_created_at is null and o.synced_at >= ${from} and o.synced_at < ${to} and ${revenue}
-    ) o left join members m on m.shop_id = ${shopId} and m.customer_id = o.customer_id`
+export interface RollupDay {
+  date: string
+  memberRevenue: number
+  nonMemberRevenue: number
+  memberOrders: number
+  nonMemberOrders: number
+  memberBuyerOrders: number
+  memberRepeatOrders: number
+  nonMemberBuyerOrders: number
+  nonMemberRepeatOrders: number
+  pointsEarned: number
+  pointsRedeemed: number
+  pointsExpired: number
+  pointsOpening: number
 }
 
-export interface OrderTotals { revenue: number, orders: number, buyers: number, repeaters: number }
-export type SideTotals = Record<'members' | 'nonMembers', OrderTotals>
-
-/** Revenue, orders, and buyers with one / two or more orders, per period and side (guests are orders but not buyers). */
-export async function orderTotals (db: Db, shopId: string, w: Window): Promise<{ current: SideTotals, previous: SideTotals }> {
+/** The rollup's days of both periods (rollup.ts keeps them; the caller refreshes first). */
+export async function rollupDays (db: Db, shopId: string, w: Window): Promise<RollupDay[]> {
   const rows = await queryRows<Record<string, unknown>>(db, sql`
-    with per_buyer as (
-      select o.at >= ${dayStart(w.current.from, w.timeZone)} as current, o.member, o.customer_id, sum(o.net) as net, count(*) as n
-      from (${revenueOrders(shopId, w)}) o group by 1, 2, 3
-    )
-    select current, member, coalesce(sum(net), 0) as revenue, coalesce(sum(n), 0) as orders,
-      count(customer_id) as buyers, count(customer_id) filter (where n >= 2) as repeaters
-    from per_buyer group by current, member`)
-  const empty = (): SideTotals => ({ members: zero(), nonMembers: zero() })
-  const out = { current: empty(), previous: empty() }
-  for (const r of rows) {
-    const side = truthy(r.member) ? 'members' : 'nonMembers'
-    out[truthy(r.current) ? 'current' : 'previous'][side] = {
-      revenue: Number(r.revenue), orders: Number(r.orders), buyers: Number(r.buyers), repeaters: Number(r.repeaters),
-    }
-  }
-  return out
-}
-const zero = (): OrderTotals => ({ revenue: 0, orders: 0, buyers: 0, repeaters: 0 })
-// PGlite gives booleans, postgres.js too; a text 't' is tolerated for safety across drivers.
-const truthy = (v: unknown): boolean => v === true || v === 't'
-
-export interface DayRevenue { date: string, memberRevenue: number, nonMemberRevenue: number }
-
-export async function revenueByDay (db: Db, shopId: string, w: Window): Promise<DayRevenue[]> {
-  const rows = await queryRows<Record<string, unknown>>(db, sql`
-    select ${localDate(sql`o.at`, w.timeZone)} as day,
-      coalesce(sum(o.net) filter (where o.member), 0) as member_revenue, coalesce(sum(o.net) filter (where not o.member), 0) as non_member_revenue
-    from (${revenueOrders(shopId, w)}) o where o.at >= ${dayStart(w.current.from, w.timeZone)} group by 1`)
-  return rows.map((r) => ({ date: String(r.day), memberRevenue: Number(r.member_revenue), nonMemberRevenue: Number(r.non_member_revenue) }))
-}
-
-export interface DayPoints { date: string, earned: number, redeemed: number, expired: number, opening: number }
-
-/** Ledger movements per local day of both periods (ledger_created_idx). Signs as the member balances count them. */
-export async function pointsByDay (db: Db, shopId: string, w: Window): Promise<DayPoints[]> {
-  const rows = await queryRows<Record<string, unknown>>(db, sql`
-    select ${localDate(sql`e.created_at`, w.timeZone)} as day,
-      coalesce(sum(e.points) filter (where e.kind in ('earn', 'reverse')), 0) as earned,
-      coalesce(-sum(e.points) filter (where e.kind = 'redeem'), 0) as redeemed,
-      coalesce(-sum(e.points) filter (where e.kind = 'expire'), 0) as expired,
-      coalesce(sum(e.points) filter (where e.kind = 'opening'), 0) as opening
-    from ledger_entries e
-    where e.shop_id = ${shopId} and e.created_at >= ${dayStart(w.previous.from, w.timeZone)} and e.created_at < ${dayEnd(w.current.to, w.timeZone)}
-      and e.kind in ('earn', 'reverse', 'redeem', 'expire', 'opening')
-    group by 1`)
-  return rows.map((r) => ({ date: String(r.day), earned: Number(r.earned), redeemed: Number(r.redeemed), expired: Number(r.expired), opening: Number(r.opening) }))
+    select to_char(day, 'YYYY-MM-DD') as date, member_revenue, non_member_revenue, member_orders, non_member_orders, member_buyer_orders,
+      member_repeat_orders, non_member_buyer_orders, non_member_repeat_orders, points_earned, points_redeemed, points_expired, points_opening
+    from overview_days where shop_id = ${shopId} and day >= ${w.previous.from}::date and day <= ${w.current.to}::date`)
+  return rows.map((r) => ({
+    date: String(r.date),
+    memberRevenue: Number(r.member_revenue),
+    nonMemberRevenue: Number(r.non_member_revenue),
+    memberOrders: Number(r.member_orders),
+    nonMemberOrders: Number(r.non_member_orders),
+    memberBuyerOrders: Number(r.member_buyer_orders),
+    memberRepeatOrders: Number(r.member_repeat_orders),
+    nonMemberBuyerOrders: Number(r.non_member_buyer_orders),
+    nonMemberRepeatOrders: Number(r.non_member_repeat_orders),
+    pointsEarned: Number(r.points_earned),
+    pointsRedeemed: Number(r.points_redeemed),
+    pointsExpired: Number(r.points_expired),
+    pointsOpening: Number(r.points_opening),
+  }))
 }
 
 export async function newMembersByDay (db: Db, shopId: string, w: Window): Promise<Map<string, number>> {

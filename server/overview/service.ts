@@ -23,8 +23,11 @@
  *   Σ (available + pending) over members; liabilityVnd: outstanding × the best active fixed-amount reward's đồng per
  *   point, rounded down (null when the catalogue has no such reward). redemptionRate = redeemed / earned (null when
  *   nothing was earned).
- * - averageOrder = revenue / orders (rounded down); repeatRate = buyers with 2+ revenue orders in the period / buyers
- *   with 1+ (buyers are customers; guests cannot be told apart and are left out of it).
+ * - averageOrder = revenue / orders (rounded down). repeatRate = the share of the period's revenue orders with a
+ *   customer that were not that customer's first revenue order ever (earlier by creation time, then id): how much
+ *   of the business is customers coming back. Guests cannot be told apart and are left out of it.
+ * - Period sums (revenue, orders, repeat orders, points) come from the daily rollup (rollup.ts), refreshed before
+ *   every read, so they equal a computation over the raw rows at that moment.
  * - tiers: today's members per tier; campaigns: campaignResults() (campaigns.ts).
  */
 import type { Db } from '../../db/client.ts'
@@ -33,13 +36,10 @@ import { getTiers } from '../loyalty/tiers.ts'
 import { campaignResults, type CampaignResults } from './campaigns.ts'
 import { checklist, type ChecklistItem } from './checklist.ts'
 import { localToday, periodDates, previousPeriod, resolvePeriod, type Period } from './period.ts'
-import {
-  bestRedemptionRate, customerCount, memberGroups, newMembersByDay, orderTotals, pointsByDay, revenueByDay,
-  type DayPoints, type OrderTotals, type SideTotals, type Window,
-} from './queries.ts'
+import { bestRedemptionRate, customerCount, memberGroups, newMembersByDay, rollupDays, type RollupDay, type Window } from './queries.ts'
+import { refreshRollup } from './rollup.ts'
 
 const ratio = (part: number, whole: number): number | null => whole > 0 ? part / whole : null
-const sides = <T>(t: SideTotals, f: (o: OrderTotals) => T) => ({ members: f(t.members), nonMembers: f(t.nonMembers) })
 
 export interface PeriodFigures {
   period: Period
@@ -53,21 +53,29 @@ export interface PeriodFigures {
   campaigns: CampaignResults
 }
 
-function periodFigures (period: Period, totals: SideTotals, points: DayPoints[], members: PeriodFigures['members'],
-  openingBalances: number, campaigns: CampaignResults): PeriodFigures {
-  const inPeriod = points.filter((d) => d.date >= period.from && d.date <= period.to)
-  const sum = (k: keyof Omit<DayPoints, 'date'>) => inPeriod.reduce((n, d) => n + d[k], 0)
-  const earned = sum('earned')
-  const redeemed = sum('redeemed')
+function periodFigures (period: Period, days: RollupDay[], members: PeriodFigures['members'], openingBalances: number,
+  campaigns: CampaignResults): PeriodFigures {
+  const inPeriod = days.filter((d) => d.date >= period.from && d.date <= period.to)
+  const sum = (k: keyof Omit<RollupDay, 'date'>) => inPeriod.reduce((n, d) => n + d[k], 0)
+  const earned = sum('pointsEarned')
+  const redeemed = sum('pointsRedeemed')
+  const revenue = { members: sum('memberRevenue'), nonMembers: sum('nonMemberRevenue') }
+  const orders = { members: sum('memberOrders'), nonMembers: sum('nonMemberOrders') }
   return {
     period,
     members,
-    points: { earned, redeemed, expired: sum('expired'), opening: sum('opening') },
+    points: { earned, redeemed, expired: sum('pointsExpired'), opening: sum('pointsOpening') },
     redemptionRate: earned > 0 ? redeemed / earned : null,
-    revenue: { ...sides(totals, (o) => o.revenue), openingBalances },
-    orders: sides(totals, (o) => o.orders),
-    averageOrder: sides(totals, (o) => o.orders > 0 ? Math.floor(o.revenue / o.orders) : 0),
-    repeatRate: sides(totals, (o) => ratio(o.repeaters, o.buyers)),
+    revenue: { ...revenue, openingBalances },
+    orders,
+    averageOrder: {
+      members: orders.members > 0 ? Math.floor(revenue.members / orders.members) : 0,
+      nonMembers: orders.nonMembers > 0 ? Math.floor(revenue.nonMembers / orders.nonMembers) : 0,
+    },
+    repeatRate: {
+      members: ratio(sum('memberRepeatOrders'), sum('memberBuyerOrders')),
+      nonMembers: ratio(sum('nonMemberRepeatOrders'), sum('nonMemberBuyerOrders')),
+    },
     campaigns,
   }
 }
@@ -78,25 +86,26 @@ export async function dashboard (db: Db, shop: { shopId: string, timezone: strin
   const previous = previousPeriod(current)
   const w: Window = { current, previous, timeZone, now }
   const { shopId } = shop
-  // Independent statements: on Postgres each takes its own pool connection, so they run side by side.
-  const [groups, customers, orders, byDayRevenue, byDayPoints, byDayNew, rate, tiers, steps, campaignsNow, campaignsBefore] = await Promise.all([
-    memberGroups(db, shopId, w), customerCount(db, shopId), orderTotals(db, shopId, w), revenueByDay(db, shopId, w),
-    pointsByDay(db, shopId, w), newMembersByDay(db, shopId, w), bestRedemptionRate(db, shopId), getTiers(db, shopId),
+  // Independent statements: on Postgres each takes its own pool connection, so they run side by side. The rollup is
+  // brought up to date first (its own transaction), then read.
+  const [groups, customers, days, byDayNew, rate, tiers, steps, campaignsNow, campaignsBefore] = await Promise.all([
+    memberGroups(db, shopId, w), customerCount(db, shopId),
+    refreshRollup(db, shopId, timeZone, now).then(() => rollupDays(db, shopId, w)),
+    newMembersByDay(db, shopId, w), bestRedemptionRate(db, shopId), getTiers(db, shopId),
     checklist(db, shopId), campaignResults(db, shopId, current, timeZone), campaignResults(db, shopId, previous, timeZone),
   ])
   const total = (k: keyof (typeof groups)[number]) => groups.reduce((n, g) => n + (g[k] as number), 0)
   const membersNow = total('members')
   const outstanding = total('pointsAvailable') + total('pointsPending')
 
-  const figures = periodFigures(current, orders.current, byDayPoints,
+  const figures = periodFigures(current, days,
     { total: membersNow - total('activatedAfterCurrent'), new: total('newCurrent'), shareOfCustomers: ratio(membersNow, customers) },
     total('baselineCurrent'), campaignsNow)
-  const before = periodFigures(previous, orders.previous, byDayPoints,
+  const before = periodFigures(previous, days,
     { total: membersNow - total('activatedAfterPrevious'), new: total('newPrevious'), shareOfCustomers: null },
     total('baselinePrevious'), campaignsBefore)
 
-  const revenueDays = new Map(byDayRevenue.map((d) => [d.date, d]))
-  const pointDays = new Map(byDayPoints.map((d) => [d.date, d]))
+  const byDay = new Map(days.map((d) => [d.date, d]))
   const known = new Set(tiers.map((t) => t.id))
   const tierName = (id: string | null) => id === null ? null : DEFAULT_TIERS.find((d) => d.id === id)?.name ?? id
   return {
@@ -117,10 +126,10 @@ export async function dashboard (db: Db, shop: { shopId: string, timezone: strin
     series: periodDates(current).map((date) => ({
       date,
       newMembers: byDayNew.get(date) ?? 0,
-      pointsEarned: pointDays.get(date)?.earned ?? 0,
-      pointsRedeemed: pointDays.get(date)?.redeemed ?? 0,
-      memberRevenue: revenueDays.get(date)?.memberRevenue ?? 0,
-      nonMemberRevenue: revenueDays.get(date)?.nonMemberRevenue ?? 0,
+      pointsEarned: byDay.get(date)?.pointsEarned ?? 0,
+      pointsRedeemed: byDay.get(date)?.pointsRedeemed ?? 0,
+      memberRevenue: byDay.get(date)?.memberRevenue ?? 0,
+      nonMemberRevenue: byDay.get(date)?.nonMemberRevenue ?? 0,
     })),
     checklist: steps satisfies ChecklistItem[],
     // A shop with no member yet sees the checklist instead of a page of zeros.

@@ -1,7 +1,10 @@
 // GET /api/dashboard against the lists it summarises, on history made of refunds, cancellations, guests and an opening import.
 import t from 'tap'
 import { authHeaders, build } from '../helper.ts'
-import { get, history } from './fixtures.ts'
+import { eq } from 'drizzle-orm'
+import { shops } from '../../db/schema/index.ts'
+import { verifyRollup } from '../../server/overview/rollup.ts'
+import { get, history, ORDERS, sendOrder } from './fixtures.ts'
 
 t.test('every figure agrees with the member list, the balances and the orders sent in', async (t) => {
   const { app, shopId } = await history(t)
@@ -26,7 +29,7 @@ t.test('every figure agrees with the member list, the balances and the orders se
   t.equal(d.orders.members + d.previous.orders.members, sum((i) => i.ordersCount), 'Σ ordersCount over both periods')
   t.same(d.orders, { members: 3, nonMembers: 3 })
   t.same(d.averageOrder, { members: 1_100_000, nonMembers: Math.floor(1_250_000 / 3) })
-  t.same(d.repeatRate, { members: 1 / 2, nonMembers: 1 }, '201 of {201, 203}; 204 of {204} (guests left out)')
+  t.same(d.repeatRate, { members: 2 / 3, nonMembers: 1 / 2 }, "201's two orders follow its October one, 203's is its first; 204's second (guests left out)")
 
   t.equal(d.points.outstanding, sum((i) => i.pointsAvailable + i.pointsPending), 'outstanding = Σ balances')
   t.equal(d.points.opening, 200, '150 + 50 points from DTDauKy')
@@ -54,6 +57,32 @@ t.test('every figure agrees with the member list, the balances and the orders se
   t.same(d.checklist.map((c: { id: string, done: boolean }) => [c.id, c.done]),
     [['loyaltyRules', true], ['openingBalances', true], ['messagingChannels', false], ['firstCampaign', false]])
   t.equal(d.isNew, false)
+})
+
+t.test('the rollup follows later writes: a refund on an old day, an activation, and equals a recomputation', async (t) => {
+  const built = await history(t)
+  const { app, shopId } = built
+  const url = '/api/dashboard?from=2026-11-01&to=2026-11-30'
+  const before = await get(app, shopId, url)
+  t.same(await verifyRollup(app.db, shopId, 'Asia/Ho_Chi_Minh'), [], 'stored days = recomputed days')
+
+  // A refund on 9101 (5/11) arrives later, and 204 becomes a member by the button: both change old days.
+  await sendOrder(app, { ...ORDERS[1]!, status: 'partially_refunded', refund: 500_000 })
+  const activate = await app.inject({ method: 'POST', url: '/api/members/204/activate', headers: await authHeaders(app, shopId) })
+  t.equal(activate.statusCode, 200)
+  const after = await get(app, shopId, url)
+  t.equal(after.revenue.members, before.revenue.members - 500_000 + 1_000_000, "the refund taken off, 204's orders now members'")
+  t.equal(after.revenue.nonMembers, 250_000, 'only the guest is left')
+  const list = await get(app, shopId, '/api/members?limit=100')
+  t.equal(after.revenue.members + after.revenue.openingBalances, list.items.reduce((n: number, i: { totalSpent: number }) => n + i.totalSpent, 0))
+  t.same(after.repeatRate, { members: 3 / 5, nonMembers: null })
+  t.same(await verifyRollup(app.db, shopId, 'Asia/Ho_Chi_Minh'), [], 'still equal to a recomputation')
+
+  // Another zone for the shop: the days are rebuilt for it.
+  await app.db.update(shops).set({ timezone: 'UTC' }).where(eq(shops.shopId, shopId))
+  const utc = await get(app, shopId, url)
+  t.equal(utc.series.find((s: { date: string }) => s.date === '2026-11-29').nonMemberRevenue, 250_000, "the guest's order is on 29/11 in UTC")
+  t.same(await verifyRollup(app.db, shopId, 'UTC'), [])
 })
 
 t.test('a new shop: zeros, the checklist, the last 30 days by default', async (t) => {

@@ -1,3 +1,0 @@
-CREATE INDEX "orders_revenue_idx" ON "orders" USING btree ("shop_id","haravan_created_at","customer_id","total_price","refunded_amount") WHERE "orders"."cancelled_at" is null and not "orders"."deleted" and lower(coalesce("orders"."financial_status", '')) in ('paid', 'partially_refunded');--> statement-breakpoint
-CREATE INDEX "orders_unstamped_idx" ON "orders" USING btree ("shop_id","synced_at") WHERE "orders"."haravan_created_at" is null;--> statement-breakpoint
-CREATE INDEX "ledger_created_idx" ON "ledger_entries" USING btree ("shop_id","created_at","kind","points");
