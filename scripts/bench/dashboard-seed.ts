@@ -65,12 +65,12 @@ export async function seedShop (db: Db, shopId: string, size: SeedSize) {
   // 70 % of orders by members, 18 % by customers who are not, 12 % guests; 85 % paid, 5 % partly refunded, 4 % refunded, 4 % cancelled, 2 % pending.
   await withoutIndexes(db, 'orders', () => chunks(size.orders, 'orders', (a, b) => sql`
     insert into orders (shop_id, id, name, customer_id, phone_e164, total_price, subtotal_price, refunded_amount, financial_status,
-      cancelled_at, source_name, haravan_created_at, haravan_updated_at)
+      cancelled_at, source_name, haravan_created_at, haravan_updated_at, synced_at)
     select ${shopId}, i, '#' || i, cust, case when cust is null and random() < 0.5 then '+8491' || lpad((i % 10000000)::text, 7, '0') end,
       price, price,
       case when st < 0.85 then 0 when st < 0.90 then price / 5 when st < 0.94 then price else 0 end,
       case when st < 0.85 then 'paid' when st < 0.90 then 'partially_refunded' when st < 0.94 then 'refunded' when st < 0.98 then 'paid' else 'pending' end,
-      case when st >= 0.94 and st < 0.98 then at + interval '1 hour' end, 'web', at, at + interval '2 hours'
+      case when st >= 0.94 and st < 0.98 then at + interval '1 hour' end, 'web', at, at + interval '2 hours', at + interval '2 hours'
     from (select i, ${grownAt(sql`random()`)} as at, random() as st, (100 + floor(power(random(), 3) * 4900)::bigint) * 1000 as price,
         case when w < 0.70 then 1 + floor(random() * ${size.members})::bigint
              when w < 0.88 then ${size.members + 1} + floor(random() * ${customers - size.members})::bigint end as cust

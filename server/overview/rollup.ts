@@ -15,6 +15,8 @@ import { sql, type SQL } from 'drizzle-orm'
 import { queryRows, type Db } from '../../db/client.ts'
 
 export const MARGIN_MS = 10 * 60_000
+// Past this many dirty days (a backfill, a bulk activation) one full build is cheaper than probing day by day.
+const FULL_BUILD_DAYS = 60
 
 const REVENUE = (o: string) => sql.raw(`${o}.cancelled_at is null and not ${o}.deleted and lower(coalesce(${o}.financial_status, '')) in ('paid', 'partially_refunded')`)
 const localDay = (expr: SQL, tz: string) => sql`(${expr} at time zone ${tz})::date`
@@ -116,7 +118,8 @@ export async function refreshRollup (db: Db, shopId: string, tz: string, now: Da
     let days: Days = 'all'
     if (state && state.timezone === tz) {
       const since = new Date(new Date(state.refreshed_at as string).getTime() - MARGIN_MS).toISOString()
-      days = await dirtyDays(tx, shopId, tz, since)
+      const dirty = await dirtyDays(tx, shopId, tz, since)
+      if (dirty.length <= FULL_BUILD_DAYS) days = dirty
     }
     if (days === 'all') await tx.execute(sql`delete from overview_days where shop_id = ${shopId}`)
     else if (days.length > 0) await tx.execute(sql`delete from overview_days where shop_id = ${shopId} and day = any(${dateArray(days as string[])}::date[])`)
