@@ -2,19 +2,20 @@
 /*
  * Exactness: a day's row is always recomputed whole from orders, members and ledger_entries (never adjusted by
  * deltas), and refreshRollup recomputes every day that anything written since the last refresh can touch:
- * - an order written (orders.synced_at, set by every write): every day holding a revenue order of its customer (its
- *   "first order" may have moved, which decides which of them are repeat orders), and the order's own day;
+ * - an order written (orders.synced_at, set by every write): its own day, and every later day holding an order of its
+ *   customer (whether those are repeat orders depends on the earlier ones);
  * - a member activated (members.activated_at): every day of its customer's orders (they become members' orders);
  * - a ledger entry written (created_at): its day.
  * The dashboard refreshes before it reads, so it is exact; a job refreshes every shop in the background so that
  * work stays small. Writes are stamped with the app clock inside short transactions; the look-back MARGIN covers a
- * transaction that stamped its rows before our last refresh but committed after it. `npm run overview:verify`
+ * transaction that stamped its rows before our last refresh but committed after it (webhook and import transactions
+ * last milliseconds to seconds). `npm run overview:verify`
  * (verifyRollup) recomputes every day and compares.
  */
 import { sql, type SQL } from 'drizzle-orm'
 import { queryRows, type Db } from '../../db/client.ts'
 
-export const MARGIN_MS = 10 * 60_000
+export const MARGIN_MS = 60_000
 // Past this many dirty days (a backfill, a bulk activation) one full build is cheaper than probing day by day.
 const FULL_BUILD_DAYS = 60
 
@@ -93,15 +94,19 @@ const COLUMNS = sql.raw(`shop_id, day, member_revenue, non_member_revenue, membe
 async function dirtyDays (tx: Db, shopId: string, tz: string, since: string): Promise<string[]> {
   const at = sql`coalesce(o.haravan_created_at, o.synced_at)`
   const rows = await queryRows<{ day: string }>(tx, sql`
-    with touched as (
-      select o.customer_id from orders o where o.shop_id = ${shopId} and o.synced_at >= ${since}::timestamptz and o.customer_id is not null
-      union
-      select m.customer_id from members m where m.shop_id = ${shopId} and m.activated_at >= ${since}::timestamptz
+    with written as (
+      select o.customer_id, ${at} as at, o.id from orders o where o.shop_id = ${shopId} and o.synced_at >= ${since}::timestamptz
+    ), touched as (
+      -- An order written can change whether the customer's LATER orders are repeat orders, not the earlier ones.
+      select customer_id, min(at) as from_at from written where customer_id is not null group by customer_id
+      union all
+      -- An activation turns all the customer's orders into members' orders.
+      select m.customer_id, '-infinity'::timestamptz from members m where m.shop_id = ${shopId} and m.activated_at >= ${since}::timestamptz
     )
     select distinct to_char(day, 'YYYY-MM-DD') as day from (
-      select ${localDay(at, tz)} as day from orders o where o.shop_id = ${shopId} and o.synced_at >= ${since}::timestamptz
+      select ${localDay(sql`w.at`, tz)} as day from written w
       union all
-      select ${localDay(at, tz)} from touched t join orders o on o.shop_id = ${shopId} and o.customer_id = t.customer_id
+      select ${localDay(at, tz)} from touched t join orders o on o.shop_id = ${shopId} and o.customer_id = t.customer_id and ${at} >= t.from_at
       union all
       select ${localDay(sql`e.created_at`, tz)} from ledger_entries e where e.shop_id = ${shopId} and e.created_at >= ${since}::timestamptz
     ) d`)
