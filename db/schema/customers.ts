@@ -68,4 +68,10 @@ export const orders = pgTable('orders', {
   index('orders_updated_idx').on(t.shopId, t.haravanUpdatedAt),
   // Campaign attribution by code; partial, so orders without a code cost the webhook path nothing.
   index('orders_discount_codes_idx').using('gin', t.discountCodes).where(sql`cardinality(discount_codes) > 0`),
+  // Tổng quan (server/overview/queries.ts): a period's revenue orders read from the index alone (plain columns: Postgres
+  // cannot answer an index-only scan from an expression). The predicate must match revenueOrders() there exactly.
+  index('orders_revenue_idx').on(t.shopId, t.haravanCreatedAt, t.customerId, t.totalPrice, t.refundedAmount)
+    .where(sql`${t.cancelledAt} is null and not ${t.deleted} and lower(coalesce(${t.financialStatus}, '')) in ('paid', 'partially_refunded')`),
+  // Tổng quan's rollup refresh: the orders written since it last looked (synced_at is set by every write).
+  index('orders_synced_idx').on(t.shopId, t.syncedAt),
 ])

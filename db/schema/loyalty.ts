@@ -64,6 +64,8 @@ export const ledgerEntries = pgTable('ledger_entries', {
   index('ledger_member_idx').on(t.shopId, t.customerId, t.id),
   index('ledger_source_idx').on(t.shopId, t.source, t.sourceId),
   index('ledger_pending_idx').on(t.shopId, t.availableAt).where(sql`state = 'pending'`),
+  // Tổng quan: a period's earned / redeemed / expired points, read from the index alone (server/overview/queries.ts).
+  index('ledger_created_idx').on(t.shopId, t.createdAt, t.kind, t.points),
 ])
 
 export const tiers = pgTable('tiers', {

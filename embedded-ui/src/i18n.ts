@@ -9,6 +9,7 @@ import { vi as rewardsVi, en as rewardsEn } from './messages/rewards.ts'
 import { vi as commonVi, en as commonEn } from './messages/common.ts'
 import { vi as campaignsVi, en as campaignsEn } from './messages/campaigns.ts'
 import { vi as messagingVi, en as messagingEn } from './messages/messaging.ts'
+import { vi as overviewVi, en as overviewEn } from './messages/overview.ts'
 // Feature strings live in ./messages/<feature>.ts (vi + en) and are spread into the dictionaries below.
 
 export type Language = 'vi' | 'en'
@@ -41,16 +42,6 @@ export const vi = {
   'auth.missingBody': 'Không tìm thấy phiên làm việc. Ứng dụng chỉ dùng được khi mở từ mục Ứng dụng trong trang quản trị Haravan của cửa hàng.',
   'auth.installLink': 'Đăng nhập bằng Haravan để cài đặt hoặc mở ứng dụng',
 
-  'overview.intro': 'Tích điểm, xếp hạng thành viên và chăm sóc khách hàng thân thiết cho cửa hàng Haravan của bạn.',
-  'overview.shopCard': 'Thông tin cửa hàng',
-  'overview.shopName': 'Tên cửa hàng',
-  'overview.domain': 'Tên miền',
-  'overview.orgid': 'Mã cửa hàng (orgid)',
-  'overview.sandbox': 'Sandbox',
-  'overview.sandboxHint': 'Cửa hàng thử nghiệm, kết nối với trình giả lập Haravan.',
-  'overview.loading': 'Đang tải thông tin cửa hàng…',
-  'overview.loadError': 'Không tải được thông tin cửa hàng.',
-  'overview.requestId': 'Mã yêu cầu',
   'common.retry': 'Thử lại',
 
   'page.unavailable': 'Tính năng này chưa có trong phiên bản hiện tại.',
@@ -74,6 +65,7 @@ export const vi = {
   ...commonVi,
   ...campaignsVi,
   ...messagingVi,
+  ...overviewVi,
 }
 
 export type MessageKey = keyof typeof vi
@@ -107,16 +99,6 @@ export const en: Record<MessageKey, string> = {
   'auth.missingBody': 'No session was found. The app only works when opened from the Apps section of your shop\'s Haravan admin.',
   'auth.installLink': 'Sign in with Haravan to install or open the app',
 
-  'overview.intro': 'Reward points, member tiers and customer care for your Haravan shop.',
-  'overview.shopCard': 'Shop information',
-  'overview.shopName': 'Shop name',
-  'overview.domain': 'Domain',
-  'overview.orgid': 'Shop ID (orgid)',
-  'overview.sandbox': 'Sandbox',
-  'overview.sandboxHint': 'A test shop connected to the Haravan simulator.',
-  'overview.loading': 'Loading shop information…',
-  'overview.loadError': 'Could not load the shop information.',
-  'overview.requestId': 'Request ID',
   'common.retry': 'Try again',
 
   'page.unavailable': 'This feature is not available in this version yet.',
@@ -140,6 +122,7 @@ export const en: Record<MessageKey, string> = {
   ...commonEn,
   ...campaignsEn,
   ...messagingEn,
+  ...overviewEn,
 }
 
 const dictionaries: Record<Language, Record<MessageKey, string>> = { vi, en }

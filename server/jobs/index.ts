@@ -1,10 +1,11 @@
 // The app's background queues, registered once the app is ready (when it was given a started pg-boss):
-// Haravan sync, webhook inbox retry, loyalty maturing/expiry/tiers, automatic rewards; imports: server/imports/jobs.ts.
+// Haravan sync, webhook inbox retry, loyalty maturing/expiry/tiers, automatic rewards, the overview rollup; imports: server/imports/jobs.ts.
 import type { FastifyInstance } from 'fastify'
 import { registerInboxRetryJob } from '../../webhooks/retry.ts'
 import { haravanClientFor } from '../haravan/tokens.ts'
 import { registerLoyaltyJobs } from '../loyalty/jobs.ts'
 import { registerRewardJobs } from '../loyalty/rewards-jobs.ts'
+import { registerOverviewJobs } from '../overview/jobs.ts'
 import { registerSyncJobs, resumeBackfills } from './sync.ts'
 import { registerCampaignJobs } from '../campaigns/jobs.ts'
 import { campaignDeps } from '../campaigns/wiring.ts'
@@ -29,6 +30,7 @@ export async function registerJobs (app: FastifyInstance, opts: JobOptions = {})
   await registerLoyaltyJobs(boss, app.db, app.clock, { pollingIntervalSeconds: opts.pollingIntervalSeconds })
   await registerRewardJobs(boss, { db: app.db, client, clock: app.clock, log: app.log }, { pollingIntervalSeconds: opts.pollingIntervalSeconds })
   await registerCampaignJobs(boss, campaignDeps(app), { pollingIntervalSeconds: opts.pollingIntervalSeconds })
+  await registerOverviewJobs(boss, app.db, app.clock, { pollingIntervalSeconds: opts.pollingIntervalSeconds })
   // Imports register their queues with their routes (server/imports/jobs.ts), since the routes enqueue onto them.
   const resumed = await resumeBackfills(boss, app.database)
   if (resumed.length > 0) app.log.info({ shops: resumed }, 'resuming interrupted Haravan backfills')

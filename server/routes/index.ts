@@ -12,6 +12,7 @@ import rewardRoutes from './rewards.ts'
 import messagingSettingsRoutes from './messaging-settings.ts'
 import memberMessagingRoutes from './member-messaging.ts'
 import campaignRoutes from './campaigns.ts'
+import overviewRoutes from '../overview/routes.ts'
 
 export default async function apiRoutes (app: FastifyInstance, opts: ImportRoutesOptions = {}) {
   app.addHook('onRequest', app.authenticate)
@@ -27,4 +28,5 @@ export default async function apiRoutes (app: FastifyInstance, opts: ImportRoute
   await app.register(messagingSettingsRoutes)
   await app.register(memberMessagingRoutes)
   await app.register(campaignRoutes)
+  await app.register(overviewRoutes)
 }

@@ -1,56 +1,130 @@
-// Tổng quan: the shop this admin is connected to.
-import { t } from '../i18n.ts'
-import { useShop } from '../shop.tsx'
-import type { Shop } from '../shop.tsx'
+// Tổng quan: the programme at a glance for a period against the one before — figures, charts (lazy), tiers, or the Bắt đầu checklist.
+import type { FunctionComponent } from 'preact'
+import { useEffect, useState } from 'preact/hooks'
+import { api, type ApiError } from '../api.ts'
+import { formatNumber } from '../format.ts'
+import { t, type MessageKey } from '../i18n.ts'
 import { PageHeader } from '../components/page-header.tsx'
-import { Button } from '../components/button.tsx'
-import { Badge, Banner, Card } from '../components/feedback.tsx'
+import { OverviewChecklist, OverviewFigures } from './overview-figures.tsx'
+import { formatDay, presetPeriod, PRESETS, type Dashboard, type Preset, type SeriesPoint } from './overview-model.ts'
+import './overview.css'
 
-function ShopDetails ({ shop }: { shop: Shop }) {
+type State = { status: 'loading' } | { status: 'error', error: ApiError } | { status: 'ready', data: Dashboard }
+type Charts = FunctionComponent<{ series: SeriesPoint[] }>
+
+// uPlot and the chart code are a separate chunk, fetched only when there are figures to draw.
+function useCharts (wanted: boolean): Charts | null {
+  const [charts, setCharts] = useState<Charts | null>(null)
+  useEffect(() => {
+    if (wanted && !charts) import('./overview-charts.tsx').then((m) => setCharts(() => m.default), () => setCharts(null))
+  }, [wanted, charts])
+  return charts
+}
+
+function PeriodPicker ({ preset, custom, onPreset, onCustom }: {
+  preset: Preset
+  custom: { from: string, to: string }
+  onPreset: (p: Preset) => void
+  onCustom: (range: { from: string, to: string }) => void
+}) {
+  const [from, setFrom] = useState(custom.from)
+  const [to, setTo] = useState(custom.to)
   return (
-    <dl class='details'>
-      <div class='details__row'>
-        <dt>{t('overview.shopName')}</dt>
-        <dd>
-          <span data-testid='overview-shop-name'>{shop.name}</span>
-          {shop.sandbox && (
-            <Badge tone='attention' title={t('overview.sandboxHint')} testId='sandbox-badge'>{t('overview.sandbox')}</Badge>
-          )}
-        </dd>
+    <form class='overview-period' onSubmit={(e) => { e.preventDefault(); onCustom({ from, to }) }}>
+      <div class='overview-period__presets' role='group' aria-label={t('overview.period')}>
+        {PRESETS.map((p) => (
+          <button
+            key={p} type='button' class={`overview-period__preset${p === preset ? ' is-active' : ''}`}
+            aria-pressed={p === preset} onClick={() => onPreset(p)} data-testid={`period-${p}`}
+          >
+            {t(`overview.period.${p}` as MessageKey)}
+          </button>
+        ))}
       </div>
-      <div class='details__row'>
-        <dt>{t('overview.domain')}</dt>
-        <dd>
-          <a href={`https://${shop.domain}`} target='_blank' rel='noopener noreferrer'>{shop.domain}</a>
-        </dd>
-      </div>
-      <div class='details__row'>
-        <dt>{t('overview.orgid')}</dt>
-        <dd class='mono'>{shop.orgid}</dd>
-      </div>
-      {shop.sandbox && <p class='muted details__note'>{t('overview.sandboxHint')}</p>}
-    </dl>
+      {preset === 'custom' && (
+        <div class='overview-period__custom'>
+          <label>{t('overview.from')} <input type='date' value={from} max={to} onInput={(e) => setFrom(e.currentTarget.value)} required /></label>
+          <label>{t('overview.to')} <input type='date' value={to} min={from} onInput={(e) => setTo(e.currentTarget.value)} required /></label>
+          <button type='submit' class='button'>{t('overview.apply')}</button>
+        </div>
+      )}
+    </form>
   )
 }
 
 export function OverviewPage () {
-  const { state, reload } = useShop()
+  const [preset, setPreset] = useState<Preset>('30')
+  const [range, setRange] = useState<{ from: string, to: string } | null>(null) // null: the server's default (30 days)
+  const [today, setToday] = useState<string | null>(null)
+  const [state, setState] = useState<State>({ status: 'loading' })
+  const [attempt, setAttempt] = useState(0)
+
+  useEffect(() => {
+    let live = true
+    setState((s) => s.status === 'ready' ? s : { status: 'loading' })
+    const query = range ? `?from=${range.from}&to=${range.to}` : ''
+    api<Dashboard>(`/api/dashboard${query}`).then(
+      (data) => { if (!live) return; setState({ status: 'ready', data }); if (!range) setToday(data.period.to) },
+      (error: ApiError) => { if (live) setState({ status: 'error', error }) })
+    return () => { live = false }
+  }, [range, attempt])
+
+  const data = state.status === 'ready' ? state.data : null
+  const Charts = useCharts(data !== null && !data.isNew)
+  const choose = (p: Preset) => {
+    setPreset(p)
+    if (p !== 'custom' && today) setRange(p === '30' ? null : presetPeriod(p, today))
+  }
+
   return (
     <>
       <PageHeader title={t('nav.overview')}>{t('overview.intro')}</PageHeader>
-      <Card title={t('overview.shopCard')} aria-busy={state.status === 'loading'}>
-        {state.status === 'loading' && <p class='muted' role='status'>{t('overview.loading')}</p>}
-        {state.status === 'error' && (
-          <Banner tone='critical'>
+      {data && !data.isNew && (
+        <div class='overview-toolbar'>
+          <PeriodPicker preset={preset} custom={range ?? data.period} onPreset={choose} onCustom={setRange} />
+          <p class='muted overview-toolbar__range' data-testid='overview-range'>
+            {t('overview.range', { from: formatDay(data.period.from), to: formatDay(data.period.to), prevFrom: formatDay(data.previous.period.from), prevTo: formatDay(data.previous.period.to) })}
+          </p>
+        </div>
+      )}
+      {state.status === 'loading' && <section class='card'><p class='muted' role='status'>{t('overview.loading')}</p></section>}
+      {state.status === 'error' && (
+        <section class='card'>
+          <div class='error-box' role='alert'>
             <p><strong>{t('overview.loadError')}</strong> {state.error.message}</p>
-            {state.error.reqId && (
-              <p class='muted'>{t('overview.requestId')}: <span class='mono'>{state.error.reqId}</span></p>
-            )}
-            <p style={{ marginTop: '8px' }}><Button onClick={reload}>{t('common.retry')}</Button></p>
-          </Banner>
-        )}
-        {state.status === 'ready' && <ShopDetails shop={state.shop} />}
-      </Card>
+            {state.error.reqId && <p class='muted'>{t('overview.requestId')}: <span class='mono'>{state.error.reqId}</span></p>}
+            <button type='button' class='button' onClick={() => setAttempt((n) => n + 1)}>{t('common.retry')}</button>
+          </div>
+        </section>
+      )}
+      {data && (data.isNew || data.checklist.some((c) => !c.done)) && <OverviewChecklist items={data.checklist} isNew={data.isNew} />}
+      {data && !data.isNew && (
+        <>
+          <OverviewFigures data={data} />
+          {Charts ? <Charts series={data.series} /> : <p class='muted' role='status'>{t('overview.charts.loading')}</p>}
+          <TiersCard tiers={data.tiers} total={data.members.total} />
+        </>
+      )}
     </>
+  )
+}
+
+function TiersCard ({ tiers, total }: { tiers: Dashboard['tiers'], total: number }) {
+  const most = Math.max(1, ...tiers.map((x) => x.members))
+  return (
+    <section class='card' data-testid='overview-tiers'>
+      <h2 class='card__title'>{t('overview.charts.tiers')}</h2>
+      <ul class='overview-tiers'>
+        {tiers.map((tier) => (
+          <li key={tier.tierId ?? '-'} class='overview-tiers__row'>
+            <span class='overview-tiers__name'>{tier.name ?? t('overview.tiers.none')}</span>
+            <span class='overview-tiers__bar'><span style={{ width: `${(tier.members / most) * 100}%` }} /></span>
+            <span class='overview-tiers__value'>
+              {formatNumber(tier.members)} <span class='muted'>({total > 0 ? formatNumber(Math.round((tier.members / total) * 1000) / 10) : 0}%)</span>
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
   )
 }

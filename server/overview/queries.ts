@@ -1,0 +1,133 @@
+// The overview's SQL: one pass over the members (today's figures), the rollup's days of both periods, new members by day.
+import { sql, type SQL } from 'drizzle-orm'
+import { queryRows, type Db } from '../../db/client.ts'
+import { BUILTIN_FILTERS, compileSegment } from '../segments/compile.ts'
+import type { Period } from './period.ts'
+
+export interface Window { current: Period, previous: Period, timeZone: string, now: Date }
+
+// Local midnight of an ISO date in the shop's zone, as a constant expression the planner folds before using an index.
+const dayStart = (iso: string, timeZone: string): SQL => sql`((${iso}::date)::timestamp at time zone ${timeZone})`
+const dayEnd = (iso: string, timeZone: string): SQL => sql`((${iso}::date + 1)::timestamp at time zone ${timeZone})`
+const localDate = (expr: SQL, timeZone: string): SQL => sql`to_char(${expr} at time zone ${timeZone}, 'YYYY-MM-DD')`
+
+export interface MemberGroup {
+  tierId: string | null
+  members: number
+  activatedAfterCurrent: number
+  activatedAfterPrevious: number
+  newCurrent: number
+  newPrevious: number
+  active7: number
+  active30: number
+  lapsed: number
+  pointsAvailable: number
+  pointsPending: number
+  baselineCurrent: number
+  baselinePrevious: number
+}
+
+/**
+ * Every member once, grouped by tier. The activity counts use the very conditions of the member list's saved filters
+ * (compileSegment over BUILTIN_FILTERS), so they equal GET /api/members?filter=… totals by construction.
+ */
+export async function memberGroups (db: Db, shopId: string, w: Window): Promise<MemberGroup[]> {
+  const opts = { now: w.now, timeZone: w.timeZone, scope: 'members' as const }
+  const tz = w.timeZone
+  const inPeriod = (expr: SQL, p: Period) => sql`${expr} >= ${dayStart(p.from, tz)} and ${expr} < ${dayEnd(p.to, tz)}`
+  const importedAt = sql`coalesce(i.confirmed_at, i.created_at)`
+  const rows = await queryRows<Record<string, unknown>>(db, sql`
+    select m.tier_id,
+      count(*) as members,
+      count(*) filter (where m.activated_at >= ${dayEnd(w.current.to, tz)}) as after_current,
+      count(*) filter (where m.activated_at >= ${dayEnd(w.previous.to, tz)}) as after_previous,
+      count(*) filter (where ${inPeriod(sql`m.activated_at`, w.current)}) as new_current,
+      count(*) filter (where ${inPeriod(sql`m.activated_at`, w.previous)}) as new_previous,
+      count(*) filter (where ${compileSegment(BUILTIN_FILTERS.last_7_days, opts)}) as active7,
+      count(*) filter (where ${compileSegment(BUILTIN_FILTERS.last_30_days, opts)}) as active30,
+      count(*) filter (where ${compileSegment(BUILTIN_FILTERS.inactive_31_days, opts)}) as lapsed,
+      coalesce(sum(m.points_available), 0) as points_available,
+      coalesce(sum(m.points_pending), 0) as points_pending,
+      coalesce(sum(m.spend_baseline) filter (where m.opening_import_id is not null and ${inPeriod(importedAt, w.current)}), 0) as baseline_current,
+      coalesce(sum(m.spend_baseline) filter (where m.opening_import_id is not null and ${inPeriod(importedAt, w.previous)}), 0) as baseline_previous
+    -- A shop has a handful of imports: a hash join, not a lookup per member.
+    from members m left join imports i on i.shop_id = m.shop_id and i.id = m.opening_import_id
+    where m.shop_id = ${shopId}
+    group by m.tier_id`)
+  return rows.map((r) => ({
+    tierId: (r.tier_id as string | null) ?? null,
+    members: Number(r.members),
+    activatedAfterCurrent: Number(r.after_current),
+    activatedAfterPrevious: Number(r.after_previous),
+    newCurrent: Number(r.new_current),
+    newPrevious: Number(r.new_previous),
+    active7: Number(r.active7),
+    active30: Number(r.active30),
+    lapsed: Number(r.lapsed),
+    pointsAvailable: Number(r.points_available),
+    pointsPending: Number(r.points_pending),
+    baselineCurrent: Number(r.baseline_current),
+    baselinePrevious: Number(r.baseline_previous),
+  }))
+}
+
+export async function customerCount (db: Db, shopId: string): Promise<number> {
+  const [row] = await queryRows<{ n: unknown }>(db, sql`select count(*) as n from customers where shop_id = ${shopId}`)
+  return Number(row?.n ?? 0)
+}
+
+export interface RollupDay {
+  date: string
+  memberRevenue: number
+  nonMemberRevenue: number
+  memberOrders: number
+  nonMemberOrders: number
+  memberBuyerOrders: number
+  memberRepeatOrders: number
+  nonMemberBuyerOrders: number
+  nonMemberRepeatOrders: number
+  pointsEarned: number
+  pointsRedeemed: number
+  pointsExpired: number
+  pointsOpening: number
+}
+
+/** The rollup's days of both periods (rollup.ts keeps them; the caller refreshes first). */
+export async function rollupDays (db: Db, shopId: string, w: Window): Promise<RollupDay[]> {
+  const rows = await queryRows<Record<string, unknown>>(db, sql`
+    select to_char(day, 'YYYY-MM-DD') as date, member_revenue, non_member_revenue, member_orders, non_member_orders, member_buyer_orders,
+      member_repeat_orders, non_member_buyer_orders, non_member_repeat_orders, points_earned, points_redeemed, points_expired, points_opening
+    from overview_days where shop_id = ${shopId} and day >= ${w.previous.from}::date and day <= ${w.current.to}::date`)
+  return rows.map((r) => ({
+    date: String(r.date),
+    memberRevenue: Number(r.member_revenue),
+    nonMemberRevenue: Number(r.non_member_revenue),
+    memberOrders: Number(r.member_orders),
+    nonMemberOrders: Number(r.non_member_orders),
+    memberBuyerOrders: Number(r.member_buyer_orders),
+    memberRepeatOrders: Number(r.member_repeat_orders),
+    nonMemberBuyerOrders: Number(r.non_member_buyer_orders),
+    nonMemberRepeatOrders: Number(r.non_member_repeat_orders),
+    pointsEarned: Number(r.points_earned),
+    pointsRedeemed: Number(r.points_redeemed),
+    pointsExpired: Number(r.points_expired),
+    pointsOpening: Number(r.points_opening),
+  }))
+}
+
+export async function newMembersByDay (db: Db, shopId: string, w: Window): Promise<Map<string, number>> {
+  const rows = await queryRows<{ day: string, n: unknown }>(db, sql`
+    select ${localDate(sql`m.activated_at`, w.timeZone)} as day, count(*) as n from members m
+    where m.shop_id = ${shopId} and m.activated_at >= ${dayStart(w.current.from, w.timeZone)} and m.activated_at < ${dayEnd(w.current.to, w.timeZone)}
+    group by 1`)
+  return new Map(rows.map((r) => [String(r.day), Number(r.n)]))
+}
+
+/** The best active fixed-amount redemption option (most đồng per point: the most a point can cost the shop), or null. */
+export async function bestRedemptionRate (db: Db, shopId: string): Promise<{ value: number, pointsCost: number } | null> {
+  const [row] = await queryRows<{ value: unknown, points_cost: unknown }>(db, sql`
+    select value, points_cost from reward_options
+    where shop_id = ${shopId} and active and discount_type = 'fixed_amount' and points_cost > 0 and value > 0
+    order by value::numeric / points_cost desc limit 1`)
+  return row ? { value: Number(row.value), pointsCost: Number(row.points_cost) } : null
+}

@@ -1,0 +1,38 @@
+// The overview rollup: the refresh job keeps every shop's days equal to a recomputation (overview:verify), and periods are exact dates.
+import t from 'tap'
+import fc from 'fast-check'
+import { verifyRollups } from '../../scripts/overview-verify.ts'
+import { refreshAllRollups } from '../../server/overview/jobs.ts'
+import { dayNumber, isoDay, periodDays, previousPeriod, resolvePeriod } from '../../server/overview/period.ts'
+import { history, ORDERS, sendOrder } from './fixtures.ts'
+
+t.test('the refresh job brings a shop up to date; overview:verify finds it equal to a recomputation, and finds a tampered day', async (t) => {
+  const { app, shopId } = await history(t)
+  t.equal(await refreshAllRollups(app.db, app.clock()), 1, 'the installed shop')
+  t.same(await verifyRollups(app.db), [])
+  await sendOrder(app, { ...ORDERS[5]!, cancelled: true }) // 203's order of 20/11 cancelled after the refresh
+  await refreshAllRollups(app.db, app.clock())
+  t.same(await verifyRollups(app.db), [], 'the cancellation is in the rollup')
+  await app.db.execute(`update overview_days set member_revenue = member_revenue + 1 where shop_id = '${shopId}' and day = '2026-11-05'`)
+  t.same(await verifyRollups(app.db), [{ shopId, days: ['2026-11-05'] }], 'a wrong day is reported')
+})
+
+const isoDate = fc.integer({ min: dayNumber('2000-01-01'), max: dayNumber('2099-12-31') }).map(isoDay)
+
+t.test('periods: the previous one has the same length and ends the day before; bounds are checked', async (t) => {
+  fc.assert(fc.property(isoDate, fc.integer({ min: 1, max: 366 }), (from, length) => {
+    const period = resolvePeriod({ from, to: isoDay(dayNumber(from) + length - 1) }, '2026-12-01')
+    const prev = previousPeriod(period)
+    return periodDays(prev) === length && dayNumber(prev.to) === dayNumber(period.from) - 1
+  }))
+  fc.assert(fc.property(isoDate, isoDate, (a, b) => {
+    const span = dayNumber(b) - dayNumber(a) + 1
+    try {
+      resolvePeriod({ from: a, to: b }, '2026-12-01')
+      return span >= 1 && span <= 366
+    } catch {
+      return span < 1 || span > 366
+    }
+  }))
+  t.same(resolvePeriod({}, '2026-03-01'), { from: '2026-01-31', to: '2026-03-01' }, 'the default: 30 days up to today')
+})
