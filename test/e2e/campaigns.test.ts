@@ -104,5 +104,17 @@ t.test('an announcement to all members by email: wizard, confirm with counts, pr
   const row = page.getByTestId('campaign-row').filter({ hasText: 'Khai trương chi nhánh Quận 3' })
   t.match(await row.innerText(), /Gửi thông báo\s+Đã gửi xong\s+Tất cả thành viên\s+3/, 'the list shows kind, status, audience and sent')
   await checkPage(t, page, 'campaigns')
+
+  // A discount campaign by email and SMS: the code's fields and the SMS editor with its part counter.
+  await page.getByTestId('campaign-new').click()
+  await page.getByTestId('kind-promo').check()
+  await page.getByTestId('wizard-next').click()
+  await page.getByTestId('wizard-next').click()
+  await page.getByTestId('channel-sms').check()
+  await page.getByTestId('wizard-next').click()
+  await page.getByTestId('sms-text').fill('Mã {{ma_giam_gia}} giảm 50.000đ đến {{han_su_dung}}')
+  t.match(await page.getByTestId('sms-count').innerText(), /1/, 'the SMS editor counts the parts')
+  t.match(await page.getByTestId('sms-preview').innerText(), /Mã CD-7KQ2M9PX giảm 50\.000đ đến 31\/12\/2026/, 'and the SMS preview fills the code variables')
+  await checkPage(t, page, 'campaign-wizard-promo-content')
   t.same(pageErrors, [], 'no uncaught errors in the page')
 })

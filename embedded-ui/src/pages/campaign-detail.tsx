@@ -24,6 +24,8 @@ function Messages ({ id, version }: { id: string, version: number }) {
   useEffect(() => {
     api<{ items: Message[], total: number }>(`/api/campaigns/${id}/messages?page=${page}&limit=${LIMIT}${status ? `&status=${status}` : ''}`).then(setData).catch(() => {})
   }, [id, status, page, version])
+  // Only campaigns with a discount code have a code column.
+  const withCodes = data?.items.some(m => m.code) ?? false
   const filter = (
     <Select
       label={t('campaigns.msg.status')} hideLabel value={status} data-testid='message-status'
@@ -40,18 +42,18 @@ function Messages ({ id, version }: { id: string, version: number }) {
             <thead>
               <tr>
                 <th>{t('campaigns.msg.customer')}</th><th>{t('campaigns.msg.channel')}</th><th>{t('campaigns.msg.recipient')}</th><th>{t('campaigns.msg.status')}</th>
-                <th>{t('campaigns.msg.reason')}</th><th>{t('campaigns.msg.code')}</th><th>{t('campaigns.msg.time')}</th>
+                <th>{t('campaigns.msg.reason')}</th>{withCodes && <th>{t('campaigns.msg.code')}</th>}<th>{t('campaigns.msg.time')}</th>
               </tr>
             </thead>
             <tbody>
               {data.items.map((m, i) => (
                 <tr key={i} data-testid='message-row'>
-                  <td>{m.customerId ? <a href={`/members/${m.customerId}`}>{m.name || m.customerId}</a> : '—'}</td>
+                  <td class='nowrap'>{m.customerId ? <a href={`/members/${m.customerId}`}>{m.name || m.customerId}</a> : '—'}</td>
                   <td>{t(`campaigns.channel.${m.channel}` as MessageKey)}</td>
                   <td class='nowrap'>{m.recipient}</td>
                   <td><Badge tone={messageTone(m.status)}>{t(`campaigns.msgStatus.${m.status}` as MessageKey)}</Badge></td>
                   <td>{m.status === 'skipped' || m.reason === 'interrupted' ? reasonLabel(m.reason) : m.reason ?? ''}</td>
-                  <td class='mono'>{m.code ?? ''}</td>
+                  {withCodes && <td class='mono'>{m.code ?? ''}</td>}
                   <td class='nowrap'>{formatDateTime(m.sentAt ?? m.createdAt)}</td>
                 </tr>
               ))}

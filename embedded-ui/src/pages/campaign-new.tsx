@@ -5,7 +5,7 @@ import { api } from '../api.ts'
 import { Button, buttonClass } from '../components/button.tsx'
 import { confirmDialog } from '../components/dialog.tsx'
 import { Banner, Card } from '../components/feedback.tsx'
-import { Checkbox, Field, Select, TextField } from '../components/form.tsx'
+import { Checkbox, Field, Select } from '../components/form.tsx'
 import { PageHeader } from '../components/page-header.tsx'
 import { Tabs } from '../components/tabs.tsx'
 import { toast } from '../components/toast.tsx'
@@ -59,6 +59,7 @@ export function CampaignNewPage () {
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState<'save' | 'start' | 'preview' | null>(null)
   const sendAtId = useId()
+  const previewFieldId = useId()
   const { kind, audience, channels } = form
   const automatic = AUTOMATIC.includes(kind)
   const hasCode = kind === 'promo' || (form.withCode && (kind === 'birthday' || kind === 'reminder'))
@@ -162,15 +163,15 @@ export function CampaignNewPage () {
               <Choice name='audience' checked={'all' in audience} onChoose={() => set({ audience: { all: true } })} label={t('campaigns.audience.all')} testId='audience-all' />
               <Choice name='audience' checked={'filter' in audience} onChoose={() => set({ audience: { filter: 'last_30_days' } })} label={t('campaigns.audience.filter')} testId='audience-filter' />
               {'filter' in audience && (
-                <Select label={t('campaigns.audience.filter')} hideLabel value={audience.filter} onValue={v => set({ audience: { filter: v as typeof FILTERS[number] } })} options={FILTERS.map(f => ({ value: f, label: t(`campaigns.filter.${f}` as MessageKey) }))} />
+                <div class='choice__detail'><Select label={t('campaigns.audience.filter')} hideLabel value={audience.filter} onValue={v => set({ audience: { filter: v as typeof FILTERS[number] } })} options={FILTERS.map(f => ({ value: f, label: t(`campaigns.filter.${f}` as MessageKey) }))} /></div>
               )}
               <Choice name='audience' checked={'segmentId' in audience} disabled={segments.length === 0} onChoose={() => set({ audience: { segmentId: segments[0]!.id } })} label={t('campaigns.audience.segment')} hint={segments.length === 0 ? t('campaigns.audience.noSegments') : undefined} testId='audience-segment' />
               {'segmentId' in audience && (
-                <Select label={t('campaigns.audience.segment')} hideLabel value={audience.segmentId} onValue={v => set({ audience: { segmentId: v } })} options={segments.map(s => ({ value: s.id, label: s.name }))} />
+                <div class='choice__detail'><Select label={t('campaigns.audience.segment')} hideLabel value={audience.segmentId} onValue={v => set({ audience: { segmentId: v } })} options={segments.map(s => ({ value: s.id, label: `${s.name} (${formatNumber(s.count)})` }))} /></div>
               )}
             </fieldset>
             {errors.audience && <span class='field__error' role='alert'>{errors.audience}</span>}
-            <dl class='stat-list'><Figure label={t('campaigns.liveCountLabel')} value={estimate ? formatNumber(estimate.audience) : '…'} testId='live-count' /></dl>
+            <Banner tone='info'>{t('campaigns.liveCountLabel')}: <strong data-testid='live-count'>{estimate ? formatNumber(estimate.audience) : '…'}</strong></Banner>
           </div>
         )}
         {step === 'channels' && (
@@ -211,10 +212,15 @@ export function CampaignNewPage () {
               {estimate.sms && <Figure label={t('campaigns.figure.smsCost')} value={formatVnd(estimate.sms.cost)} testId='confirm-sms-cost' />}
             </dl>
             <ul class='bullets'>{startConsequences(estimate, automatic).map(line => <li key={line}>{line}</li>)}</ul>
-            <div class='form-row'>
-              <TextField label={t('campaigns.previewFor')} hint={t('campaigns.previewForHint')} inputMode='numeric' width='medium' value={previewId} onValue={setPreviewId} error={errors.customerId} data-testid='preview-customer' />
-              <Button onClick={serverPreview} busy={busy === 'preview'} disabled={!previewId}>{t('campaigns.preview')}</Button>
-            </div>
+            <Field label={t('campaigns.previewFor')} hint={t('campaigns.previewForHint')} error={errors.customerId} id={previewFieldId}>
+              <div class='inline'>
+                <input
+                  id={previewFieldId} class='input input--medium' inputMode='numeric' value={previewId} data-testid='preview-customer'
+                  aria-invalid={errors.customerId ? true : undefined} onInput={e => setPreviewId(e.currentTarget.value)}
+                />
+                <Button onClick={serverPreview} busy={busy === 'preview'} disabled={!previewId}>{t('campaigns.preview')}</Button>
+              </div>
+            </Field>
             {preview?.email && <div class='preview' data-testid='member-preview'><p class='preview__subject'>{preview.email.subject}</p><div dangerouslySetInnerHTML={{ __html: preview.email.html }} /></div>}
             {preview?.sms && <div class='preview'><p>{preview.sms.text}</p></div>}
           </div>
