@@ -116,5 +116,7 @@ t.test('an announcement to all members by email: wizard, confirm with counts, pr
   t.match(await page.getByTestId('sms-count').innerText(), /1/, 'the SMS editor counts the parts')
   t.match(await page.getByTestId('sms-preview').innerText(), /Mã CD-7KQ2M9PX giảm 50\.000đ đến 31\/12\/2026/, 'and the SMS preview fills the code variables')
   await checkPage(t, page, 'campaign-wizard-promo-content')
+  await page.setViewportSize({ width: 390, height: 844 })
+  await checkPage(t, page, 'campaign-wizard-promo-content-390')
   t.same(pageErrors, [], 'no uncaught errors in the page')
 })

@@ -3,6 +3,7 @@ import { useId, useRef } from 'preact/hooks'
 import { Button } from '../components/button.tsx'
 import { Checkbox, DateField, Field, NumberField, Select, TextField } from '../components/form.tsx'
 import { SmsEditor } from '../components/sms-editor.tsx'
+import { formatNumber, formatVnd } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
 import { CODE_VARIABLES, VARIABLES, kindLabel, type Audience, type Channel, type Kind, type Promo } from './campaigns-shared.ts'
 
@@ -62,14 +63,14 @@ export function ContentStep ({ form, set, errors, hasCode, automatic }: { form: 
       {(kind === 'birthday' || kind === 'reminder') && <Checkbox label={t('campaigns.promo.with')} checked={form.withCode} onValue={withCode => set({ withCode })} />}
       {hasCode && (
         <fieldset class='fieldset'>
-          <legend class='field__label'>{t('campaigns.promo')}</legend>
+          <legend class='fieldset__legend'>{t('campaigns.promo')}</legend>
           <div class='form-grid'>
             <Select label={t('campaigns.promo.type')} value={promo.discountType} options={DISCOUNTS.map(d => ({ value: d, label: t(`campaigns.promo.${d}` as MessageKey) }))} onValue={v => setPromo({ discountType: v as Promo['discountType'] })} />
-            {promo.discountType !== 'free_shipping' && <NumberField label={t('campaigns.promo.value')} min={0} value={promo.value} onValue={v => setPromo({ value: num(v) })} error={errors['promo.value']} />}
+            {promo.discountType !== 'free_shipping' && <NumberField label={t('campaigns.promo.value')} hint={promo.discountType === 'fixed_amount' ? formatVnd(promo.value) : `${formatNumber(promo.value)} %`} min={0} value={promo.value} onValue={v => setPromo({ value: num(v) })} error={errors['promo.value']} />}
             {!automatic && <DateField label={t('campaigns.promo.validFrom')} value={promo.validFrom ?? ''} onValue={v => setPromo({ validFrom: v })} error={errors['promo.validFrom']} />}
             {!automatic && <DateField label={t('campaigns.promo.validTo')} value={promo.validTo ?? ''} onValue={v => setPromo({ validTo: v })} error={errors['promo.validTo']} />}
             {automatic && <NumberField label={t('campaigns.promo.validDays')} min={1} value={promo.validDays ?? 30} onValue={v => setPromo({ validDays: num(v) })} error={errors['promo.validDays']} />}
-            <NumberField label={t('campaigns.promo.minimumOrder')} min={0} step={1000} value={promo.minimumOrder} onValue={v => setPromo({ minimumOrder: num(v) })} />
+            <NumberField label={t('campaigns.promo.minimumOrder')} hint={formatVnd(promo.minimumOrder)} min={0} step={1000} value={promo.minimumOrder} onValue={v => setPromo({ minimumOrder: num(v) })} error={errors['promo.minimumOrder']} />
           </div>
           {errors.promo && <span class='field__error' role='alert'>{errors.promo}</span>}
         </fieldset>
