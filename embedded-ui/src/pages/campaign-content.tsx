@@ -94,7 +94,7 @@ export function ContentStep ({ form, set, errors, hasCode, automatic }: { form: 
           <TextField label={t('campaigns.subject')} value={form.subject} onValue={subject => set({ subject })} error={errors['email.subject'] ?? errors.email} data-testid='email-subject' />
           <Field label={t('campaigns.html')} id={htmlId} error={errors['email.html']} hint={t('campaigns.htmlHint')}>
             <textarea
-              ref={htmlRef} id={htmlId} class='input textarea' rows={6} value={form.html} data-testid='email-html'
+              ref={htmlRef} id={htmlId} class='input textarea textarea--code' rows={6} value={form.html} data-testid='email-html'
               aria-invalid={errors['email.html'] ? true : undefined} onInput={e => set({ html: e.currentTarget.value })}
             />
           </Field>
