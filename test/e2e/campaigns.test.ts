@@ -3,7 +3,7 @@
 /// <reference lib="dom" />
 import t from 'tap'
 import { authHeaders, build } from '../helper.ts'
-import { seedMembers, smtpPeer, useSmtp } from '../campaigns/helpers.ts'
+import { announcement, createCampaign, seedMembers, smtpPeer, useSmtp } from '../campaigns/helpers.ts'
 import { checkPage, confirm, navigate, openAdmin, skip, toastText } from './helpers.ts'
 
 t.test('an announcement to all members by email: wizard, confirm with counts, progress to done, messages by status', { skip }, async (t) => {
@@ -115,8 +115,27 @@ t.test('an announcement to all members by email: wizard, confirm with counts, pr
   await page.getByTestId('sms-text').fill('Mã {{ma_giam_gia}} giảm 50.000đ đến {{han_su_dung}}')
   t.match(await page.getByTestId('sms-count').innerText(), /1/, 'the SMS editor counts the parts')
   t.match(await page.getByTestId('sms-preview').innerText(), /Mã CD-7KQ2M9PX giảm 50\.000đ đến 31\/12\/2026/, 'and the SMS preview fills the code variables')
+  await page.getByTestId('wizard-next').click()
+  const dateError = page.locator('.field', { has: page.getByLabel('Đến hết ngày') }).locator('.field__error')
+  await dateError.waitFor()
+  t.match(await dateError.innerText(), /Cần thời gian áp dụng của mã/, 'a discount without its dates: the message under the date fields')
   await checkPage(t, page, 'campaign-wizard-promo-content')
   await page.setViewportSize({ width: 390, height: 844 })
   await checkPage(t, page, 'campaign-wizard-promo-content-390')
+  await page.setViewportSize({ width: 1024, height: 900 })
+
+  // A draft made elsewhere: its page asks before starting (with the counts), and before cancelling (with what is lost).
+  const draft = await createCampaign(app, await authHeaders(app, shopId), announcement({ name: 'Bản nháp tháng 12' }))
+  await page.goto(`${page.url().split('/campaigns')[0]}/campaigns/${draft.id}`)
+  await page.getByTestId('page-title').filter({ hasText: 'Bản nháp tháng 12' }).waitFor()
+  t.equal(await page.getByTestId('campaign-status').innerText(), 'Nháp', 'a draft is badged as such')
+  await page.getByTestId('campaign-start').click()
+  t.match(await confirm(page, false), /Email: 3 thư sẽ gửi/, 'starting from the campaign page shows the counts too (declined here)')
+  await page.getByTestId('campaign-cancel').click()
+  const cancelling = await confirm(page)
+  t.match(cancelling, /Chiến dịch sẽ không được gửi\.\s+Không thể bật lại chiến dịch đã huỷ\./, 'cancelling says what it means')
+  t.match(await toastText(page), /Đã huỷ chiến dịch/, 'and confirms it')
+  t.equal(await page.getByTestId('campaign-status').innerText(), 'Đã huỷ', 'the badge follows')
+  t.equal(await page.getByTestId('campaign-cancel').count(), 0, 'a cancelled campaign has no cancel button')
   t.same(pageErrors, [], 'no uncaught errors in the page')
 })

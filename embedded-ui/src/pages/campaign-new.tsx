@@ -81,7 +81,7 @@ export function CampaignNewPage () {
     audience,
     email: channels.includes('email') ? { subject: form.subject, html: form.html } : null,
     sms: channels.includes('sms') ? { text: form.sms } : null,
-    promo: hasCode ? (automatic ? { ...form.promo, validFrom: null, validTo: null } : { ...form.promo, validDays: null }) : null,
+    promo: hasCode ? (automatic ? { ...form.promo, validFrom: null, validTo: null } : { ...form.promo, validFrom: form.promo.validFrom || null, validTo: form.promo.validTo || null, validDays: null }) : null,
     trigger: automatic ? { ...TRIGGERS[kind], ...form.trigger } : null,
   })
   const [savedJson, setSavedJson] = useState('')

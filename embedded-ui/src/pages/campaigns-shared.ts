@@ -76,10 +76,14 @@ export const messageTone = (s: string): Tone | undefined => MESSAGE_TONES[s]
  */
 export function fieldErrors (err: unknown): Record<string, string> | null {
   if (!(err instanceof ApiError) || err.statusCode !== 400) return null
+  const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1)
   const m = /^([a-zA-Z.]+(?:, [a-zA-Z.]+)*): (.+)$/s.exec(err.message)
-  if (!m) return null
-  const text = m[2]!.charAt(0).toUpperCase() + m[2]!.slice(1)
-  return Object.fromEntries(m[1]!.split(', ').map(path => [path, text]))
+  if (m) return Object.fromEntries(m[1]!.split(', ').map(path => [path, capital(m[2]!)]))
+  // The schema's own checks: issues with a path under the body (['body', 'promo', 'value']).
+  const issues = (Array.isArray(err.issues) ? err.issues : []) as Array<{ path?: unknown[], message?: string }>
+  const named = issues.filter(i => i.path?.[0] === 'body' && i.path.length > 1 && i.message)
+  if (named.length === 0) return null
+  return Object.fromEntries(named.map(i => [i.path!.slice(1).join('.'), capital(i.message!)]))
 }
 
 /** What starting a campaign will do, one line each, for the confirm dialog. */
