@@ -21,10 +21,11 @@ export function CampaignsPage () {
     api<{ items: Campaign[], total: number }>(`/api/campaigns?page=${page}&limit=${LIMIT}`).then(setData).catch((err: unknown) => setError(errorText(err)))
   }, [page])
   useEffect(() => { api<{ items: Segment[] }>('/api/segments').then(s => setSegments(s.items)).catch(() => {}) }, [])
+  // An empty list offers the one button in its empty state, not twice.
   const newLink = <a class={buttonClass('primary')} href='/campaigns/new' data-testid='campaign-new'>{t('campaigns.new')}</a>
   return (
     <section class='page'>
-      <PageHeader title={t('campaigns.title')} actions={newLink}>{t('campaigns.lead')}</PageHeader>
+      <PageHeader title={t('campaigns.title')} actions={data?.items.length === 0 ? undefined : newLink}>{t('campaigns.lead')}</PageHeader>
       {error && <Banner tone='critical'>{t('campaigns.error', { message: error })}</Banner>}
       {!data && !error && <p class='muted'>{t('campaigns.loading')}</p>}
       {data?.items.length === 0 && (
