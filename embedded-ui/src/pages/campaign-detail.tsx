@@ -52,7 +52,7 @@ function Messages ({ id, version }: { id: string, version: number }) {
                   <td>{t(`campaigns.channel.${m.channel}` as MessageKey)}</td>
                   <td class='nowrap'>{m.recipient}</td>
                   <td><Badge tone={messageTone(m.status)}>{t(`campaigns.msgStatus.${m.status}` as MessageKey)}</Badge></td>
-                  <td>{m.status === 'skipped' || m.reason === 'interrupted' ? reasonLabel(m.reason) : m.reason ?? ''}</td>
+                  <td class='cell-text'>{m.status === 'skipped' || m.reason === 'interrupted' ? reasonLabel(m.reason) : m.reason ?? ''}</td>
                   {withCodes && <td class='mono'>{m.code ?? ''}</td>}
                   <td class='nowrap'>{formatDateTime(m.sentAt ?? m.createdAt)}</td>
                 </tr>
