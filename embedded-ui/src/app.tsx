@@ -1,5 +1,5 @@
 // The admin root: session gate, then the shop, the frame and the routed page.
-import { LocationProvider, Route, Router } from 'preact-iso'
+import { LocationProvider, Route, Router, lazy } from 'preact-iso'
 import { useLanguage } from './i18n.ts'
 import { useSession } from './session.ts'
 import { ShopProvider } from './shop.tsx'
@@ -17,10 +17,12 @@ import { ActivityPage } from './pages/activity.tsx'
 import { SettingsLoyaltyPage } from './pages/settings-loyalty.tsx'
 import { SettingsRewardsPage } from './pages/settings-rewards.tsx'
 import { MemberProfilePage } from './pages/member-profile.tsx'
-import { CampaignsPage } from './pages/campaigns.tsx'
-import { CampaignNewPage } from './pages/campaign-new.tsx'
-import { CampaignDetailPage } from './pages/campaign-detail.tsx'
 import { SettingsMessagingPage } from './pages/settings-messaging.tsx'
+
+// Chiến dịch loads on first visit: the wizard and campaign page would push the main bundle past 200 KB.
+const CampaignsPage = lazy(() => import('./pages/campaigns.tsx').then(m => m.CampaignsPage))
+const CampaignNewPage = lazy(() => import('./pages/campaign-new.tsx').then(m => m.CampaignNewPage))
+const CampaignDetailPage = lazy(() => import('./pages/campaign-detail.tsx').then(m => m.CampaignDetailPage))
 
 export function App () {
   // Subscribing here re-renders the whole tree in the new language; t() reads the module state.

@@ -1,11 +1,17 @@
 // One campaign: its results, a progress bar while it sends, pause/resume/cancel, a test send and its messages by status.
 import { useEffect, useState } from 'preact/hooks'
 import { api } from '../api.ts'
+import { Button } from '../components/button.tsx'
+import { confirmDialog } from '../components/dialog.tsx'
+import { Badge, Banner, Card, EmptyState, ProgressBar } from '../components/feedback.tsx'
+import { Select, TextField } from '../components/form.tsx'
 import { PageHeader } from '../components/page-header.tsx'
 import { Pager } from '../components/pager.tsx'
+import { Table } from '../components/table.tsx'
+import { toast } from '../components/toast.tsx'
 import { formatDateTime, formatNumber, formatVnd } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
-import { AUTOMATIC, audienceLabel, errorText, kindLabel, reasonLabel, statusLabel, type Campaign, type Segment } from './campaigns-shared.ts'
+import { AUTOMATIC, audienceLabel, errorText, kindLabel, messageCount, messageTone, reasonLabel, startConsequences, statusLabel, statusTone, type Campaign, type Estimate, type Segment } from './campaigns-shared.ts'
 
 interface Message { customerId: number | null, name: string | null, channel: string, recipient: string, status: string, reason: string | null, code: string | null, sentAt: string | null, createdAt: string }
 const STATUSES = ['sent', 'failed', 'skipped', 'unknown', 'queued']
@@ -18,65 +24,69 @@ function Messages ({ id, version }: { id: string, version: number }) {
   useEffect(() => {
     api<{ items: Message[], total: number }>(`/api/campaigns/${id}/messages?page=${page}&limit=${LIMIT}${status ? `&status=${status}` : ''}`).then(setData).catch(() => {})
   }, [id, status, page, version])
+  // Only campaigns with a discount code have a code column.
+  const withCodes = data?.items.some(m => m.code) ?? false
+  const filter = (
+    <Select
+      label={t('campaigns.msg.status')} hideLabel value={status} data-testid='message-status'
+      options={[{ value: '', label: t('campaigns.messages.all') }, ...STATUSES.map(s => ({ value: s, label: t(`campaigns.msgStatus.${s}` as MessageKey) }))]}
+      onValue={v => { setStatus(v); setPage(1) }}
+    />
+  )
   return (
-    <section class='card'>
-      <h2 class='card__title'>{t('campaigns.messages')}</h2>
-      <p>
-        <select value={status} onChange={e => { setStatus(e.currentTarget.value); setPage(1) }} data-testid='message-status'>
-          <option value=''>{t('campaigns.messages.all')}</option>
-          {STATUSES.map(s => <option key={s} value={s}>{t(`campaigns.msgStatus.${s}` as MessageKey)}</option>)}
-        </select>
-      </p>
-      {data?.items.length === 0 && <p class='muted'>{t('campaigns.messages.empty')}</p>}
+    <Card title={t('campaigns.messages')} actions={filter} testId='campaign-messages-card'>
+      {data?.items.length === 0 && <EmptyState title={t('campaigns.messages.empty')} testId='messages-empty' />}
       {data && data.items.length > 0 && (
         <>
-          <table class='table' data-testid='campaign-messages'>
+          <Table label={t('campaigns.messages')} testId='campaign-messages'>
             <thead>
               <tr>
                 <th>{t('campaigns.msg.customer')}</th><th>{t('campaigns.msg.channel')}</th><th>{t('campaigns.msg.recipient')}</th><th>{t('campaigns.msg.status')}</th>
-                <th>{t('campaigns.msg.reason')}</th><th>{t('campaigns.msg.code')}</th><th>{t('campaigns.msg.time')}</th>
+                <th>{t('campaigns.msg.reason')}</th>{withCodes && <th>{t('campaigns.msg.code')}</th>}<th>{t('campaigns.msg.time')}</th>
               </tr>
             </thead>
             <tbody>
               {data.items.map((m, i) => (
-                <tr key={i}>
-                  <td>{m.customerId ? <a href={`/members/${m.customerId}`}>{m.name || m.customerId}</a> : '—'}</td>
+                <tr key={i} data-testid='message-row'>
+                  <td class='nowrap'>{m.customerId ? <a href={`/members/${m.customerId}`}>{m.name || m.customerId}</a> : '—'}</td>
                   <td>{t(`campaigns.channel.${m.channel}` as MessageKey)}</td>
-                  <td>{m.recipient}</td>
-                  <td>{t(`campaigns.msgStatus.${m.status}` as MessageKey)}</td>
-                  <td>{m.status === 'skipped' || m.reason === 'interrupted' ? reasonLabel(m.reason) : m.reason ?? ''}</td>
-                  <td>{m.code ?? ''}</td>
-                  <td>{formatDateTime(m.sentAt ?? m.createdAt)}</td>
+                  <td class='nowrap'>{m.recipient}</td>
+                  <td><Badge tone={messageTone(m.status)}>{t(`campaigns.msgStatus.${m.status}` as MessageKey)}</Badge></td>
+                  <td class='cell-text'>{m.status === 'skipped' || m.reason === 'interrupted' ? reasonLabel(m.reason) : m.reason ?? ''}</td>
+                  {withCodes && <td class='mono'>{m.code ?? ''}</td>}
+                  <td class='nowrap'>{formatDateTime(m.sentAt ?? m.createdAt)}</td>
                 </tr>
               ))}
             </tbody>
-          </table>
-          <Pager page={page} pages={Math.max(1, Math.ceil(data.total / LIMIT))} onPage={setPage} />
+          </Table>
+          {data.total > LIMIT && <Pager page={page} pages={Math.ceil(data.total / LIMIT)} onPage={setPage} />}
         </>
       )}
-    </section>
+    </Card>
   )
 }
 
 function TestSend ({ c }: { c: Campaign }) {
   const [email, setEmail] = useState('')
   const [phone, setPhone] = useState('')
-  const [note, setNote] = useState<string | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
   const send = async () => {
-    setNote(null)
+    setError(null)
+    setBusy(true)
     try {
       await api(`/api/campaigns/${c.id}/test`, { method: 'POST', body: JSON.stringify({ ...(email ? { email } : {}), ...(phone ? { phone } : {}) }) })
-      setNote(t('campaigns.testSent'))
-    } catch (err) { setNote(t('campaigns.error', { message: errorText(err) })) }
+      toast(t('campaigns.testSent'))
+    } catch (err) { setError(errorText(err)) } finally { setBusy(false) }
   }
   return (
-    <section class='card'>
-      <h2 class='card__title'>{t('campaigns.test')}</h2>
-      {c.channels.includes('email') && <p><label>{t('campaigns.testEmail')} <input type='email' value={email} onInput={e => setEmail(e.currentTarget.value)} /></label></p>}
-      {c.channels.includes('sms') && <p><label>{t('campaigns.testPhone')} <input type='tel' value={phone} onInput={e => setPhone(e.currentTarget.value)} /></label></p>}
-      <button type='button' class='button button--secondary' onClick={send} disabled={!email && !phone}>{t('campaigns.test')}</button>
-      {note && <p class='muted' role='status'>{note}</p>}
-    </section>
+    <Card title={t('campaigns.test')}>
+      <div class='form-row'>
+        {c.channels.includes('email') && <TextField type='email' width='medium' label={t('campaigns.testEmail')} value={email} onValue={setEmail} error={c.channels.includes('sms') ? null : error} />}
+        {c.channels.includes('sms') && <TextField width='medium' inputMode='tel' label={t('campaigns.testPhone')} value={phone} onValue={setPhone} error={error} />}
+        <Button onClick={send} busy={busy} disabled={!email && !phone}>{t('campaigns.test')}</Button>
+      </div>
+    </Card>
   )
 }
 
@@ -85,49 +95,86 @@ export function CampaignDetailPage ({ id }: { id?: string }) {
   const [segments, setSegments] = useState<Segment[]>([])
   const [error, setError] = useState<string | null>(null)
   const [version, setVersion] = useState(0)
+  const [busy, setBusy] = useState<string | null>(null)
   const load = () => api<Campaign>(`/api/campaigns/${id}`).then(x => { setC(x); setVersion(v => v + 1) }).catch((err: unknown) => setError(errorText(err)))
   useEffect(() => { load().catch(() => {}); api<{ items: Segment[] }>('/api/segments').then(s => setSegments(s.items)).catch(() => {}) }, [id])
-  // While it sends, the page follows it.
+  // While it sends (or waits for its hour), the page follows it.
   useEffect(() => {
-    if (c?.status !== 'sending') return
+    if (c?.status !== 'sending' && c?.status !== 'scheduled') return
     const timer = setInterval(() => { load().catch(() => {}) }, 2000)
     return () => clearInterval(timer)
   }, [c?.status])
-  const act = async (action: string, confirmText?: string) => {
-    if (confirmText && !window.confirm(confirmText)) return
-    setError(null)
-    try { setC(await api<Campaign>(`/api/campaigns/${id}/${action}`, { method: 'POST', body: '{}' })); setVersion(v => v + 1) } catch (err) { setError(errorText(err)) }
-  }
-  if (!c) return <section class='page'>{error ? <p class='error-box' role='alert'>{t('campaigns.error', { message: error })}</p> : <p class='muted'>{t('campaigns.loading')}</p>}</section>
+  if (!c) return <section class='page'>{error ? <Banner tone='critical'>{t('campaigns.error', { message: error })}</Banner> : <p class='muted'>{t('campaigns.loading')}</p>}</section>
   const s = c.stats
-  const processed = s.sent + s.failed + s.skipped + s.unknown
-  const total = Math.max(1, s.recipients * c.channels.length)
   const automatic = AUTOMATIC.includes(c.type)
-  const stat = (key: MessageKey, value: string) => <div class='details__row'><dt>{t(key)}</dt><dd>{value}</dd></div>
+  const processed = s.sent + s.failed + s.skipped + s.unknown
+  const total = s.recipients * c.channels.length
+  const left = Math.max(0, total - processed)
+
+  const act = async (action: string) => {
+    setError(null)
+    setBusy(action)
+    try {
+      setC(await api<Campaign>(`/api/campaigns/${c.id}/${action}`, { method: 'POST', body: '{}' }))
+      setVersion(v => v + 1)
+      toast(t(`campaigns.done.${action}` as MessageKey))
+    } catch (err) { setError(errorText(err)) } finally { setBusy(null) }
+  }
+  const start = async () => {
+    setBusy('start')
+    let estimate: Estimate
+    try { estimate = await api<Estimate>(`/api/campaigns/${c.id}/estimate`) } catch (err) { setError(errorText(err)); setBusy(null); return }
+    setBusy(null)
+    const ok = await confirmDialog({
+      title: t(automatic ? 'campaigns.activateConfirm' : 'campaigns.startConfirm', { name: c.name }),
+      consequences: startConsequences(estimate, automatic),
+      warning: !automatic && messageCount(estimate) === 0 ? t('campaigns.confirm.nothing') : undefined,
+      confirmLabel: automatic ? t('campaigns.activate') : t('campaigns.start'),
+    })
+    if (ok) await act('start')
+  }
+  const cancel = async () => {
+    const ok = await confirmDialog({
+      title: t('campaigns.cancelConfirm', { name: c.name }),
+      consequences: [
+        automatic ? t('campaigns.cancel.automatic') : c.status === 'draft' || c.status === 'scheduled' ? t('campaigns.cancel.unsent') : t('campaigns.cancel.left', { count: formatNumber(left) }),
+        t('campaigns.cancel.final'),
+      ],
+      confirmLabel: t('campaigns.cancel'),
+      danger: true,
+    })
+    if (ok) await act('cancel')
+  }
+  const stat = (key: MessageKey, value: string, testId?: string) => <div class='stat'><dt>{t(key)}</dt><dd data-testid={testId}>{value}</dd></div>
+  const actions = (
+    <>
+      {c.status === 'draft' && <Button variant='primary' busy={busy === 'start'} onClick={start} data-testid='campaign-start'>{automatic ? t('campaigns.activate') : t('campaigns.start')}</Button>}
+      {['sending', 'scheduled', 'active'].includes(c.status) && <Button busy={busy === 'pause'} onClick={() => act('pause')} data-testid='campaign-pause'>{t('campaigns.pause')}</Button>}
+      {c.status === 'paused' && <Button variant='primary' busy={busy === 'resume'} onClick={() => act('resume')} data-testid='campaign-resume'>{t('campaigns.resume')}</Button>}
+      {!['sent', 'cancelled'].includes(c.status) && <Button variant='plain-danger' busy={busy === 'cancel'} onClick={cancel} data-testid='campaign-cancel'>{t('campaigns.cancel')}</Button>}
+    </>
+  )
   return (
     <section class='page'>
-      <PageHeader title={c.name}>{kindLabel(c.type)} · {statusLabel(c.status)} · {audienceLabel(c.audience, segments)}</PageHeader>
-      {error && <p class='error-box' role='alert'>{t('campaigns.error', { message: error })}</p>}
-      {c.hold && <div class='error-box' role='alert'><p><strong>{t('campaigns.hold')}</strong></p><p>{c.hold}</p></div>}
-      <section class='card'>
-        {!automatic && (c.status === 'sending' || c.status === 'sent' || c.status === 'paused') && (
+      <PageHeader title={c.name} back={{ href: '/campaigns', label: t('campaigns.backToList') }} actions={actions}>
+        <Badge tone={statusTone(c.status)} testId='campaign-status'>{statusLabel(c.status)}</Badge> {kindLabel(c.type)} · {audienceLabel(c.audience, segments)}
+      </PageHeader>
+      {error && <Banner tone='critical'>{t('campaigns.error', { message: error })}</Banner>}
+      {c.hold && <Banner tone='warning'><p><strong>{t('campaigns.hold')}</strong></p><p>{c.hold}</p></Banner>}
+      <Card title={t('campaigns.results')}>
+        {!automatic && ['sending', 'sent', 'paused'].includes(c.status) && (
           <div data-testid='campaign-progress'>
-            <progress max={total} value={Math.min(processed, total)} style='width: 100%' />
-            <p class='muted'>{t('campaigns.progress', { done: formatNumber(processed), total: formatNumber(s.recipients * c.channels.length) })}</p>
+            <ProgressBar done={processed} total={Math.max(1, total)} label={t('campaigns.progressLabel')} />
+            <p class='field__hint' data-testid='campaign-progress-text'>{t('campaigns.progress', { done: formatNumber(processed), total: formatNumber(total) })}</p>
           </div>
         )}
+        {c.status === 'scheduled' && c.sendAt && <p class='muted'>{t('campaigns.scheduledFor', { at: formatDateTime(c.sendAt) })}</p>}
         {automatic && <p class='muted'>{c.lastSentAt ? t('campaigns.lastSent', { at: formatDateTime(c.lastSentAt) }) : t('campaigns.neverSent')}</p>}
-        <p>
-          {c.status === 'draft' && <button type='button' class='button' onClick={() => act('start', t('campaigns.startConfirm', { name: c.name }))}>{automatic ? t('campaigns.activate') : t('campaigns.start')}</button>}{' '}
-          {['sending', 'scheduled', 'active'].includes(c.status) && <button type='button' class='button button--secondary' onClick={() => act('pause')}>{t('campaigns.pause')}</button>}{' '}
-          {c.status === 'paused' && <button type='button' class='button' onClick={() => act('resume')}>{t('campaigns.resume')}</button>}{' '}
-          {!['sent', 'cancelled'].includes(c.status) && <button type='button' class='button button--ghost' onClick={() => act('cancel', t('campaigns.cancelConfirm', { name: c.name }))}>{t('campaigns.cancel')}</button>}
-        </p>
-        <dl class='details' data-testid='campaign-stats'>
-          {stat('campaigns.stats.recipients', formatNumber(s.recipients))}
-          {stat('campaigns.stats.sent', formatNumber(s.sent))}
+        <dl class='stat-list' data-testid='campaign-stats'>
+          {stat('campaigns.stats.recipients', formatNumber(s.recipients), 'stat-recipients')}
+          {stat('campaigns.stats.sent', formatNumber(s.sent), 'stat-sent')}
           {stat('campaigns.stats.failed', formatNumber(s.failed))}
-          {stat('campaigns.stats.skipped', `${formatNumber(s.skipped)}${Object.keys(s.skippedByReason).length > 0 ? ` (${Object.entries(s.skippedByReason).map(([r, n]) => `${reasonLabel(r)}: ${formatNumber(n)}`).join('; ')})` : ''}`)}
+          {stat('campaigns.stats.skipped', formatNumber(s.skipped), 'stat-skipped')}
           {s.unknown > 0 && stat('campaigns.stats.unknown', formatNumber(s.unknown))}
           {stat('campaigns.stats.unsubscribed', formatNumber(s.unsubscribed))}
           {c.promo && stat('campaigns.stats.codesCreated', formatNumber(s.codesCreated))}
@@ -135,9 +182,14 @@ export function CampaignDetailPage ({ id }: { id?: string }) {
           {stat('campaigns.stats.orders', formatNumber(s.orders))}
           {stat('campaigns.stats.revenue', formatVnd(s.revenue))}
         </dl>
+        {Object.keys(s.skippedByReason).length > 0 && (
+          <ul class='bullets' data-testid='skipped-reasons'>
+            {Object.entries(s.skippedByReason).map(([r, n]) => <li key={r}>{t('campaigns.skippedBecause', { count: formatNumber(n), reason: reasonLabel(r) })}</li>)}
+          </ul>
+        )}
         <p class='muted details__note'>{t(s.attribution === 'code' ? 'campaigns.attribution.code' : 'campaigns.attribution.window')}</p>
-      </section>
-      <TestSend c={c} />
+      </Card>
+      {c.status !== 'cancelled' && <TestSend c={c} />}
       <Messages id={c.id} version={version} />
     </section>
   )

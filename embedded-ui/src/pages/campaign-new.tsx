@@ -1,228 +1,241 @@
-// "Tạo chiến dịch": kind → audience (live count) → channels → content (variables, live preview, SMS parts, bỏ dấu) → schedule → confirm.
-import { useEffect, useRef, useState } from 'preact/hooks'
+// "Tạo chiến dịch": kind → audience (live count) → channels → content (variables, preview, SMS parts) → schedule → confirm.
+import { useEffect, useId, useState } from 'preact/hooks'
 import { useLocation } from 'preact-iso'
 import { api } from '../api.ts'
+import { Button, buttonClass } from '../components/button.tsx'
+import { confirmDialog } from '../components/dialog.tsx'
+import { Banner, Card } from '../components/feedback.tsx'
+import { Checkbox, Field, Select } from '../components/form.tsx'
 import { PageHeader } from '../components/page-header.tsx'
+import { Tabs } from '../components/tabs.tsx'
+import { toast } from '../components/toast.tsx'
 import { formatNumber, formatVnd } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
-import { countSmsParts, removeDiacritics } from '../../../server/messaging/sms-text.ts'
-import { AUTOMATIC, CODE_VARIABLES, FILTERS, KINDS, VARIABLES, errorText, kindLabel, type Audience, type Campaign, type Channel, type Estimate, type Kind, type Promo, type Segment } from './campaigns-shared.ts'
+import { ContentStep, TRIGGERS, type Form } from './campaign-content.tsx'
+import { AUTOMATIC, FILTERS, KINDS, errorText, fieldErrors, kindLabel, messageCount, startConsequences, type Campaign, type Channel, type Estimate, type Segment } from './campaigns-shared.ts'
 
-const SAMPLE: Record<string, string> = { ten: 'Lan', ho_ten: 'Nguyễn Thị Lan', diem: '1.250', hang: 'Vàng', diem_len_hang: '2.500', hang_tiep_theo: 'Kim cương', ten_cua_hang: '', ngay_sinh: '14/10', ma_giam_gia: 'CD-7KQ2M9PX', han_su_dung: '31/12/2026', uu_dai: 'Giảm 50.000 ₫' }
-const fill = (text: string, html: boolean) => text.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (w, k: string) => {
-  const v = SAMPLE[k]
-  if (v === undefined) return w
-  return html ? v.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`) : v
-})
-const TRIGGERS: Record<string, Record<string, unknown>> = { birthday: { daysBefore: 0 }, thank_you: { delayHours: 2, on: 'paid' }, reminder: { afterDays: 30 } }
-const DISCOUNTS = ['fixed_amount', 'percentage', 'free_shipping'] as const
+const STEPS = ['kind', 'audience', 'channels', 'content', 'schedule', 'confirm'] as const
+type Step = typeof STEPS[number]
+// Which step shows a field the server complained about.
+const stepOf = (path: string): Step => (path === 'audience' ? 'audience' : path === 'channels' ? 'channels' : 'content')
 
-function ThankYouFields ({ trigger, setTrigger }: { trigger: Record<string, unknown>, setTrigger: (t: Record<string, unknown>) => void }) {
-  const set = (patch: Record<string, unknown>) => setTrigger({ ...TRIGGERS.thank_you, ...trigger, ...patch })
+function Choice ({ name, checked, onChoose, label, hint, testId, disabled }: { name: string, checked: boolean, onChoose: () => void, label: string, hint?: string, testId?: string, disabled?: boolean }) {
   return (
-    <p>
-      <label>{t('campaigns.trigger.delayHours')} <input type='number' min={0} value={Number(trigger.delayHours ?? 2)} onInput={e => set({ delayHours: Number(e.currentTarget.value) })} /></label>{' '}
-      <label>
-        {t('campaigns.trigger.on')}{' '}
-        <select value={String(trigger.on ?? 'paid')} onChange={e => set({ on: e.currentTarget.value })}>
-          <option value='paid'>{t('campaigns.trigger.on.paid')}</option>
-          <option value='fulfilled'>{t('campaigns.trigger.on.fulfilled')}</option>
-        </select>
-      </label>
-    </p>
+    <label class='check'>
+      <input type='radio' name={name} checked={checked} disabled={disabled} onChange={onChoose} data-testid={testId} />
+      <span><strong>{label}</strong>{hint && <span class='field__hint' style={{ display: 'block' }}>{hint}</span>}</span>
+    </label>
   )
 }
-const STEPS = ['kind', 'audience', 'channels', 'content', 'schedule', 'confirm'] as const
 
-function VariableButtons ({ onInsert, withCode }: { onInsert: (v: string) => void, withCode: boolean }) {
-  return (
-    <p class='muted'>{t('campaigns.insertVariable')}:{' '}
-      {VARIABLES.filter(v => withCode || !CODE_VARIABLES.includes(v)).map(v => (
-        <button key={v} type='button' class='button button--ghost' title={`{{${v}}}`} onClick={() => onInsert(`{{${v}}}`)}>{t(`campaigns.var.${v}` as MessageKey)}</button>
-      ))}
-    </p>
-  )
+function Figure ({ label, value, testId }: { label: string, value: string, testId?: string }) {
+  return <div class='stat'><dt>{label}</dt><dd data-testid={testId}>{value}</dd></div>
 }
 
 export function CampaignNewPage () {
   const { route } = useLocation()
-  const [step, setStep] = useState(0)
-  const [kind, setKind] = useState<Kind>('announcement')
-  const [name, setName] = useState('')
-  const [audience, setAudience] = useState<Audience>({ all: true })
-  const [channels, setChannels] = useState<Channel[]>(['email'])
-  const [subject, setSubject] = useState('{{ten}} ơi, ')
-  const [html, setHtml] = useState('<p>Chào {{ho_ten}},</p>\n<p></p>')
-  const [sms, setSms] = useState('')
-  const [withCode, setWithCode] = useState(false)
-  const [promo, setPromo] = useState<Promo>({ discountType: 'fixed_amount', value: 50000, validFrom: '', validTo: '', validDays: 30, minimumOrder: 0 })
-  const [trigger, setTrigger] = useState<Record<string, unknown>>({})
-  const [sendAt, setSendAt] = useState('')
+  const [step, setStep] = useState<Step>('kind')
+  const [reached, setReached] = useState(0)
+  const [form, setForm] = useState<Form>({
+    kind: 'announcement',
+    name: '',
+    audience: { all: true },
+    channels: ['email'],
+    subject: '{{ten}} ơi, ',
+    html: '<p>Chào {{ho_ten}},</p>\n<p></p>',
+    sms: '',
+    withCode: false,
+    promo: { discountType: 'fixed_amount', value: 50000, validFrom: '', validTo: '', validDays: 30, minimumOrder: 0 },
+    trigger: {},
+    sendAt: '',
+  })
+  const set = (patch: Partial<Form>) => setForm(f => ({ ...f, ...patch }))
   const [segments, setSegments] = useState<Segment[]>([])
   const [estimate, setEstimate] = useState<Estimate | null>(null)
   const [draft, setDraft] = useState<Campaign | null>(null)
   const [preview, setPreview] = useState<{ email?: { subject: string, html: string }, sms?: { text: string, parts: number } } | null>(null)
   const [previewId, setPreviewId] = useState('')
+  const [errors, setErrors] = useState<Record<string, string>>({})
   const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
-  const htmlRef = useRef<HTMLTextAreaElement>(null)
-  const smsRef = useRef<HTMLTextAreaElement>(null)
+  const [busy, setBusy] = useState<'save' | 'start' | 'preview' | null>(null)
+  const sendAtId = useId()
+  const previewFieldId = useId()
+  const { kind, audience, channels } = form
   const automatic = AUTOMATIC.includes(kind)
-  const hasCode = kind === 'promo' || (withCode && (kind === 'birthday' || kind === 'reminder'))
+  const hasCode = kind === 'promo' || (form.withCode && (kind === 'birthday' || kind === 'reminder'))
 
   useEffect(() => { api<{ items: Segment[] }>('/api/segments').then(s => setSegments(s.items)).catch(() => {}) }, [])
-  // The live count (and, later, the estimate) follows every change of audience, channels or SMS text.
+  // The live count follows every change of audience, channels or SMS text (debounced: typing is not a request per key).
   useEffect(() => {
     const timer = setTimeout(() => {
-      api<Estimate>('/api/campaigns/estimate', { method: 'POST', body: JSON.stringify({ type: kind, channels, audience, sms: channels.includes('sms') && sms ? { text: sms } : null, email: null }) })
+      api<Estimate>('/api/campaigns/estimate', { method: 'POST', body: JSON.stringify({ type: kind, channels, audience, sms: channels.includes('sms') && form.sms ? { text: form.sms } : null, email: null }) })
         .then(setEstimate).catch(() => {})
     }, 300)
     return () => clearTimeout(timer)
-  }, [kind, JSON.stringify(audience), channels.join(), sms])
+  }, [kind, JSON.stringify(audience), channels.join(), form.sms])
 
-  const insert = (ref: { current: HTMLTextAreaElement | null }, value: string, set: (v: string) => void, text: string) => {
-    const el = ref.current
-    const at = el ? el.selectionStart : text.length
-    set(text.slice(0, at) + value + text.slice(el ? el.selectionEnd : at))
-  }
   const body = () => ({
-    name: name || kindLabel(kind),
+    name: form.name.trim() || kindLabel(kind),
     type: kind,
     channels,
     audience,
-    email: channels.includes('email') ? { subject, html } : null,
-    sms: channels.includes('sms') ? { text: sms } : null,
-    promo: hasCode ? (automatic ? { ...promo, validFrom: null, validTo: null } : { ...promo, validDays: null }) : null,
-    trigger: automatic ? { ...TRIGGERS[kind], ...trigger } : null,
+    email: channels.includes('email') ? { subject: form.subject, html: form.html } : null,
+    sms: channels.includes('sms') ? { text: form.sms } : null,
+    promo: hasCode ? (automatic ? { ...form.promo, validFrom: null, validTo: null } : { ...form.promo, validFrom: form.promo.validFrom || null, validTo: form.promo.validTo || null, validDays: null }) : null,
+    trigger: automatic ? { ...TRIGGERS[kind], ...form.trigger } : null,
   })
-  const saveDraft = async (): Promise<Campaign | null> => {
-    setBusy(true)
-    setError(null)
-    try {
-      const saved = await api<Campaign>(draft ? `/api/campaigns/${draft.id}` : '/api/campaigns', { method: draft ? 'PUT' : 'POST', body: JSON.stringify(body()) })
-      setDraft(saved)
-      setEstimate(await api<Estimate>(`/api/campaigns/${saved.id}/estimate`))
-      return saved
-    } catch (err) { setError(errorText(err)); return null } finally { setBusy(false) }
+  const [savedJson, setSavedJson] = useState('')
+  const go = async (to: Step) => {
+    if (STEPS.indexOf(to) > reached) return
+    if (STEPS.indexOf(to) > STEPS.indexOf('content') && !(await ensureSaved())) return
+    setStep(to)
   }
+  const advance = (to: Step) => { setReached(r => Math.max(r, STEPS.indexOf(to))); setStep(to) }
+  /** Saves the draft (create, then edit); a field the server names gets its message and the wizard goes to its step. */
+  const save = async (): Promise<Campaign | null> => {
+    setBusy('save')
+    setError(null)
+    setErrors({})
+    try {
+      const json = JSON.stringify(body())
+      const saved = await api<Campaign>(draft ? `/api/campaigns/${draft.id}` : '/api/campaigns', { method: draft ? 'PUT' : 'POST', body: json })
+      setDraft(saved)
+      setSavedJson(json)
+      setEstimate(await api<Estimate>(`/api/campaigns/${saved.id}/estimate`))
+      toast(t('campaigns.draftSaved'))
+      return saved
+    } catch (err) {
+      const fields = fieldErrors(err)
+      if (fields) {
+        setErrors(fields)
+        setStep(stepOf(Object.keys(fields)[0]!))
+      } else setError(errorText(err))
+      return null
+    } finally { setBusy(null) }
+  }
+  // Saved when leaving the content step and again before the confirm step if anything changed since.
+  const ensureSaved = async () => (draft && savedJson === JSON.stringify(body()) ? draft : save())
   const next = async () => {
-    if (STEPS[step + 1] === 'confirm' && !(await saveDraft())) return
-    setStep(step + 1)
+    const to = STEPS[STEPS.indexOf(step) + 1]!
+    if (STEPS.indexOf(to) > STEPS.indexOf('content') && !(await ensureSaved())) return
+    advance(to)
   }
   const start = async () => {
-    if (!draft || !window.confirm(t('campaigns.startConfirm', { name: draft.name }))) return
-    setBusy(true)
+    if (!draft || !estimate) return
+    const ok = await confirmDialog({
+      title: t(automatic ? 'campaigns.activateConfirm' : 'campaigns.startConfirm', { name: draft.name }),
+      consequences: startConsequences(estimate, automatic),
+      warning: !automatic && messageCount(estimate) === 0 ? t('campaigns.confirm.nothing') : undefined,
+      confirmLabel: automatic ? t('campaigns.activate') : t('campaigns.start'),
+    })
+    if (!ok) return
+    setBusy('start')
     try {
-      await api(`/api/campaigns/${draft.id}/start`, { method: 'POST', body: JSON.stringify(sendAt && !automatic ? { sendAt: new Date(sendAt).toISOString() } : {}) })
+      await api(`/api/campaigns/${draft.id}/start`, { method: 'POST', body: JSON.stringify(form.sendAt && !automatic ? { sendAt: new Date(form.sendAt).toISOString() } : {}) })
+      toast(t(automatic ? 'campaigns.activated' : 'campaigns.started'))
       route(`/campaigns/${draft.id}`)
-    } catch (err) { setError(errorText(err)) } finally { setBusy(false) }
+    } catch (err) { setError(errorText(err)) } finally { setBusy(null) }
   }
   const serverPreview = async () => {
     if (!draft || !previewId) return
-    try { setPreview(await api(`/api/campaigns/${draft.id}/preview`, { method: 'POST', body: JSON.stringify({ customerId: Number(previewId) }) })) } catch (err) { setError(errorText(err)) }
+    setBusy('preview')
+    setErrors({})
+    try { setPreview(await api(`/api/campaigns/${draft.id}/preview`, { method: 'POST', body: JSON.stringify({ customerId: Number(previewId) }) })) } catch (err) { setErrors({ customerId: errorText(err) }) } finally { setBusy(null) }
   }
-  const parts = countSmsParts(sms)
-  const current = STEPS[step]!
+  const stepIndex = STEPS.indexOf(step)
 
   return (
     <section class='page'>
-      <PageHeader title={t('campaigns.new')}>{t(`campaigns.step.${current}` as MessageKey)}</PageHeader>
-      {error && <p class='error-box' role='alert'>{t('campaigns.error', { message: error })}</p>}
-      <div class='card'>
-        {current === 'kind' && KINDS.map(k => (
-          <label key={k} class='details__row' style='display: block'>
-            <input type='radio' name='kind' checked={kind === k} onChange={() => setKind(k)} data-testid={`kind-${k}`} /> <strong>{kindLabel(k)}</strong>
-            <p class='muted' style='margin: 4px 0 0 24px'>{t(`campaigns.kindHelp.${k}` as MessageKey)}</p>
-          </label>
-        ))}
-        {current === 'audience' && (
-          <div>
-            <p><label><input type='radio' checked={'all' in audience} onChange={() => setAudience({ all: true })} /> {t('campaigns.audience.all')}</label></p>
-            <p><label><input type='radio' checked={'filter' in audience} onChange={() => setAudience({ filter: 'last_30_days' })} /> {t('campaigns.audience.filter')}</label>{' '}
-              {'filter' in audience && <select value={audience.filter} onChange={e => setAudience({ filter: e.currentTarget.value as typeof FILTERS[number] })}>{FILTERS.map(f => <option key={f} value={f}>{t(`campaigns.filter.${f}` as MessageKey)}</option>)}</select>}
-            </p>
-            <p><label><input type='radio' checked={'segmentId' in audience} disabled={segments.length === 0} onChange={() => setAudience({ segmentId: segments[0]!.id })} /> {t('campaigns.audience.segment')}</label>{' '}
-              {'segmentId' in audience && <select value={audience.segmentId} onChange={e => setAudience({ segmentId: e.currentTarget.value })}>{segments.map(s => <option key={s.id} value={s.id}>{s.name}</option>)}</select>}
-            </p>
-            <p data-testid='live-count'><strong>{t('campaigns.liveCount', { count: estimate ? formatNumber(estimate.audience) : '…' })}</strong></p>
+      <PageHeader title={t('campaigns.new')} back={{ href: '/campaigns', label: t('campaigns.backToList') }}>{t(`campaigns.kindHelp.${kind}` as MessageKey)}</PageHeader>
+      <Tabs label='campaigns.steps' tabs={STEPS.map(s => ({ key: s, label: t(`campaigns.step.${s}` as MessageKey), testId: `step-${s}` }))} selected={step} onSelect={k => { go(k as Step).catch(() => {}) }} />
+      {error && <Banner tone='critical'>{t('campaigns.error', { message: error })}</Banner>}
+      <Card testId={`wizard-${step}`}>
+        {step === 'kind' && (
+          <fieldset class='fieldset stack'>
+            <legend class='visually-hidden'>{t('campaigns.step.kind')}</legend>
+            {KINDS.map(k => <Choice key={k} name='kind' checked={kind === k} onChoose={() => set({ kind: k })} label={kindLabel(k)} hint={t(`campaigns.kindHelp.${k}` as MessageKey)} testId={`kind-${k}`} />)}
+          </fieldset>
+        )}
+        {step === 'audience' && (
+          <div class='stack'>
+            <fieldset class='fieldset stack'>
+              <legend class='visually-hidden'>{t('campaigns.step.audience')}</legend>
+              <Choice name='audience' checked={'all' in audience} onChoose={() => set({ audience: { all: true } })} label={t('campaigns.audience.all')} testId='audience-all' />
+              <Choice name='audience' checked={'filter' in audience} onChoose={() => set({ audience: { filter: 'last_30_days' } })} label={t('campaigns.audience.filter')} testId='audience-filter' />
+              {'filter' in audience && (
+                <div class='choice__detail'><Select label={t('campaigns.audience.filter')} hideLabel value={audience.filter} onValue={v => set({ audience: { filter: v as typeof FILTERS[number] } })} options={FILTERS.map(f => ({ value: f, label: t(`campaigns.filter.${f}` as MessageKey) }))} /></div>
+              )}
+              <Choice name='audience' checked={'segmentId' in audience} disabled={segments.length === 0} onChoose={() => set({ audience: { segmentId: segments[0]!.id } })} label={t('campaigns.audience.segment')} hint={segments.length === 0 ? t('campaigns.audience.noSegments') : undefined} testId='audience-segment' />
+              {'segmentId' in audience && (
+                <div class='choice__detail'><Select label={t('campaigns.audience.segment')} hideLabel value={audience.segmentId} onValue={v => set({ audience: { segmentId: v } })} options={segments.map(s => ({ value: s.id, label: `${s.name} (${formatNumber(s.count)})` }))} /></div>
+              )}
+            </fieldset>
+            {errors.audience && <span class='field__error' role='alert'>{errors.audience}</span>}
+            <Banner tone='info'>{t('campaigns.liveCountLabel')}: <strong data-testid='live-count'>{estimate ? formatNumber(estimate.audience) : '…'}</strong></Banner>
           </div>
         )}
-        {current === 'channels' && (['email', 'sms'] as Channel[]).map(ch => (
-          <p key={ch}><label><input type='checkbox' checked={channels.includes(ch)} onChange={e => setChannels(e.currentTarget.checked ? [...channels, ch] : channels.filter(x => x !== ch))} /> {t(`campaigns.channel.${ch}` as MessageKey)}</label></p>
-        ))}
-        {current === 'content' && (
-          <div>
-            <p><label>{t('campaigns.name')}<br /><input value={name} onInput={e => setName(e.currentTarget.value)} placeholder={kindLabel(kind)} style='width: 100%' /></label></p>
-            {(kind === 'birthday' || kind === 'reminder') && <p><label><input type='checkbox' checked={withCode} onChange={e => setWithCode(e.currentTarget.checked)} /> {t('campaigns.promo.with')}</label></p>}
-            {hasCode && (
-              <fieldset><legend>{t('campaigns.promo')}</legend>
-                <label>
-                  {t('campaigns.promo.type')}{' '}
-                  <select value={promo.discountType} onChange={e => setPromo({ ...promo, discountType: e.currentTarget.value as Promo['discountType'] })}>
-                    {DISCOUNTS.map(d => <option key={d} value={d}>{t(`campaigns.promo.${d}` as MessageKey)}</option>)}
-                  </select>
-                </label>{' '}
-                {promo.discountType !== 'free_shipping' && <label>{t('campaigns.promo.value')} <input type='number' min={0} value={promo.value} onInput={e => setPromo({ ...promo, value: Number(e.currentTarget.value) })} /></label>}{' '}
-                {!automatic && <><label>{t('campaigns.promo.validFrom')} <input type='date' value={promo.validFrom ?? ''} onInput={e => setPromo({ ...promo, validFrom: e.currentTarget.value })} /></label>{' '}<label>{t('campaigns.promo.validTo')} <input type='date' value={promo.validTo ?? ''} onInput={e => setPromo({ ...promo, validTo: e.currentTarget.value })} /></label></>}
-                {automatic && <label>{t('campaigns.promo.validDays')} <input type='number' min={1} value={promo.validDays ?? 30} onInput={e => setPromo({ ...promo, validDays: Number(e.currentTarget.value) })} /></label>}{' '}
-                <label>{t('campaigns.promo.minimumOrder')} <input type='number' min={0} step={1000} value={promo.minimumOrder} onInput={e => setPromo({ ...promo, minimumOrder: Number(e.currentTarget.value) })} /></label>
-              </fieldset>
-            )}
-            {kind === 'birthday' && <p><label>{t('campaigns.trigger.daysBefore')} <input type='number' min={0} max={30} value={Number(trigger.daysBefore ?? 0)} onInput={e => setTrigger({ daysBefore: Number(e.currentTarget.value) })} /></label></p>}
-            {kind === 'thank_you' && <ThankYouFields trigger={trigger} setTrigger={setTrigger} />}
-            {kind === 'reminder' && <p><label>{t('campaigns.trigger.afterDays')} <input type='number' min={1} value={Number(trigger.afterDays ?? 30)} onInput={e => setTrigger({ afterDays: Number(e.currentTarget.value) })} /></label></p>}
-            {channels.includes('email') && (
-              <div>
-                <p><label>{t('campaigns.subject')}<br /><input value={subject} onInput={e => setSubject(e.currentTarget.value)} style='width: 100%' data-testid='email-subject' /></label></p>
-                <p><label>{t('campaigns.html')}<br /><textarea ref={htmlRef} rows={6} value={html} onInput={e => setHtml(e.currentTarget.value)} style='width: 100%' data-testid='email-html' /></label></p>
-                <VariableButtons withCode={hasCode} onInsert={v => insert(htmlRef, v, setHtml, html)} />
-                <div class='card' data-testid='email-preview'><p><strong>{fill(subject, false)}</strong></p><div dangerouslySetInnerHTML={{ __html: fill(html, true) }} /></div>
-              </div>
-            )}
-            {channels.includes('sms') && (
-              <div>
-                <p><label>{t('campaigns.smsText')}<br /><textarea ref={smsRef} rows={3} value={sms} onInput={e => setSms(e.currentTarget.value)} style='width: 100%' data-testid='sms-text' /></label></p>
-                <VariableButtons withCode={hasCode} onInsert={v => insert(smsRef, v, setSms, sms)} />
-                <p class='muted' data-testid='sms-parts'>{t('campaigns.smsParts', { length: parts.length, parts: parts.parts, encoding: t(parts.unicode ? 'campaigns.smsUnicode' : 'campaigns.smsGsm') })}{' '}
-                  {parts.unicode && <button type='button' class='button button--ghost' onClick={() => setSms(removeDiacritics(sms))} data-testid='remove-diacritics'>{t('campaigns.removeDiacritics')}</button>}
-                </p>
-                {kind !== 'thank_you' && <p class='muted'>{t('campaigns.smsQcNote')}</p>}
-                <p class='card'>{fill(sms, false)}</p>
-              </div>
-            )}
-          </div>
+        {step === 'channels' && (
+          <fieldset class='fieldset stack'>
+            <legend class='visually-hidden'>{t('campaigns.step.channels')}</legend>
+            {(['email', 'sms'] as Channel[]).map(ch => (
+              <Checkbox
+                key={ch} label={t(`campaigns.channel.${ch}` as MessageKey)} checked={channels.includes(ch)} data-testid={`channel-${ch}`}
+                hint={estimate?.[ch] ? t('campaigns.channelReach', { count: formatNumber(estimate[ch].withContact) }) : undefined}
+                onValue={on => set({ channels: on ? [...channels, ch] : channels.filter(x => x !== ch) })}
+              />
+            ))}
+            {(errors.channels || channels.length === 0) && <span class='field__error' role='alert'>{errors.channels ?? t('campaigns.channelsNone')}</span>}
+          </fieldset>
         )}
-        {current === 'schedule' && (automatic
+        {step === 'content' && <ContentStep form={form} set={set} errors={errors} hasCode={hasCode} automatic={automatic} />}
+        {step === 'schedule' && (automatic
           ? <p>{t('campaigns.schedule.automatic')}</p>
           : (
-            <div>
-              <p><label><input type='radio' checked={!sendAt} onChange={() => setSendAt('')} /> {t('campaigns.schedule.now')}</label></p>
-              <p><label><input type='radio' checked={!!sendAt} onChange={() => setSendAt(new Date(Date.now() + 3600_000).toISOString().slice(0, 16))} /> {t('campaigns.schedule.later')}</label>{' '}
-                {sendAt && <input type='datetime-local' value={sendAt} onInput={e => setSendAt(e.currentTarget.value)} />}
-              </p>
-            </div>
+            <fieldset class='fieldset stack'>
+              <legend class='visually-hidden'>{t('campaigns.step.schedule')}</legend>
+              <Choice name='when' checked={!form.sendAt} onChoose={() => set({ sendAt: '' })} label={t('campaigns.schedule.now')} testId='send-now' />
+              <Choice name='when' checked={!!form.sendAt} onChoose={() => set({ sendAt: new Date(Date.now() + 3600_000).toISOString().slice(0, 16) })} label={t('campaigns.schedule.later')} testId='send-later' />
+              {form.sendAt && (
+                <Field label={t('campaigns.schedule.at')} id={sendAtId}>
+                  <input id={sendAtId} class='input input--medium' type='datetime-local' value={form.sendAt} onInput={e => set({ sendAt: e.currentTarget.value })} />
+                </Field>
+              )}
+            </fieldset>
             ))}
-        {current === 'confirm' && estimate && (
-          <div data-testid='campaign-confirm'>
-            <p><strong>{draft?.name}</strong> — {kindLabel(kind)}</p>
-            <p>{t('campaigns.confirm.audience', { count: formatNumber(estimate.audience) })}</p>
-            {estimate.email && <p>{t('campaigns.confirm.email', { messages: formatNumber(estimate.email.messages), eligible: formatNumber(estimate.email.eligible), capped: formatNumber(estimate.email.capped), contact: formatNumber(estimate.email.withContact) })}</p>}
-            {estimate.email?.perDay && <p>{t('campaigns.confirm.eta', { perDay: formatNumber(estimate.email.perDay), days: estimate.email.days ?? 1 })}</p>}
-            {estimate.sms && <p>{t('campaigns.confirm.sms', { messages: formatNumber(estimate.sms.messages), parts: estimate.sms.parts, price: formatVnd(estimate.sms.pricePerPart), cost: formatVnd(estimate.sms.cost) })}</p>}
-            <p><label>{t('campaigns.previewFor')} <input type='number' value={previewId} onInput={e => setPreviewId(e.currentTarget.value)} /></label>{' '}
-              <button type='button' class='button button--ghost' onClick={serverPreview}>{t('campaigns.preview')}</button>
-            </p>
-            {preview?.email && <div class='card'><p><strong>{preview.email.subject}</strong></p><div dangerouslySetInnerHTML={{ __html: preview.email.html }} /></div>}
-            {preview?.sms && <p class='card'>{preview.sms.text}</p>}
+        {step === 'confirm' && draft && estimate && (
+          <div class='stack' data-testid='campaign-confirm'>
+            <p class='card__title'>{draft.name} <span class='muted'>· {kindLabel(kind)}</span></p>
+            <dl class='stat-list'>
+              <Figure label={t('campaigns.stats.recipients')} value={formatNumber(estimate.audience)} testId='confirm-audience' />
+              {estimate.email && <Figure label={t('campaigns.figure.email')} value={formatNumber(estimate.email.messages)} testId='confirm-email' />}
+              {estimate.sms && <Figure label={t('campaigns.figure.sms')} value={formatNumber(estimate.sms.messages)} testId='confirm-sms' />}
+              {estimate.sms && <Figure label={t('campaigns.figure.smsCost')} value={formatVnd(estimate.sms.cost)} testId='confirm-sms-cost' />}
+            </dl>
+            <ul class='bullets'>{startConsequences(estimate, automatic).map(line => <li key={line}>{line}</li>)}</ul>
+            <Field label={t('campaigns.previewFor')} hint={t('campaigns.previewForHint')} error={errors.customerId} id={previewFieldId}>
+              <div class='inline'>
+                <input
+                  id={previewFieldId} class='input input--medium' inputMode='numeric' value={previewId} data-testid='preview-customer'
+                  aria-invalid={errors.customerId ? true : undefined} onInput={e => setPreviewId(e.currentTarget.value)}
+                />
+                <Button onClick={serverPreview} busy={busy === 'preview'} disabled={!previewId}>{t('campaigns.preview')}</Button>
+              </div>
+            </Field>
+            {preview?.email && <div class='preview' data-testid='member-preview'><p class='preview__subject'>{preview.email.subject}</p><div dangerouslySetInnerHTML={{ __html: preview.email.html }} /></div>}
+            {preview?.sms && <div class='preview'><p>{preview.sms.text}</p></div>}
           </div>
         )}
-      </div>
-      <p>
-        {step > 0 && <button type='button' class='button button--secondary' onClick={() => setStep(step - 1)}>{t('campaigns.back')}</button>}{' '}
-        {current !== 'confirm' && <button type='button' class='button' disabled={busy || (current === 'channels' && channels.length === 0)} onClick={next} data-testid='wizard-next'>{t('campaigns.next')}</button>}
-        {current === 'confirm' && <a class='button button--secondary' href={draft ? `/campaigns/${draft.id}` : '/campaigns'}>{t('campaigns.saveDraft')}</a>}{' '}
-        {current === 'confirm' && <button type='button' class='button' disabled={busy || !draft} onClick={start} data-testid='campaign-start'>{automatic ? t('campaigns.activate') : t('campaigns.start')}</button>}
-      </p>
+        <div class='card__footer'>
+          {stepIndex > 0 && <Button onClick={() => setStep(STEPS[stepIndex - 1]!)} data-testid='wizard-back'>{t('campaigns.back')}</Button>}
+          {step !== 'confirm' && (
+            <Button variant='primary' busy={busy === 'save'} disabled={step === 'channels' && channels.length === 0} onClick={next} data-testid='wizard-next'>{t('campaigns.next')}</Button>
+          )}
+          {step === 'confirm' && <a class={buttonClass('secondary')} href={draft ? `/campaigns/${draft.id}` : '/campaigns'} data-testid='campaign-keep-draft'>{t('campaigns.saveDraft')}</a>}
+          {step === 'confirm' && (
+            <Button variant='primary' busy={busy === 'start'} disabled={!draft || !estimate} onClick={start} data-testid='campaign-start'>{automatic ? t('campaigns.activate') : t('campaigns.start')}</Button>
+          )}
+        </div>
+      </Card>
     </section>
   )
 }

@@ -1,5 +1,6 @@
 // Types and labels shared by the campaign pages (list, wizard, campaign page).
 import { ApiError } from '../api.ts'
+import { formatDateTime, formatNumber, formatVnd } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
 
 export type Kind = 'announcement' | 'promo' | 'birthday' | 'thank_you' | 'reminder'
@@ -62,6 +63,40 @@ export function audienceLabel (a: Audience, segments: Segment[] = []): string {
   if ('filter' in a) return t(`campaigns.filter.${a.filter}` as MessageKey)
   return t('campaigns.audience.all')
 }
+
+type Tone = 'info' | 'success' | 'warning' | 'critical' | 'attention'
+const STATUS_TONES: Record<string, Tone | undefined> = { scheduled: 'info', sending: 'attention', sent: 'success', active: 'success', paused: 'warning', cancelled: 'critical' }
+const MESSAGE_TONES: Record<string, Tone | undefined> = { queued: 'info', sent: 'success', failed: 'critical', skipped: 'warning', unknown: 'attention' }
+export const statusTone = (s: string): Tone | undefined => STATUS_TONES[s]
+export const messageTone = (s: string): Tone | undefined => MESSAGE_TONES[s]
+
+/**
+ * The server names the field first in a definition's 400 ("email.subject: biến không tồn tại {{x}}"): each named
+ * field gets the sentence, so it shows under the control; an error naming no field stays on the page.
+ */
+export function fieldErrors (err: unknown): Record<string, string> | null {
+  if (!(err instanceof ApiError) || err.statusCode !== 400) return null
+  const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1)
+  const m = /^([a-zA-Z.]+(?:, [a-zA-Z.]+)*): (.+)$/s.exec(err.message)
+  if (m) return Object.fromEntries(m[1]!.split(', ').map(path => [path, capital(m[2]!)]))
+  // The schema's own checks: issues with a path under the body (['body', 'promo', 'value']).
+  const issues = (Array.isArray(err.issues) ? err.issues : []) as Array<{ path?: unknown[], message?: string }>
+  const named = issues.filter(i => i.path?.[0] === 'body' && i.path.length > 1 && i.message)
+  if (named.length === 0) return null
+  return Object.fromEntries(named.map(i => [i.path!.slice(1).join('.'), capital(i.message!)]))
+}
+
+/** What starting a campaign will do, one line each, for the confirm dialog. */
+export function startConsequences (e: Estimate, automatic: boolean): string[] {
+  const lines = [t('campaigns.confirm.audience', { count: formatNumber(e.audience) })]
+  if (e.email) lines.push(t('campaigns.confirm.email', { messages: formatNumber(e.email.messages), eligible: formatNumber(e.email.eligible), capped: formatNumber(e.email.capped), contact: formatNumber(e.email.withContact) }))
+  if (e.sms) lines.push(t('campaigns.confirm.sms', { messages: formatNumber(e.sms.messages), parts: e.sms.parts, price: formatVnd(e.sms.pricePerPart), cost: formatVnd(e.sms.cost) }))
+  if (automatic) lines.push(t('campaigns.schedule.automatic'))
+  else if (e.email?.perDay && e.email.etaAt) lines.push(t('campaigns.confirm.etaAt', { perDay: formatNumber(e.email.perDay), days: e.email.days ?? 1, at: formatDateTime(e.email.etaAt) }))
+  return lines
+}
+
+export const messageCount = (e: Estimate) => (e.email?.messages ?? 0) + (e.sms?.messages ?? 0)
 
 export function errorText (err: unknown): string {
   if (err instanceof ApiError && Array.isArray(err.issues) && err.issues.length > 0) {
