@@ -61,7 +61,11 @@ export function EmailSettingsCard () {
   const [saving, setSaving] = useState(false)
   const [error, setError] = useState<string | null>(null)
 
-  const load = (next: EmailSettings) => { setS(next); setPreset(next.configured ? presetOf(next) : 'gmail') }
+  // A shop with no account yet starts on the Gmail preset, filled in (the help pages' way of sending).
+  const load = (next: EmailSettings) => {
+    setS(next.configured ? next : { ...next, ...PRESETS.gmail })
+    setPreset(next.configured ? presetOf(next) : 'gmail')
+  }
   useEffect(() => { api<EmailSettings>('/api/settings/email').then(load).catch((err: unknown) => setError(errorText(err))) }, [])
   if (!s) {
     return (
