@@ -38,6 +38,8 @@ export default defineConfig({
     outDir,
     emptyOutDir: true,
     target: 'es2022',
+    // The page-budget test reads which chunks each page pulls in from here.
+    manifest: true,
   },
   server: {
     // `npm run dev:ui` talks to a locally running `npm start`.

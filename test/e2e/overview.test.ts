@@ -61,6 +61,14 @@ t.test('the overview shows the period’s figures, draws its charts and fits 102
   await page.getByTestId('chart-revenue').locator('canvas').waitFor()
   await mkdir(dirname(screenshot('overview')), { recursive: true })
   await page.screenshot({ path: screenshot('overview'), fullPage: true })
+
+  await page.setViewportSize({ width: 1280, height: 800 })
+  t.equal(await overflow(page), 0, 'no horizontal scroll at 1280 px')
+  await page.setViewportSize({ width: 390, height: 800 })
+  await page.getByTestId('period-custom').click()
+  await page.getByLabel('Từ ngày').waitFor()
+  t.equal(await overflow(page), 0, 'no horizontal scroll at 390 px, custom dates open')
+  await page.screenshot({ path: screenshot('overview-390'), fullPage: true })
   t.same(pageErrors, [], 'no uncaught errors in the page')
 })
 

@@ -1,5 +1,5 @@
 // The admin's static files: precompressed (br, gzip), hashed assets cached for a year, index.html always revalidated.
-import { readdirSync } from 'node:fs'
+import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { UI_DIST } from '../../server/plugins/spa.ts'
@@ -35,10 +35,38 @@ t.test('index.html and the favicon are revalidated, every page route gets index.
   t.equal(icon.headers['cache-control'], 'no-cache')
 })
 
+type Chunk = { file: string, isEntry?: boolean, imports?: string[], dynamicImports?: string[] }
+const manifest = JSON.parse(readFileSync(join(UI_DIST, '.vite', 'manifest.json'), 'utf8')) as Record<string, Chunk>
+const bytes = (key: string) => statSync(join(UI_DIST, manifest[key]!.file)).size
+
+/** The chunks a key pulls in: its static imports and, below the entry, its own lazy chunks (uPlot's for Tổng quan). */
+function reach (key: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(key)) return seen
+  seen.add(key)
+  const chunk = manifest[key]!
+  for (const next of [...(chunk.imports ?? []), ...(chunk.isEntry ? [] : chunk.dynamicImports ?? [])]) reach(next, seen)
+  return seen
+}
+
 t.test('every script the build emits is under 200 KB', async (t) => {
-  const { statSync } = await import('node:fs')
   for (const name of assets.filter((n) => n.endsWith('.js'))) {
     const size = statSync(join(UI_DIST, 'assets', name)).size
     t.ok(size < 200_000, `${name} is ${size} bytes`)
+  }
+})
+
+t.test('every page loads under 200 KB of JS: the shell plus its own chunks, lazy ones included', async (t) => {
+  const entry = Object.keys(manifest).find((key) => manifest[key]!.isEntry)!
+  const shell = reach(entry)
+  const shellBytes = [...shell].reduce((sum, key) => sum + bytes(key), 0)
+  const pages = manifest[entry]!.dynamicImports ?? []
+  t.ok(pages.includes('src/pages/overview.tsx'), 'the routed pages are lazy chunks of the entry')
+  t.ok(pages.length >= 10, `${pages.length} lazy pages`)
+  const charts = [...reach('src/pages/overview.tsx')].filter((key) => !shell.has(key))
+  t.ok(charts.some((key) => /overview-charts/.test(key)), 'Tổng quan counts the uPlot chunk it loads')
+  for (const page of pages) {
+    const own = [...reach(page)].filter((key) => !shell.has(key))
+    const total = own.reduce((sum, key) => sum + bytes(key), shellBytes)
+    t.ok(total < 200_000, `${page}: ${total} bytes (shell ${shellBytes})`)
   }
 })

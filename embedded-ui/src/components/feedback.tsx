@@ -3,9 +3,9 @@ import type { ComponentChildren, JSX } from 'preact'
 
 type Tone = 'info' | 'success' | 'warning' | 'critical' | 'attention'
 
-export function Card ({ title, actions, children, testId, ...rest }: { title?: ComponentChildren, actions?: ComponentChildren, children: ComponentChildren, testId?: string } & Omit<JSX.HTMLAttributes<HTMLElement>, 'title'>) {
+export function Card ({ title, actions, children, testId, class: extra, ...rest }: { title?: ComponentChildren, actions?: ComponentChildren, children: ComponentChildren, testId?: string } & Omit<JSX.HTMLAttributes<HTMLElement>, 'title'>) {
   return (
-    <section {...rest} class='card' data-testid={testId}>
+    <section {...rest} class={extra ? `card ${String(extra)}` : 'card'} data-testid={testId}>
       {(title || actions) && (
         <div class='card__header'>
           {title && <h2 class='card__title'>{title}</h2>}

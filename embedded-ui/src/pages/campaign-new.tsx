@@ -11,6 +11,8 @@ import { Tabs } from '../components/tabs.tsx'
 import { toast } from '../components/toast.tsx'
 import { formatNumber, formatVnd } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
+import { useTimeZone } from '../components/customer-list.tsx'
+import { isoToZonedLocal, zonedLocalToIso } from '../zoned-time.ts'
 import { ContentStep, TRIGGERS, type Form } from './campaign-content.tsx'
 import { AUTOMATIC, FILTERS, KINDS, errorText, fieldErrors, kindLabel, messageCount, startConsequences, type Campaign, type Channel, type Estimate, type Segment } from './campaigns-shared.ts'
 
@@ -59,6 +61,8 @@ export function CampaignNewPage () {
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState<'save' | 'start' | 'preview' | null>(null)
   const sendAtId = useId()
+  // The picker shows and means the shop's wall clock, whatever the browser's timezone.
+  const timeZone = useTimeZone()
   const previewFieldId = useId()
   const { kind, audience, channels } = form
   const automatic = AUTOMATIC.includes(kind)
@@ -131,7 +135,7 @@ export function CampaignNewPage () {
     if (!ok) return
     setBusy('start')
     try {
-      await api(`/api/campaigns/${draft.id}/start`, { method: 'POST', body: JSON.stringify(form.sendAt && !automatic ? { sendAt: new Date(form.sendAt).toISOString() } : {}) })
+      await api(`/api/campaigns/${draft.id}/start`, { method: 'POST', body: JSON.stringify(form.sendAt && !automatic ? { sendAt: zonedLocalToIso(form.sendAt, timeZone) } : {}) })
       toast(t(automatic ? 'campaigns.activated' : 'campaigns.started'))
       route(`/campaigns/${draft.id}`)
     } catch (err) { setError(errorText(err)) } finally { setBusy(null) }
@@ -194,7 +198,7 @@ export function CampaignNewPage () {
             <fieldset class='fieldset stack'>
               <legend class='visually-hidden'>{t('campaigns.step.schedule')}</legend>
               <Choice name='when' checked={!form.sendAt} onChoose={() => set({ sendAt: '' })} label={t('campaigns.schedule.now')} testId='send-now' />
-              <Choice name='when' checked={!!form.sendAt} onChoose={() => set({ sendAt: new Date(Date.now() + 3600_000).toISOString().slice(0, 16) })} label={t('campaigns.schedule.later')} testId='send-later' />
+              <Choice name='when' checked={!!form.sendAt} onChoose={() => set({ sendAt: isoToZonedLocal(Date.now() + 3600_000, timeZone) })} label={t('campaigns.schedule.later')} testId='send-later' />
               {form.sendAt && (
                 <Field label={t('campaigns.schedule.at')} id={sendAtId}>
                   <input id={sendAtId} class='input input--medium' type='datetime-local' value={form.sendAt} onInput={e => set({ sendAt: e.currentTarget.value })} />

@@ -4,11 +4,14 @@ import UPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
 import { formatNumber, formatVnd } from '../format.ts'
 import { t } from '../i18n.ts'
+import { Card } from '../components/feedback.tsx'
 import { formatCompact, formatDay, type SeriesPoint } from './overview-model.ts'
 
 interface Line { label: string, values: number[], color: string, money?: boolean, bars?: boolean }
 
 const HEIGHT = 200
+// Colours come from tokens.css (canvas cannot read CSS variables itself); the fallback is the token's own value.
+const token = (name: string, fallback: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback
 // Days as UTC midnights, shown as the calendar dates they are (dd/mm) whatever the browser's zone.
 const toSeconds = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 1000
 const dayLabel = (seconds: number) => formatDay(new Date(seconds * 1000).toISOString().slice(0, 10))
@@ -20,6 +23,7 @@ function TimeChart ({ dates, lines, testId }: { dates: string[], lines: Line[], 
     if (!el) return
     const bars = UPlot.paths.bars?.({ size: [0.7, 24] })
     const money = lines.some((l) => l.money)
+    const axis = { stroke: token('--color-chart-axis', '#6d7175'), grid: { stroke: token('--color-chart-grid', '#eef0f2') } }
     const plot = new UPlot({
       width: Math.max(240, el.clientWidth),
       height: HEIGHT,
@@ -27,8 +31,8 @@ function TimeChart ({ dates, lines, testId }: { dates: string[], lines: Line[], 
       cursor: { drag: { x: false, y: false } },
       scales: { y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
       axes: [
-        { values: (_u, splits) => splits.map((s) => dayLabel(s).slice(0, 5)), stroke: '#6b7686', grid: { stroke: '#eef1f5' } },
-        { values: (_u, splits) => splits.map(formatCompact), stroke: '#6b7686', grid: { stroke: '#eef1f5' }, size: 56 },
+        { values: (_u, splits) => splits.map((s) => dayLabel(s).slice(0, 5)), ...axis },
+        { values: (_u, splits) => splits.map(formatCompact), ...axis, size: 56 },
       ],
       series: [
         { label: t('overview.chart.day'), value: (_u, v) => v === null ? '—' : dayLabel(v) },
@@ -58,30 +62,27 @@ export default function OverviewCharts ({ series }: { series: SeriesPoint[] }) {
     return {
       dates: series.map((s) => s.date),
       revenue: [
-        { label: t('overview.series.memberRevenue'), values: pick('memberRevenue'), color: '#2962ff', money: true },
-        { label: t('overview.series.nonMemberRevenue'), values: pick('nonMemberRevenue'), color: '#8d99ab', money: true },
+        { label: t('overview.series.memberRevenue'), values: pick('memberRevenue'), color: token('--color-chart-1', '#2962ff'), money: true },
+        { label: t('overview.series.nonMemberRevenue'), values: pick('nonMemberRevenue'), color: token('--color-chart-2', '#8c9196'), money: true },
       ],
       points: [
-        { label: t('overview.series.earned'), values: pick('pointsEarned'), color: '#2e7d32' },
-        { label: t('overview.series.redeemed'), values: pick('pointsRedeemed'), color: '#ef6c00' },
+        { label: t('overview.series.earned'), values: pick('pointsEarned'), color: token('--color-chart-3', '#008060') },
+        { label: t('overview.series.redeemed'), values: pick('pointsRedeemed'), color: token('--color-chart-4', '#e07b00') },
       ],
-      members: [{ label: t('overview.series.newMembers'), values: pick('newMembers'), color: '#5c6bc0', bars: true }],
+      members: [{ label: t('overview.series.newMembers'), values: pick('newMembers'), color: token('--color-chart-5', '#5c6bc0'), bars: true }],
     }
   }, [series])
   return (
     <div class='overview-charts'>
-      <section class='card overview-charts__item'>
-        <h2 class='card__title'>{t('overview.charts.revenue')}</h2>
+      <Card title={t('overview.charts.revenue')}>
         <TimeChart testId='chart-revenue' dates={charts.dates} lines={charts.revenue} />
-      </section>
-      <section class='card overview-charts__item'>
-        <h2 class='card__title'>{t('overview.charts.points')}</h2>
+      </Card>
+      <Card title={t('overview.charts.points')}>
         <TimeChart testId='chart-points' dates={charts.dates} lines={charts.points} />
-      </section>
-      <section class='card overview-charts__item'>
-        <h2 class='card__title'>{t('overview.charts.members')}</h2>
+      </Card>
+      <Card title={t('overview.charts.members')}>
         <TimeChart testId='chart-members' dates={charts.dates} lines={charts.members} />
-      </section>
+      </Card>
     </div>
   )
 }

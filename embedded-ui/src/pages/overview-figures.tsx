@@ -2,17 +2,18 @@
 import type { ComponentChildren } from 'preact'
 import { formatNumber, formatVnd } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
+import { Badge, Card } from '../components/feedback.tsx'
 import { change, formatPercent, type Dashboard } from './overview-model.ts'
 
 function Delta ({ current, previous }: { current: number, previous: number }) {
   const ratio = change(current, previous)
-  if (ratio === null) return <span class='overview-kpi__delta muted'>{current === 0 ? '' : t('overview.noPrevious')}</span>
-  const sign = ratio > 0 ? 'up' : ratio < 0 ? 'down' : 'flat'
-  const arrow = sign === 'up' ? '▲' : sign === 'down' ? '▼' : '■'
+  if (ratio === null) return current === 0 ? null : <p class='overview-kpi__delta muted'>{t('overview.noPrevious')}</p>
+  const arrow = ratio > 0 ? '▲' : ratio < 0 ? '▼' : '■'
   return (
-    <span class={`overview-kpi__delta overview-kpi__delta--${sign}`} title={t('overview.vsPrevious')}>
-      {arrow} {formatPercent(Math.abs(ratio))} <span class='muted'>{t('overview.vsPrevious')}</span>
-    </span>
+    <p class='overview-kpi__delta'>
+      <Badge tone={ratio > 0 ? 'success' : ratio < 0 ? 'critical' : undefined}>{arrow} {formatPercent(Math.abs(ratio))}</Badge>
+      <span class='muted'>{t('overview.vsPrevious')}</span>
+    </p>
   )
 }
 
@@ -20,12 +21,12 @@ function Kpi ({ id, label, value, current, previous, children }: {
   id: string, label: string, value: string, current?: number, previous?: number, children?: ComponentChildren
 }) {
   return (
-    <section class='card overview-kpi' data-testid={`kpi-${id}`}>
+    <Card testId={`kpi-${id}`}>
       <h2 class='overview-kpi__label'>{label}</h2>
       <p class='overview-kpi__value' data-testid={`kpi-${id}-value`}>{value}</p>
       {current !== undefined && previous !== undefined && <Delta current={current} previous={previous} />}
       {children && <p class='overview-kpi__hint muted'>{children}</p>}
-    </section>
+    </Card>
   )
 }
 
@@ -65,8 +66,7 @@ export function OverviewFigures ({ data }: { data: Dashboard }) {
           {t('overview.kpi.campaignsHint', { sent: formatNumber(data.campaigns.sent), orders: formatNumber(data.campaigns.orders), revenue: formatVnd(data.campaigns.revenue) })}
         </Kpi>
       </div>
-      <section class='card' data-testid='overview-activity'>
-        <h2 class='card__title'>{t('overview.activity')}</h2>
+      <Card title={t('overview.activity')} testId='overview-activity'>
         <div class='overview-activity'>
           {(['active7', 'active30', 'lapsed'] as const).map((k) => (
             <div key={k} class='overview-activity__item' data-testid={`activity-${k}`}>
@@ -75,26 +75,36 @@ export function OverviewFigures ({ data }: { data: Dashboard }) {
             </div>
           ))}
         </div>
-      </section>
+      </Card>
     </>
   )
 }
 
+// A check in a filled circle for a finished step, an empty ring for one still to do (no emoji fonts needed).
+const CHECK = (
+  <svg width='12' height='12' viewBox='0 0 12 12' fill='none' stroke='currentColor' stroke-width='2' stroke-linecap='round' stroke-linejoin='round'>
+    <path d='M2.5 6.2l2.3 2.3 4.7-5' />
+  </svg>
+)
+
 export function OverviewChecklist ({ items, isNew }: { items: Dashboard['checklist'], isNew: boolean }) {
+  const done = items.filter((item) => item.done).length
   return (
-    <section class='card overview-checklist' data-testid='overview-checklist'>
-      <h2 class='card__title'>{t('overview.checklist')}</h2>
+    <Card
+      title={t('overview.checklist')} testId='overview-checklist'
+      actions={<Badge tone={done === items.length ? 'success' : 'attention'}>{formatNumber(done)}/{formatNumber(items.length)}</Badge>}
+    >
       {isNew && <p class='muted'>{t('overview.checklistLead')}</p>}
-      <ol class='overview-checklist__items'>
+      <ol class='overview-checklist'>
         {items.map((item) => (
-          <li key={item.id} class={item.done ? 'is-done' : ''} data-testid={`checklist-${item.id}`} data-done={item.done}>
-            <span class='overview-checklist__mark' aria-hidden='true'>{item.done ? '✓' : ''}</span>
+          <li key={item.id} data-testid={`checklist-${item.id}`} data-done={item.done}>
+            <span class='overview-checklist__mark' aria-hidden='true'>{item.done && CHECK}</span>
             {item.done
               ? <span>{t(`overview.checklist.${item.id}` as MessageKey)} <span class='muted'>· {t('overview.checklist.done')}</span></span>
               : <a href={item.href}>{t(`overview.checklist.${item.id}` as MessageKey)}</a>}
           </li>
         ))}
       </ol>
-    </section>
+    </Card>
   )
 }

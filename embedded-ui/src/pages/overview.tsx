@@ -5,6 +5,10 @@ import { api, type ApiError } from '../api.ts'
 import { formatNumber } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
 import { PageHeader } from '../components/page-header.tsx'
+import { Button } from '../components/button.tsx'
+import { Banner, Card } from '../components/feedback.tsx'
+import { DateField } from '../components/form.tsx'
+import { Tabs } from '../components/tabs.tsx'
 import { OverviewChecklist, OverviewFigures } from './overview-figures.tsx'
 import { formatDay, presetPeriod, PRESETS, type Dashboard, type Preset, type SeriesPoint } from './overview-model.ts'
 import './overview.css'
@@ -30,25 +34,19 @@ function PeriodPicker ({ preset, custom, onPreset, onCustom }: {
   const [from, setFrom] = useState(custom.from)
   const [to, setTo] = useState(custom.to)
   return (
-    <form class='overview-period' onSubmit={(e) => { e.preventDefault(); onCustom({ from, to }) }}>
-      <div class='overview-period__presets' role='group' aria-label={t('overview.period')}>
-        {PRESETS.map((p) => (
-          <button
-            key={p} type='button' class={`overview-period__preset${p === preset ? ' is-active' : ''}`}
-            aria-pressed={p === preset} onClick={() => onPreset(p)} data-testid={`period-${p}`}
-          >
-            {t(`overview.period.${p}` as MessageKey)}
-          </button>
-        ))}
-      </div>
+    <>
+      <Tabs
+        label='overview.period' selected={preset} onSelect={(key) => onPreset(key as Preset)}
+        tabs={PRESETS.map((p) => ({ key: p, label: t(`overview.period.${p}` as MessageKey), testId: `period-${p}` }))}
+      />
       {preset === 'custom' && (
-        <div class='overview-period__custom'>
-          <label>{t('overview.from')} <input type='date' value={from} max={to} onInput={(e) => setFrom(e.currentTarget.value)} required /></label>
-          <label>{t('overview.to')} <input type='date' value={to} min={from} onInput={(e) => setTo(e.currentTarget.value)} required /></label>
-          <button type='submit' class='button'>{t('overview.apply')}</button>
-        </div>
+        <form class='overview-period__custom' onSubmit={(e) => { e.preventDefault(); onCustom({ from, to }) }}>
+          <DateField label={t('overview.from')} value={from} max={to} onValue={setFrom} width='medium' required />
+          <DateField label={t('overview.to')} value={to} min={from} onValue={setTo} width='medium' required />
+          <Button type='submit' variant='primary'>{t('overview.apply')}</Button>
+        </form>
       )}
-    </form>
+    </>
   )
 }
 
@@ -80,28 +78,26 @@ export function OverviewPage () {
     <>
       <PageHeader title={t('nav.overview')}>{t('overview.intro')}</PageHeader>
       {data && !data.isNew && (
-        <div class='overview-toolbar'>
+        <Card class='overview-period' testId='overview-period'>
           <PeriodPicker preset={preset} custom={range ?? data.period} onPreset={choose} onCustom={setRange} />
-          <p class='muted overview-toolbar__range' data-testid='overview-range'>
+          <p class='muted overview-period__range' data-testid='overview-range'>
             {t('overview.range', { from: formatDay(data.period.from), to: formatDay(data.period.to), prevFrom: formatDay(data.previous.period.from), prevTo: formatDay(data.previous.period.to) })}
           </p>
-        </div>
+        </Card>
       )}
-      {state.status === 'loading' && <section class='card'><p class='muted' role='status'>{t('overview.loading')}</p></section>}
+      {state.status === 'loading' && <Card><p class='muted' role='status'>{t('overview.loading')}</p></Card>}
       {state.status === 'error' && (
-        <section class='card'>
-          <div class='error-box' role='alert'>
-            <p><strong>{t('overview.loadError')}</strong> {state.error.message}</p>
-            {state.error.reqId && <p class='muted'>{t('overview.requestId')}: <span class='mono'>{state.error.reqId}</span></p>}
-            <button type='button' class='button' onClick={() => setAttempt((n) => n + 1)}>{t('common.retry')}</button>
-          </div>
-        </section>
+        <Banner tone='critical'>
+          <p><strong>{t('overview.loadError')}</strong> {state.error.message}</p>
+          {state.error.reqId && <p class='muted'>{t('overview.requestId')}: <span class='mono'>{state.error.reqId}</span></p>}
+          <p><Button slim onClick={() => setAttempt((n) => n + 1)}>{t('common.retry')}</Button></p>
+        </Banner>
       )}
       {data && (data.isNew || data.checklist.some((c) => !c.done)) && <OverviewChecklist items={data.checklist} isNew={data.isNew} />}
       {data && !data.isNew && (
         <>
           <OverviewFigures data={data} />
-          {Charts ? <Charts series={data.series} /> : <p class='muted' role='status'>{t('overview.charts.loading')}</p>}
+          {Charts ? <Charts series={data.series} /> : <Card><p class='muted' role='status'>{t('overview.charts.loading')}</p></Card>}
           <TiersCard tiers={data.tiers} total={data.members.total} />
         </>
       )}
@@ -112,8 +108,7 @@ export function OverviewPage () {
 function TiersCard ({ tiers, total }: { tiers: Dashboard['tiers'], total: number }) {
   const most = Math.max(1, ...tiers.map((x) => x.members))
   return (
-    <section class='card' data-testid='overview-tiers'>
-      <h2 class='card__title'>{t('overview.charts.tiers')}</h2>
+    <Card title={t('overview.charts.tiers')} testId='overview-tiers'>
       <ul class='overview-tiers'>
         {tiers.map((tier) => (
           <li key={tier.tierId ?? '-'} class='overview-tiers__row'>
@@ -125,6 +120,6 @@ function TiersCard ({ tiers, total }: { tiers: Dashboard['tiers'], total: number
           </li>
         ))}
       </ul>
-    </section>
+    </Card>
   )
 }
