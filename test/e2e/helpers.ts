@@ -84,9 +84,13 @@ export async function dismissToasts (page: Page) {
   while (await toasts.count() > 0) await toasts.first().getByRole('button').click({ timeout: 1000 }).catch(() => {})
 }
 
-/** The text of the newest toast. */
-export async function toastText (page: Page): Promise<string> {
-  const toast = page.getByTestId('toast').last()
+/**
+ * The text of the newest toast; with `containing`, of the newest toast that says it (waiting for it to appear), so an
+ * earlier toast still on screen is not taken for the answer to the action just done.
+ */
+export async function toastText (page: Page, containing?: string): Promise<string> {
+  const toasts = page.getByTestId('toast')
+  const toast = (containing === undefined ? toasts : toasts.filter({ hasText: containing })).last()
   await toast.waitFor()
   return toast.innerText()
 }

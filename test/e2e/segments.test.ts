@@ -40,7 +40,7 @@ t.test('a group is built with a tier picked by name, saved, then overwritten rat
   await page.getByTestId('segment-save').click()
   t.ok(await dialog.getByTestId('save-mode-overwrite').isChecked(), 'saving again offers to overwrite the group being edited')
   await dialog.getByTestId('segment-save-confirm').click()
-  t.match(await toastText(page), /Đã lưu đè nhóm “Hạng Thành viên”/)
+  t.match(await toastText(page, 'Đã lưu đè'), /Đã lưu đè nhóm “Hạng Thành viên”/, 'the toast says the group was overwritten')
   const after = await segments()
   t.equal(after.length, 1, 'no duplicate group was created')
   t.same(after[0]?.definition.conditions, [{ field: 'tier', op: 'eq', value: 'gold' }], 'the group now holds the new condition')

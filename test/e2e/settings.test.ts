@@ -3,7 +3,7 @@
 import t from 'tap'
 import { authHeaders } from '../helper.ts'
 import { ORGID, memberWithPoints, rewardsApp } from '../loyalty/rewards-fixtures.ts'
-import { checkPage, confirm, navigate, openAdmin, skip, toastText } from './helpers.ts'
+import { checkPage, confirm, dismissToasts, navigate, openAdmin, skip, toastText } from './helpers.ts'
 
 t.test('loyalty settings refuse a bad value then save; a reward is created and redeemed; the log reads in words and filters', { skip }, async (t) => {
   const { app } = await rewardsApp(t)
@@ -36,8 +36,9 @@ t.test('loyalty settings refuse a bad value then save; a reward is created and r
   const tierPicker = page.getByTestId('auto-reward-tier')
   t.same((await tierPicker.locator('option').allInnerTexts()), ['Chọn hạng', 'Thành viên', 'Bạc', 'Vàng', 'Kim cương'], 'a tier-upgrade reward picks its tier by name')
   await tierPicker.selectOption({ label: 'Vàng' })
+  await dismissToasts(page)
   await page.getByTestId('save-auto-rewards').click()
-  await page.getByTestId('toast').filter({ hasText: 'Đã lưu' }).nth(1).waitFor()
+  await toastText(page, 'Đã lưu')
   const headers = await authHeaders(app, ORGID)
   const automatic = (await app.inject({ url: '/api/rewards/automatic', headers })).json() as Array<{ trigger: string, tierId: string | null }>
   t.same(automatic.filter((r) => r.trigger === 'tier_upgrade').map((r) => r.tierId), [null, 'gold'], 'the tier-upgrade reward stores the tier id')
