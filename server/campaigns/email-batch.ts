@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm'
 import { queryRows, type Db } from '../../db/client.ts'
 import { consentStates } from '../messaging/consent.ts'
 import { buildMarketingEmail, type EmailSender, type OutgoingEmail } from '../messaging/email.ts'
-import type { CampaignPools } from './pools.ts'
+import type { SmtpPools } from '../messaging/email.ts'
 import { ADVERTISING_CAP_PER_DAY, DAY_MS, eligibility, type MessageKind, type SkipReason } from '../messaging/rules.ts'
 import type { Messaging } from '../messaging/service.ts'
 import { loadEmailAccount, pauseEmail } from '../messaging/settings.ts'
@@ -26,7 +26,7 @@ export interface EmailBatchDeps {
   encryptionKey: Buffer
   sandbox: boolean
   mailer: Mailer
-  pools: CampaignPools
+  pools: SmtpPools
   messaging: Pick<Messaging, 'unsubscribeUrl' | 'quotaPauseEnd'>
   concurrency?: number
 }

@@ -1,7 +1,7 @@
 // The campaign engine of an app: its database, clock, job queue, Haravan client and app.messaging (the one way to send).
 import type { FastifyInstance } from 'fastify'
 import { haravanClientFor } from '../haravan/tokens.ts'
-import { CampaignPools } from './pools.ts'
+import { campaignPools } from './pools.ts'
 import { createCampaignEngine, type CampaignEngine, type EngineDeps } from './engine.ts'
 
 // Keyed by the app's database handle: the routes' encapsulated instance and the root app share it.
@@ -28,7 +28,7 @@ function entry (app: FastifyInstance) {
       encryptionKey: app.config.encryptionKey,
       mailer: app.mailer,
       // Campaign mail has pools of its own: a long campaign never queues the shop's one-off messages behind it.
-      pools: new CampaignPools(),
+      pools: campaignPools(),
     }
     e = { engine: createCampaignEngine(deps), deps }
     engines.set(app.db, e)

@@ -59,13 +59,14 @@ export function smtpTransport (account: EmailAccount, opts: { pool: boolean, tim
 /** Pooled transports, one per shop, rebuilt when the shop saves other settings; closed with the app. */
 export class SmtpPools {
   private pools = new Map<string, { version: string, transport: Transporter }>()
-  constructor (private readonly timeouts?: SmtpTimeouts) {}
+  /** `maxConnections` per SMTP host (3 when not given, see smtpTransport). */
+  constructor (private readonly timeouts?: SmtpTimeouts, private readonly maxConnections?: (host: string) => number) {}
 
   sender (shopId: string, account: EmailAccount): EmailSender {
     let entry = this.pools.get(shopId)
     if (!entry || entry.version !== account.version) {
       entry?.transport.close()
-      entry = { version: account.version, transport: smtpTransport(account, { pool: true, timeouts: this.timeouts }) }
+      entry = { version: account.version, transport: smtpTransport(account, { pool: true, timeouts: this.timeouts, maxConnections: this.maxConnections?.(account.host) }) }
       this.pools.set(shopId, entry)
     }
     const transport = entry.transport
