@@ -15,6 +15,9 @@ import { audienceWhere } from './audience.ts'
 import type { Audience } from './definition.ts'
 import type { CampaignRow } from './store.ts'
 
+/** How far a thank-you scan looks back before its cursor: longer than any order write's transaction. */
+const THANK_YOU_LOOKBACK_MS = 60_000
+
 const localDay = (at: Date, timeZone: string) => {
   const p = localParts(at, timeZone)
   return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`
@@ -62,16 +65,19 @@ export async function scanAutomatic (db: Db, c: CampaignRow, now: Date, timeZone
       where ${where} and m.last_order_at >= ${from.toISOString()}::timestamptz and m.last_order_at < ${to.toISOString()}::timestamptz`)
     next = { ...cursor, day: today }
   } else if (c.type === 'thank_you') {
-    // Orders updated since the last scan (from an hour before the campaign started): paid, or fulfilled, by a member.
-    const since = cursor.since ?? new Date((c.startedAt ?? now).getTime() - 3600_000).toISOString()
+    // Orders the app wrote since the last scan (from an hour before the campaign started): paid, or fulfilled, by a
+    // member. The cursor is our own write time (synced_at, stamped by every write), not Haravan's updated_at, so an
+    // order delivered late with an older timestamp is still seen; the look-back covers a write that committed after
+    // a scan it was stamped before. Seeing an order twice is harmless: one message per order (the occurrence).
+    const since = new Date(Date.parse(cursor.since ?? new Date((c.startedAt ?? now).getTime() - 3600_000).toISOString()) - THANK_YOU_LOOKBACK_MS).toISOString()
     const state = trigger.on === 'fulfilled' ? sql`o.fulfillment_status = 'fulfilled'` : sql`o.financial_status in ('paid', 'partially_refunded')`
     const delayMs = (trigger.delayHours ?? 0) * 3600_000
-    const [mark] = await queryRows<{ at: string | null }>(db, sql`select to_char(max(haravan_updated_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at
-      from orders where shop_id = ${c.shopId} and haravan_updated_at >= ${since}::timestamptz`)
+    const [mark] = await queryRows<{ at: string | null }>(db, sql`select to_char(max(synced_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at
+      from orders where shop_id = ${c.shopId} and synced_at >= ${since}::timestamptz`)
     added = await insertDue(db, c, sql`select o.customer_id, 'order:' || o.id as occurrence, ${new Date(now.getTime() + delayMs).toISOString()}::timestamptz as due_at, o.id as order_id
       from orders o join members m on m.shop_id = o.shop_id and m.customer_id = o.customer_id
       left join customers c on c.shop_id = m.shop_id and c.id = m.customer_id
-      where o.shop_id = ${c.shopId} and o.haravan_updated_at >= ${since}::timestamptz and o.cancelled_at is null and not o.deleted and ${state} and ${where}`)
+      where o.shop_id = ${c.shopId} and o.synced_at >= ${since}::timestamptz and o.cancelled_at is null and not o.deleted and ${state} and ${where}`)
     if (mark?.at) next = { ...cursor, since: mark.at }
   }
   await db.update(campaigns).set({ cursor: next }).where(and(eq(campaigns.shopId, c.shopId), eq(campaigns.id, c.id), eq(campaigns.status, 'active')))

@@ -64,6 +64,16 @@ t.test('automatic campaigns', async (t) => {
     t.equal(view.stats.recipients, 2, 'two orders seen')
     t.equal(view.stats.sent, 1)
     t.ok(view.lastSentAt, 'what it last sent is shown')
+
+    // Haravan delivers an order late, stamped with an updated_at older than everything the campaign has seen.
+    const late = { ...paid, id: 1138637200, name: '#1200', updated_at: new Date(now.getTime() - 2 * 86400_000).toISOString() }
+    await deliver(app, { topic: 'orders/paid', body: late })
+    await app.orderBatcher.drain()
+    await step(id)
+    now = new Date(now.getTime() + 3 * 3600_000)
+    await step(id)
+    await step(id)
+    t.equal(smtp.mails.filter(m => m.subject.startsWith('Cảm ơn')).length, 2, 'an order delivered late with an old timestamp is thanked too')
   })
 
   t.test('birthday: today and N days ahead in the shop timezone, once per member per year', async (t) => {
