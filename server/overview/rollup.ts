@@ -2,14 +2,16 @@
 /*
  * Exactness: a day's row is always recomputed whole from orders, members and ledger_entries (never adjusted by
  * deltas), and refreshRollup recomputes every day that anything written since the last refresh can touch:
- * - an order written (orders.synced_at, set by every write): its own day, and every later day holding an order of its
- *   customer (whether those are repeat orders depends on the earlier ones);
+ * - an order written (orders.synced_at, set by every write): its own day, and the later days holding an order of its
+ *   customer up to the customer's first revenue order not written (whether those are repeat orders depends on the
+ *   earlier ones; after an unchanged revenue order, every order is a repeat order either way);
  * - a member activated (members.activated_at): every day of its customer's orders (they become members' orders);
  * - a ledger entry written (created_at): its day.
  * The dashboard refreshes before it reads, so it is exact; a job refreshes every shop in the background so that
  * work stays small. Writes are stamped with the app clock inside short transactions; the look-back MARGIN covers a
  * transaction that stamped its rows before our last refresh but committed after it (webhook and import transactions
- * last milliseconds to seconds). `npm run overview:verify`
+ * last milliseconds to seconds); overview_seen remembers the rows within the margin a refresh already took in (by a key
+ * that changes with their state), so the margin costs a lookup, not a recomputation. `npm run overview:verify`
  * (verifyRollup) recomputes every day and compares.
  */
 import { sql, type SQL } from 'drizzle-orm'
@@ -118,18 +120,26 @@ async function dirtyDays (tx: Db, shopId: string, tz: string, since: string, kee
     with written as (
       select o.customer_id, ${at} as at, o.id from orders o
       where o.shop_id = ${shopId} and o.synced_at >= ${since}::timestamptz and ${unseen(shopId, ORDER_KEY)}
-    ), touched as (
-      -- An order written can change whether the customer's LATER orders are repeat orders, not the earlier ones.
+    ), buyers as (
       select customer_id, min(at) as from_at from written where customer_id is not null group by customer_id
+    ), touched as (
+      -- An order written can change whether the customer's LATER orders are repeat orders — but only up to the
+      -- customer's first revenue order that was not written (unchanged, it makes every order after it a repeat order
+      -- before and after the write).
+      select b.customer_id, b.from_at, f.at as to_at from buyers b left join lateral (
+        select coalesce(p.haravan_created_at, p.synced_at) as at from orders p
+        where p.shop_id = ${shopId} and p.customer_id = b.customer_id and ${REVENUE('p')} and not exists (select 1 from written w where w.id = p.id)
+        order by 1, p.id limit 1) f on true
       union all
       -- An activation turns all the customer's orders into members' orders.
-      select m.customer_id, '-infinity'::timestamptz from members m
+      select m.customer_id, '-infinity'::timestamptz, null from members m
       where m.shop_id = ${shopId} and m.activated_at >= ${since}::timestamptz and ${unseen(shopId, MEMBER_KEY)}
     ), seen as (${remember(shopId, keepFrom)})
     select distinct to_char(day, 'YYYY-MM-DD') as day from (
       select ${localDay(sql`w.at`, tz)} as day from written w
       union all
-      select ${localDay(at, tz)} from touched t join orders o on o.shop_id = ${shopId} and o.customer_id = t.customer_id and ${at} >= t.from_at
+      select ${localDay(at, tz)} from touched t join orders o on o.shop_id = ${shopId} and o.customer_id = t.customer_id
+        and ${at} >= t.from_at and (t.to_at is null or ${at} <= t.to_at)
       union all
       select ${localDay(sql`e.created_at`, tz)} from ledger_entries e
       where e.shop_id = ${shopId} and e.created_at >= ${since}::timestamptz and ${unseen(shopId, ENTRY_KEY)}

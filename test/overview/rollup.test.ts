@@ -22,6 +22,14 @@ t.test('the refresh job brings a shop up to date; overview:verify finds it equal
   await sendOrder(app, { ...ORDERS[5]!, total: ORDERS[5]!.total + 1000, cancelled: true })
   t.ok(Number(await refreshRollup(app.db, shopId, 'Asia/Ho_Chi_Minh', app.clock())) >= 1, 'cancelled again: recomputed again')
   t.same(await verifyRollups(app.db), [])
+  // A customer's first revenue order cancelled: the next one is no longer a repeat order (its day, weeks later, changes).
+  await sendOrder(app, { ...ORDERS[0]!, cancelled: true }) // 201's October order; 9101 of 05/11 becomes the first
+  await refreshAllRollups(app.db, app.clock())
+  t.same(await verifyRollups(app.db), [], 'the first order cancelled: the later first order is recomputed')
+  await sendOrder(app, { ...ORDERS[6]!, total: 900_001, cancelled: true }) // 204's 21/11 order; 22/11 becomes the first
+  await sendOrder(app, { ...ORDERS[2]!, total: 1_000_001 }) // 201's second order rewritten in the same refresh
+  await refreshAllRollups(app.db, app.clock())
+  t.same(await verifyRollups(app.db), [], 'two customers\' orders in one refresh')
   await app.db.execute(`update overview_days set member_revenue = member_revenue + 1 where shop_id = '${shopId}' and day = '2026-11-05'`)
   t.same(await verifyRollups(app.db), [{ shopId, days: ['2026-11-05'] }], 'a wrong day is reported')
 })
