@@ -115,7 +115,6 @@ const remember = (shopId: string, keepFrom: string) => sql`insert into overview_
  */
 async function dirtyDays (tx: Db, shopId: string, tz: string, since: string, keepFrom: string): Promise<string[]> {
   const at = sql`coalesce(o.haravan_created_at, o.synced_at)`
-  await tx.execute(sql`delete from overview_seen where shop_id = ${shopId} and stamp < ${keepFrom}::timestamptz`)
   const rows = await queryRows<{ day: string }>(tx, sql`
     with written as (
       select o.customer_id, ${at} as at, o.id from orders o
@@ -144,6 +143,8 @@ async function dirtyDays (tx: Db, shopId: string, tz: string, since: string, kee
       select ${localDay(sql`e.created_at`, tz)} from ledger_entries e
       where e.shop_id = ${shopId} and e.created_at >= ${since}::timestamptz and ${unseen(shopId, ENTRY_KEY)}
     ) d`)
+  // Only now: the rows stamped between `since` and `keepFrom` had to be recognised as taken in above.
+  await tx.execute(sql`delete from overview_seen where shop_id = ${shopId} and stamp < ${keepFrom}::timestamptz`)
   return rows.map((r) => String(r.day))
 }
 
