@@ -28,3 +28,15 @@ export const overviewRollups = pgTable('overview_rollups', {
   timezone: text('timezone').notNull(),
   refreshedAt: timestamp('refreshed_at', { withTimezone: true }).notNull(),
 })
+
+/**
+ * The rows inside the refresh's look-back margin that a refresh already took in (a key naming the row and its state,
+ * and the row's stamp), so the next refresh skips them instead of recomputing their days again for a whole margin.
+ */
+export const overviewSeen = pgTable('overview_seen', {
+  shopId: text('shop_id').notNull(),
+  key: text('key').notNull(),
+  stamp: timestamp('stamp', { withTimezone: true }).notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.shopId, t.key] }),
+])

@@ -1,6 +1,7 @@
 // Benchmark: GET /api/dashboard for 30 days on a shop with 1,000,000 members, 5,000,000 orders, 10,000,000 ledger entries.
-// Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:dashboard [-- --runs 30 --reuse --keep]
-// --reuse keeps a database seeded by an earlier run with --keep (seeding takes minutes); the default seeds afresh.
+// Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:dashboard [-- --runs 30 --reuse --keep --db name]
+// --reuse keeps a database seeded by an earlier run with --keep (seeding takes minutes, timing alone seconds); the default
+// seeds afresh. --db names the bench's own database (created and dropped by it), so two benches can keep theirs side by side.
 import { parseArgs } from 'node:util'
 import { performance } from 'node:perf_hooks'
 import { tmpdir } from 'node:os'
@@ -22,12 +23,14 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '30' },
     reuse: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    db: { type: 'string', default: 'tichdiem_bench_dashboard' },
   },
 })
 const base = process.env.DATABASE_URL
 if (!base) { console.error('DATABASE_URL is required (a Postgres server; the bench creates its own database)'); process.exit(2) }
 
-const DB_NAME = 'tichdiem_bench_dashboard'
+if (!/^[a-z_][a-z0-9_]*$/.test(args.db)) { console.error('--db: lower-case letters, digits and _'); process.exit(2) }
+const DB_NAME = args.db
 const SHOP = '1000000001'
 const admin = postgres(base, { max: 1, onnotice: () => {} })
 const exists = (await admin`select 1 from pg_database where datname = ${DB_NAME}`).length > 0

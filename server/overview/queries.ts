@@ -28,47 +28,68 @@ export interface MemberGroup {
 }
 
 /**
- * Every member once, grouped by tier. The activity counts use the very conditions of the member list's saved filters
- * (compileSegment over BUILTIN_FILTERS), so they equal GET /api/members?filter=… totals by construction.
+ * Today's member figures without a pass over every member row: per tier a count and the points (an index-only scan of
+ * members_overview_tier_idx), and every other count a range of an index (members_activated_idx,
+ * members_last_order_idx). active7 / active30 are the member list's saved filters' very conditions (compileSegment over
+ * BUILTIN_FILTERS); lapsed (inactive_31_days: last order before the day 30 days ago) is every member with a last
+ * order that is not in active30 — the same set, counted as members − no order yet − active30, so equal by construction
+ * to GET /api/members?filter=… totals. Opening balances are summed only when an opening import falls in a period.
  */
 export async function memberGroups (db: Db, shopId: string, w: Window): Promise<MemberGroup[]> {
   const opts = { now: w.now, timeZone: w.timeZone, scope: 'members' as const }
   const tz = w.timeZone
   const inPeriod = (expr: SQL, p: Period) => sql`${expr} >= ${dayStart(p.from, tz)} and ${expr} < ${dayEnd(p.to, tz)}`
+  const count = (where: SQL) => sql`(select count(*) from members m where m.shop_id = ${shopId} and ${where})`
   const importedAt = sql`coalesce(i.confirmed_at, i.created_at)`
-  const rows = await queryRows<Record<string, unknown>>(db, sql`
-    select m.tier_id,
-      count(*) as members,
-      count(*) filter (where m.activated_at >= ${dayEnd(w.current.to, tz)}) as after_current,
-      count(*) filter (where m.activated_at >= ${dayEnd(w.previous.to, tz)}) as after_previous,
-      count(*) filter (where ${inPeriod(sql`m.activated_at`, w.current)}) as new_current,
-      count(*) filter (where ${inPeriod(sql`m.activated_at`, w.previous)}) as new_previous,
-      count(*) filter (where ${compileSegment(BUILTIN_FILTERS.last_7_days, opts)}) as active7,
-      count(*) filter (where ${compileSegment(BUILTIN_FILTERS.last_30_days, opts)}) as active30,
-      count(*) filter (where ${compileSegment(BUILTIN_FILTERS.inactive_31_days, opts)}) as lapsed,
-      coalesce(sum(m.points_available), 0) as points_available,
-      coalesce(sum(m.points_pending), 0) as points_pending,
-      coalesce(sum(m.spend_baseline) filter (where m.opening_import_id is not null and ${inPeriod(importedAt, w.current)}), 0) as baseline_current,
-      coalesce(sum(m.spend_baseline) filter (where m.opening_import_id is not null and ${inPeriod(importedAt, w.previous)}), 0) as baseline_previous
-    -- A shop has a handful of imports: a hash join, not a lookup per member.
-    from members m left join imports i on i.shop_id = m.shop_id and i.id = m.opening_import_id
-    where m.shop_id = ${shopId}
-    group by m.tier_id`)
-  return rows.map((r) => ({
-    tierId: (r.tier_id as string | null) ?? null,
-    members: Number(r.members),
-    activatedAfterCurrent: Number(r.after_current),
-    activatedAfterPrevious: Number(r.after_previous),
-    newCurrent: Number(r.new_current),
-    newPrevious: Number(r.new_previous),
-    active7: Number(r.active7),
-    active30: Number(r.active30),
-    lapsed: Number(r.lapsed),
-    pointsAvailable: Number(r.points_available),
-    pointsPending: Number(r.points_pending),
-    baselineCurrent: Number(r.baseline_current),
-    baselinePrevious: Number(r.baseline_previous),
-  }))
+  const [tiers, [counts], imports] = await Promise.all([
+    queryRows<Record<string, unknown>>(db, sql`
+      select m.tier_id, count(*) as members, coalesce(sum(m.points_available), 0) as points_available,
+        coalesce(sum(m.points_pending), 0) as points_pending
+      from members m where m.shop_id = ${shopId} group by m.tier_id`),
+    queryRows<Record<string, unknown>>(db, sql`select
+      ${count(sql`m.activated_at >= ${dayEnd(w.current.to, tz)}`)} as after_current,
+      ${count(sql`m.activated_at >= ${dayEnd(w.previous.to, tz)}`)} as after_previous,
+      ${count(inPeriod(sql`m.activated_at`, w.current))} as new_current,
+      ${count(inPeriod(sql`m.activated_at`, w.previous))} as new_previous,
+      ${count(compileSegment(BUILTIN_FILTERS.last_7_days, opts))} as active7,
+      ${count(compileSegment(BUILTIN_FILTERS.last_30_days, opts))} as active30,
+      ${count(sql`m.last_order_at is null`)} as never_ordered`),
+    // A shop has a handful of imports: the members of one are summed only when it was applied in a period.
+    queryRows<{ id: string, current: boolean }>(db, sql`
+      select i.id, ${inPeriod(importedAt, w.current)} as current from imports i
+      where i.shop_id = ${shopId} and ((${inPeriod(importedAt, w.current)}) or (${inPeriod(importedAt, w.previous)}))`),
+  ])
+  let baselineCurrent = 0
+  let baselinePrevious = 0
+  if (imports.length > 0) {
+    const [b] = await queryRows<{ current: unknown, previous: unknown }>(db, sql`
+      select coalesce(sum(m.spend_baseline) filter (where m.opening_import_id = any(${`{${imports.filter((i) => i.current).map((i) => i.id).join(',')}}`}::uuid[])), 0) as current,
+        coalesce(sum(m.spend_baseline) filter (where m.opening_import_id = any(${`{${imports.filter((i) => !i.current).map((i) => i.id).join(',')}}`}::uuid[])), 0) as previous
+      from members m where m.shop_id = ${shopId} and m.opening_import_id = any(${`{${imports.map((i) => i.id).join(',')}}`}::uuid[])`)
+    baselineCurrent = Number(b?.current ?? 0)
+    baselinePrevious = Number(b?.previous ?? 0)
+  }
+  const c = (k: string) => Number(counts?.[k] ?? 0)
+  const membersNow = tiers.reduce((n, r) => n + Number(r.members), 0)
+  // Shop-wide figures ride on the first group (the service sums the groups).
+  return tiers.map((r, i) => {
+    const first = i === 0
+    return {
+      tierId: (r.tier_id as string | null) ?? null,
+      members: Number(r.members),
+      activatedAfterCurrent: first ? c('after_current') : 0,
+      activatedAfterPrevious: first ? c('after_previous') : 0,
+      newCurrent: first ? c('new_current') : 0,
+      newPrevious: first ? c('new_previous') : 0,
+      active7: first ? c('active7') : 0,
+      active30: first ? c('active30') : 0,
+      lapsed: first ? membersNow - c('never_ordered') - c('active30') : 0,
+      pointsAvailable: Number(r.points_available),
+      pointsPending: Number(r.points_pending),
+      baselineCurrent: first ? baselineCurrent : 0,
+      baselinePrevious: first ? baselinePrevious : 0,
+    }
+  })
 }
 
 export async function customerCount (db: Db, shopId: string): Promise<number> {
