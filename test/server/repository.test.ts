@@ -1,4 +1,4 @@
-// A fresh clone runs alone: no test, script or server file reaches outside the repository (../shared was the sibling folder).
+// A fresh clone runs alone: no test, script or server file reaches outside the repository (the sample payloads used to be read from the sibling folder).
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import t from 'tap'
