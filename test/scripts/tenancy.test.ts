@@ -33,3 +33,17 @@ t.test('a non-unique index need not start with shop_id', async (t) => {
 t.test('the committed migrations pass', async (t) => {
   t.same(checkTenancy(resolve(import.meta.dirname, '../../db/migrations')), [])
 })
+
+t.test("the README's create_distributed_table statements name every tenant table", async (t) => {
+  const { readFileSync, readdirSync } = await import('node:fs')
+  const root = resolve(import.meta.dirname, '../..')
+  const readme = readFileSync(resolve(root, 'README.md'), 'utf8')
+  const list = /unnest\(array\[([^\]]+)\]\)/.exec(readme)?.[1] ?? ''
+  const named = new Set([...list.matchAll(/'([a-z_]+)'/g)].map(m => m[1]))
+  named.add('shops')
+  const meta = resolve(root, 'db/migrations/meta')
+  const newest = readdirSync(meta).filter(f => f.endsWith('_snapshot.json')).sort().at(-1)!
+  const tables = Object.values(JSON.parse(readFileSync(resolve(meta, newest), 'utf8')).tables as Record<string, { name: string }>)
+    .map(x => x.name).filter(n => n !== 'oauth_states')
+  t.same([...named].sort(), tables.sort())
+})
