@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { api } from '../api.ts'
 import { formatDateTime, formatNumber } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
+import { SettingsLoading } from './messaging-loading.tsx'
 import { Button } from '../components/button.tsx'
 import { Badge, Banner, Card } from '../components/feedback.tsx'
 import { NumberField, Select, TextField } from '../components/form.tsx'
@@ -68,11 +69,7 @@ export function EmailSettingsCard () {
   }
   useEffect(() => { api<EmailSettings>('/api/settings/email').then(load).catch((err: unknown) => setError(errorText(err))) }, [])
   if (!s) {
-    return (
-      <Card title={t('messaging.email')}>
-        {error ? <Banner tone='critical'>{error}</Banner> : <p class='muted'>{t('messaging.loading')}</p>}
-      </Card>
-    )
+    return <SettingsLoading title={t('messaging.email')} error={error} />
   }
 
   const update = (patch: Partial<EmailSettings>) => setS({ ...s, ...patch })

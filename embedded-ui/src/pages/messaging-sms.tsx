@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api } from '../api.ts'
 import { t } from '../i18n.ts'
+import { SettingsLoading } from './messaging-loading.tsx'
 import { Button } from '../components/button.tsx'
 import { Banner, Card } from '../components/feedback.tsx'
 import { TextField } from '../components/form.tsx'
@@ -19,11 +20,7 @@ export function SmsSettingsCard () {
   const [error, setError] = useState<string | null>(null)
   useEffect(() => { api<SmsSettings>('/api/settings/sms').then(setS).catch((err: unknown) => setError(errorText(err))) }, [])
   if (!s) {
-    return (
-      <Card title={t('messaging.sms')}>
-        {error ? <Banner tone='critical'>{error}</Banner> : <p class='muted'>{t('messaging.loading')}</p>}
-      </Card>
-    )
+    return <SettingsLoading title={t('messaging.sms')} error={error} />
   }
 
   const update = (patch: Partial<SmsSettings>) => setS({ ...s, ...patch })
