@@ -10,7 +10,7 @@
  */
 import { createHash, createHmac } from 'node:crypto'
 import type { Readable } from 'node:stream'
-import { cleanJson, cleanText, cutDeepNesting } from '../server/text.ts'
+import { cleanText, parseCleanJsonBytes } from '../server/text.ts'
 
 export const MAX_WEBHOOK_BYTES = 4 * 1024 * 1024
 /** How much of a refused body the inbox keeps, to look at. */
@@ -67,15 +67,13 @@ export function parseWebhookBody (body: ReceivedBody): ParsedBody {
       kept: cleanText(body.bytes.subarray(0, KEPT_CHARS).toString('utf8')),
     }
   }
-  const { bytes, cut } = cutDeepNesting(body.bytes)
-  let parsed: unknown
+  let parsed: ReturnType<typeof parseCleanJsonBytes>
   try {
-    parsed = JSON.parse(bytes.toString('utf8'))
+    parsed = parseCleanJsonBytes(body.bytes)
   } catch (err) {
     // V8's message quotes the text around the error (customers' data): only the position is kept.
     const at = /position (\d+)/.exec((err as Error).message)?.[1]
     return { ok: false, refused: false, error: `invalid JSON${at ? ` at position ${at}` : ''}`, kept: cleanText(body.bytes.toString('utf8')) }
   }
-  const value = cleanJson(parsed)
-  return { ok: true, value, json: JSON.stringify(value), cut }
+  return { ok: true, ...parsed }
 }

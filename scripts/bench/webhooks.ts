@@ -402,7 +402,8 @@ async function realTraffic () {
     DATA_DIR: mkdtempSync(join(tmpdir(), 'tich-diem-bench-')),
     LOG_LEVEL: 'warn',
   }
-  const app = spawn(process.execPath, ['--enable-source-maps', join(root, 'dist/server/index.js')], { env, stdio: ['ignore', 'inherit', 'inherit'] })
+  const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  const app = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', join(root, 'dist/server/index.js')], { env, stdio: ['ignore', 'inherit', 'inherit'] })
   try {
     await waitHealthy(`http://127.0.0.1:${PORT}/healthz`)
     await waitFor('the sandbox install', async () => (await sql`select 1 from shops where shop_id = ${SANDBOX_SHOP} and status = 'installed'`).length > 0)

@@ -1,7 +1,7 @@
 // cleanText / cleanJson / cutDeepNesting: what the edges make of text from outside; and what the log keeps of URLs and errors.
 import t from 'tap'
 import fc from 'fast-check'
-import { cleanJson, cleanText, cutDeepNesting, parseCleanJson } from '../../server/text.ts'
+import { cleanJson, cleanText, cutDeepNesting, jsonTextIsClean, parseCleanJson, parseCleanJsonBytes } from '../../server/text.ts'
 import { loggedUrl } from '../../server/app.ts'
 import { loggedError } from '../../server/plugins/error-handler.ts'
 
@@ -34,6 +34,39 @@ t.test('cleanJson cleans keys and values at any depth it keeps; cutDeepNesting c
     const { bytes, cut } = cutDeepNesting(Buffer.from(text), 64)
     return cut || bytes.toString() === text
   }))
+})
+
+t.test('parseCleanJson: the fast path (text already clean) gives what cleaning every value gives, for any JSON', async (t) => {
+  // Strings of any code units (controls, lone surrogates, combining marks, C1), raw or escaped in the text.
+  const unit = fc.oneof(fc.integer({ min: 0, max: 0xffff }).map(c => String.fromCharCode(c)), fc.constantFrom('e', '\u0301', 'ễ', 'Đ', '\r', '\u0000', '\ud800', '\u0085', '"', '\\'))
+  const str = fc.string({ unit })
+  const value = fc.letrec(tie => ({
+    v: fc.oneof({ depthSize: 'small' }, str, fc.double(), fc.boolean(), fc.constant(null), fc.array(tie('v')), fc.dictionary(str, tie('v'))),
+  })).v
+  fc.assert(fc.property(value, fc.boolean(), (v, raw) => {
+    // raw: non-ASCII as itself (what Haravan sends); otherwise every non-ASCII code unit escaped as \uXXXX.
+    const text = raw ? JSON.stringify(v) : JSON.stringify(v).replace(/[\u007f-\uffff]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    const expected = cleanJson(JSON.parse(text))
+    t.same(parseCleanJson(text), expected)
+    return JSON.stringify(parseCleanJson(text)) === JSON.stringify(expected)
+  }), { numRuns: 3000 })
+  t.equal(jsonTextIsClean('{"tên":"Nguyễn Thị Lan","ghi_chú":"giao giờ hành chính\\n","x":"a\\\\u0000"}'), true, 'NFC text, only \\n and \\\\ escapes')
+  t.equal(jsonTextIsClean('{"x":"a\\u0000"}'), false)
+  t.equal(jsonTextIsClean('{"x":"a\\r"}'), false)
+  t.equal(jsonTextIsClean('{"x":"Nguye\u0302\u0303n"}'), false, 'not NFC')
+  t.equal(jsonTextIsClean('{"x":"a\u0085"}'), false, 'a C1 control')
+})
+
+t.test('parseCleanJsonBytes: the JSON kept for storing is the value, and its numbers are ones Postgres stores', async (t) => {
+  fc.assert(fc.property(fc.json({ depthSize: 'small' }), fc.boolean(), (text, pretty) => {
+    const r = parseCleanJsonBytes(Buffer.from(pretty ? JSON.stringify(JSON.parse(text), null, 2) : text))
+    return JSON.stringify(JSON.parse(r.json)) === JSON.stringify(r.value)
+  }), { numRuns: 2000 })
+  const huge = parseCleanJsonBytes(Buffer.from('{"total_price":1e999999,"n":123456789012345678901234567890123,"ok":"1e999999"}'))
+  t.equal(huge.json, '{"total_price":null,"n":1.2345678901234569e+32,"ok":"1e999999"}', 'an exponent or a long digit run: re-written, not stored as sent')
+  const sent = '{"id":1,"note":"Giao giờ hành chính","lines":[{"price":150000.5}]}'
+  t.equal(parseCleanJsonBytes(Buffer.from(sent)).json, sent, 'clean text is stored as sent')
+  t.equal(parseCleanJsonBytes(Buffer.from('{"a":"x\\u0000"}')).json, '{"a":"x"}', 'text that needed cleaning: the cleaned value')
 })
 
 t.test('logged URLs keep the path and the query parameter names, never their values', async (t) => {
