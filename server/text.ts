@@ -58,7 +58,6 @@ function clean (value: unknown, depth: number, maxDepth: number): unknown {
 }
 
 // DEL and C1 controls; C0 controls cannot stand unescaped inside a JSON string, so JSON.parse refuses them itself.
-// eslint-disable-next-line no-control-regex
 const DEL_OR_C1 = /[\u007F-\u009F]/
 
 /**
