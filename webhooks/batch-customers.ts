@@ -57,10 +57,11 @@ export async function applyCustomerItems (tx: Db, items: CustomerItem[]): Promis
 
 /** upsertCustomer's consent sync and birthday month, and applyCustomerEffects, for the customers just written (not stale). */
 async function customerEffects (tx: Db, shopId: string, ids: number[], now: Date): Promise<void> {
-  // Haravan's accepts_marketing becomes consent, unless the app recorded the customer's own decision.
-  await syncHaravanConsent(tx, shopId, ids, now)
+  // Haravan's accepts_marketing becomes consent, unless the app recorded the customer's own decision. Sent without
+  // waiting: the next statement does not depend on it, so both go in one write (pipelined) and cost one round trip.
+  const consent = syncHaravanConsent(tx, shopId, ids, now)
   // Existing members follow the customer's birthday month; who is no member yet is a candidate for activation.
-  const [shop] = await queryRows<{ settings: unknown, tiers: unknown, registration: unknown, missing: unknown }>(tx, sql`
+  const shopRead = queryRows<{ settings: unknown, tiers: unknown, registration: unknown, missing: unknown }>(tx, sql`
     with b as (
       update members m set birthday_month = extract(month from c.birthday)::smallint
       from customers c
@@ -75,6 +76,7 @@ async function customerEffects (tx: Db, shopId: string, ids: number[], now: Date
       (select json_agg(x.id) from unnest(${intArray(ids)}::bigint[]) x(id)
         where not exists (select 1 from members m where m.shop_id = ${shopId} and m.customer_id = x.id)) as missing,
       (select count(*) from b) as birthdays`)
+  const [, [shop]] = await Promise.all([consent, shopRead])
   const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) as unknown : v)
   const settings = settingsFromStored(json(shop?.settings) as Record<string, unknown> | null)
   const missing = ((json(shop?.missing) ?? []) as (number | string)[]).map(Number)

@@ -5,7 +5,7 @@ import { queryRows } from '../../db/client.ts'
 import { verifyLedger } from '../../scripts/ledger-verify.ts'
 import type { App } from '../../server/app.ts'
 import { haravanOrderSchema } from '../../server/haravan/mappers.ts'
-import { OrderBatcher } from '../../webhooks/batch.ts'
+import { KnownCustomers, OrderBatcher } from '../../webhooks/batch.ts'
 import { bodyHash } from '../../webhooks/inbox.ts'
 import { build, DEMO_SHOP_ID } from '../helper.ts'
 import { deliver, fixture, inboxRows } from './helpers.ts'
@@ -139,4 +139,28 @@ t.test('two batches racing on one order: the later one sees what the earlier one
   t.same(results.filter(r => r.result !== 'applied'), [])
   t.same((await memberRows(database.db)).map(m => [m.id, m.points, m.rank]), [[customerId, 0, 0]], 'every order refunded: nothing held')
   t.same((await verifyLedger(database.db)).problems, [])
+})
+
+t.test('a buyer seen only in orders: created by the first, later orders (skipping the known row) still earn, a newer customers/update wins', async (t) => {
+  const { app } = await build(t)
+  const buyer = 812_345
+  t.equal((await submit(app, 'orders/paid', order(9_812_001, buyer, 400_000))).result, 'applied')
+  const [created] = await queryRows<{ full_name: string }>(app.db, sql`select full_name from customers where shop_id = ${DEMO_SHOP_ID} and id = ${buyer}`)
+  t.equal(created?.full_name, 'Nguyễn Thị Lan', 'the first order created its buyer')
+  const update = { ...fixture('customer.json'), id: buyer, first_name: 'Hoa', last_name: 'Trần', phone: '0910812345', updated_at: '2099-01-01T00:00:00Z' }
+  t.equal((await deliver(app, { topic: 'customers/update', body: update })).json().result, 'applied')
+  const later = await Promise.all([9_812_002, 9_812_003].map(id => submit(app, 'orders/paid', order(id, buyer, 300_000))))
+  t.same(later.map(o => o.result), ['applied', 'applied'])
+  const [row] = await queryRows<{ full_name: string }>(app.db, sql`select full_name from customers where shop_id = ${DEMO_SHOP_ID} and id = ${buyer}`)
+  t.equal(row?.full_name, 'Trần Hoa', "later orders' copies of the buyer never overwrite the newer customer")
+  const [member] = await queryRows<{ orders_count: unknown }>(app.db, sql`select orders_count from members where shop_id = ${DEMO_SHOP_ID} and customer_id = ${buyer}`)
+  t.equal(Number(member?.orders_count), 3, 'all three orders counted for the member')
+  t.same((await verifyLedger(app.db)).problems, [])
+})
+
+t.test('KnownCustomers is bounded: the oldest pair goes first', async (t) => {
+  const known = new KnownCustomers(3)
+  for (const id of [1, 2, 3, 4]) known.add('s', id)
+  t.same([1, 2, 3, 4].map(id => known.has('s', id)), [false, true, true, true])
+  t.equal(known.has('other', 4), false, 'per shop')
 })
