@@ -15,7 +15,7 @@ import contextPlugin from './plugins/context.ts'
 import errorHandler from './plugins/error-handler.ts'
 import messagingPlugin, { type MessagingPluginOptions } from './plugins/messaging.ts'
 import spaPlugin from './plugins/spa.ts'
-import webhookRoutes from '../webhooks/index.ts'
+import webhooksPlugin from '../webhooks/plugin.ts'
 import healthRoutes from './routes/health.ts'
 import { cleanJson, cleanText } from './text.ts'
 import apiRoutes from './routes/index.ts'
@@ -130,7 +130,7 @@ export async function buildApp (deps: AppDeps) {
   await app.register(healthRoutes)
   await app.register(apiRoutes, { prefix: '/api', maxUploadBytes: deps.maxUploadBytes })
   await app.register(installRoutes)
-  await app.register(webhookRoutes)
+  await app.register(webhooksPlugin)
   await app.register(unsubscribeRoutes)
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   await app.register(spaPlugin, { distDir: deps.uiDistDir })

@@ -18,7 +18,7 @@ import { queueAutomaticReward } from '../server/loyalty/rewards-catalogue.ts'
 import { tierForRankPoints } from '../server/loyalty/rules.ts'
 import { settingsFromStored } from '../server/loyalty/settings.ts'
 import { tiersFromRows } from '../server/loyalty/tiers.ts'
-import type { Delivery } from './inbox.ts'
+import { insertAppliedSql, type Delivery } from './inbox.ts'
 
 export interface CustomerItem { delivery: Delivery, customer: HaravanCustomer }
 
@@ -32,12 +32,7 @@ export async function applyCustomerItems (tx: Db, items: CustomerItem[]): Promis
   const written = await queryPrepared<{ kind: 'inbox' | 'customer', shop_id: string, topic: string | null, body_hash: string | null, id: unknown }>(tx, sql`
     with v as (
       select * from json_to_recordset(${rows}::json) as v(shop_id text, topic text, body_hash text, at timestamptz, c json, payload jsonb)
-    ), inbox as (
-      insert into webhook_inbox (shop_id, topic, body_hash, payload, status, attempts, received_at, processed_at)
-      select v.shop_id, v.topic, v.body_hash, v.payload, 'applied', 1, v.at, v.at
-      from v where exists (select 1 from shops s where s.shop_id = v.shop_id and s.status = 'installed')
-      on conflict (shop_id, topic, body_hash) do nothing
-      returning shop_id, topic, body_hash
+    ), inbox as (${insertAppliedSql(sql`select shop_id, topic, body_hash, at, payload from v`)}
     ), up as (${upsertCustomersSql(sql`select v.c from v join inbox using (shop_id, topic, body_hash)`)})
     select 'inbox' as kind, shop_id, topic, body_hash, null::bigint as id from inbox
     union all

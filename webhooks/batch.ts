@@ -23,7 +23,7 @@ import type { HaravanCustomer, HaravanOrder } from '../server/haravan/mappers.ts
 import { customerJson, insertOrderCustomersSql, orderCustomer, orderJson, upsertOrdersSql } from '../server/haravan/store.ts'
 import { finishConvergence, startConvergenceRead } from '../server/loyalty/order-batch.ts'
 import { applyCustomerItems } from './batch-customers.ts'
-import { classifySkipped, errorText, receiveDelivery, type Delivery, type DeliveryOutcome } from './inbox.ts'
+import { classifySkipped, errorText, insertAppliedSql, receiveDelivery, type Delivery, type DeliveryOutcome } from './inbox.ts'
 
 /** Topics whose apply is "upsert the order, converge its points": the ones the batcher may take. */
 export const BATCHED_ORDER_TOPICS = new Set(['orders/create', 'orders/updated', 'orders/paid', 'orders/cancelled', 'orders/fulfilled'])
@@ -164,12 +164,7 @@ async function applyBatch (db: Db, batch: Waiting[], known: KnownCustomers): Pro
     const writing = queryPrepared<{ kind: 'inbox' | 'order', shop_id: string, topic: string | null, body_hash: string | null, id: unknown }>(tx, sql`
       with v as (
         select * from json_to_recordset(${rows}::json) as v(shop_id text, topic text, body_hash text, at timestamptz, o json, c json, payload jsonb)
-      ), inbox as (
-        insert into webhook_inbox (shop_id, topic, body_hash, payload, status, attempts, received_at, processed_at)
-        select v.shop_id, v.topic, v.body_hash, v.payload, 'applied', 1, v.at, v.at
-        from v where exists (select 1 from shops s where s.shop_id = v.shop_id and s.status = 'installed')
-        on conflict (shop_id, topic, body_hash) do nothing
-        returning shop_id, topic, body_hash
+      ), inbox as (${insertAppliedSql(sql`select shop_id, topic, body_hash, at, payload from v`)}
       ), cust as (${insertOrderCustomersSql(sql`select v.c from v join inbox using (shop_id, topic, body_hash)`)}
       ), up as (${upsertOrdersSql(sql`select v.o from v join inbox using (shop_id, topic, body_hash)`)})
       select 'inbox' as kind, shop_id, topic, body_hash, null::bigint as id from inbox

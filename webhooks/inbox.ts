@@ -48,6 +48,22 @@ export function errorText (err: unknown): string {
 }
 
 /**
+ * The one writer of applied deliveries: inserts the rows of `rows` (a query yielding shop_id, topic, body_hash, at
+ * and payload as jsonb) as 'applied', skipping shops we do not serve (an uninstall is kept for a shop already
+ * uninstalled: it is idempotent) and duplicates (the unique index makes one a no-op). Returns shop_id, topic,
+ * body_hash of the rows stored, so that only those are applied. Used by receiveDelivery and, as a CTE, by the batches.
+ */
+export function insertAppliedSql (rows: SQL): SQL {
+  return sql`
+    insert into webhook_inbox (shop_id, topic, body_hash, payload, status, attempts, received_at, processed_at)
+    select v.shop_id, v.topic, v.body_hash, v.payload, 'applied', 1, v.at, v.at
+    from (${rows}) v
+    where exists (select 1 from shops s where s.shop_id = v.shop_id and (s.status = 'installed' or v.topic = ${UNINSTALL_TOPIC}))
+    on conflict (shop_id, topic, body_hash) do nothing
+    returning shop_id, topic, body_hash`
+}
+
+/**
  * Happy path in one transaction: insert the inbox row already as 'applied' (the unique index makes a duplicate a
  * no-op, and the shop check rides in the same statement), apply, commit. If applying throws, the transaction rolls
  * back and the delivery is recorded as 'failed' for the retry job.
@@ -59,12 +75,9 @@ export async function receiveDelivery (db: Db, d: Delivery, payload: unknown): P
   let stored: boolean
   try {
     stored = await db.transaction(async (tx) => {
-      const rows = await queryRows(tx, sql`
-        insert into webhook_inbox (shop_id, topic, body_hash, payload, status, attempts, received_at, processed_at)
-        select ${d.shopId}, ${d.topic}, ${d.bodyHash}, ${payloadValue(d.body, true)}, 'applied', 1, ${at}::timestamptz, ${at}::timestamptz
-        where ${shopServed(d.shopId, d.topic)}
-        on conflict (shop_id, topic, body_hash) do nothing
-        returning id`)
+      const rows = await queryRows(tx, insertAppliedSql(sql`
+        select ${d.shopId}::text as shop_id, ${d.topic}::text as topic, ${d.bodyHash}::text as body_hash, ${at}::timestamptz as at,
+          ${payloadValue(d.body, true)} as payload`))
       if (rows.length === 0) return false
       await handler.apply(tx, d.shopId, payload, d.now)
       return true

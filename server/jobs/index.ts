@@ -1,7 +1,6 @@
 // The app's background queues, registered once the app is ready (when it was given a started pg-boss):
-// Haravan sync, webhook inbox retry, loyalty maturing/expiry/tiers, automatic rewards, the overview rollup; imports: server/imports/jobs.ts.
+// Haravan sync, loyalty maturing/expiry/tiers, automatic rewards, the overview rollup; imports: server/imports/jobs.ts; the webhook inbox retry: webhooks/plugin.ts.
 import type { FastifyInstance } from 'fastify'
-import { registerInboxRetryJob } from '../../webhooks/retry.ts'
 import { haravanClientFor } from '../haravan/tokens.ts'
 import { registerLoyaltyJobs } from '../loyalty/jobs.ts'
 import { registerRewardJobs } from '../loyalty/rewards-jobs.ts'
@@ -26,7 +25,6 @@ export async function registerJobs (app: FastifyInstance, opts: JobOptions = {})
     log: app.log,
     pollingIntervalSeconds: opts.pollingIntervalSeconds,
   })
-  await registerInboxRetryJob(boss, { db: app.db, clock: app.clock, log: app.log })
   await registerLoyaltyJobs(boss, app.db, app.clock, { pollingIntervalSeconds: opts.pollingIntervalSeconds })
   await registerRewardJobs(boss, { db: app.db, client, clock: app.clock, log: app.log }, { pollingIntervalSeconds: opts.pollingIntervalSeconds })
   await registerCampaignJobs(boss, campaignDeps(app), { pollingIntervalSeconds: opts.pollingIntervalSeconds })

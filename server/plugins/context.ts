@@ -5,7 +5,6 @@ import type PgBoss from 'pg-boss'
 import type { Db, Database } from '../../db/client.ts'
 import type { Config } from '../config.ts'
 import type { Mailer } from '../mail.ts'
-import { OrderBatcher } from '../../webhooks/batch.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -15,8 +14,6 @@ declare module 'fastify' {
     clock: () => Date
     boss: PgBoss | null
     mailer: Mailer
-    /** order webhooks that arrive together are applied in one transaction (webhooks/batch.ts) */
-    orderBatcher: OrderBatcher
   }
 }
 
@@ -29,9 +26,6 @@ async function contextPlugin (app: FastifyInstance, opts: ContextOptions) {
   app.decorate('clock', opts.clock)
   app.decorate('boss', opts.boss)
   app.decorate('mailer', opts.mailer)
-  const batcher = new OrderBatcher(opts.database.db, app.log)
-  app.decorate('orderBatcher', batcher)
-  app.addHook('onClose', async () => { await batcher.drain() })
 }
 
 export default fp(contextPlugin, { name: 'context' })
