@@ -50,6 +50,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   SANDBOX_SHOPS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(50).default(1)),
   SANDBOX_DEMO_DATA: flag,
+  WEBHOOK_BATCHES_IN_FLIGHT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(16).default(1)),
 }).superRefine((env, ctx) => {
   if (env.NODE_ENV === 'production') {
     for (const key of ['SESSION_SECRET', 'ENCRYPTION_KEY'] as const) {
@@ -97,6 +98,8 @@ export interface Config {
   logLevel: string
   sandboxShops: number
   sandboxDemoData: boolean
+  /** webhook batch transactions one app instance keeps running at once (webhooks/batch.ts) */
+  webhookBatchesInFlight: number
 }
 
 export class ConfigError extends Error {
@@ -166,5 +169,6 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     sandboxShops: e.SANDBOX_SHOPS,
     sandboxDemoData: e.SANDBOX_DEMO_DATA ?? true,
+    webhookBatchesInFlight: e.WEBHOOK_BATCHES_IN_FLIGHT,
   }
 }

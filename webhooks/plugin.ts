@@ -20,7 +20,7 @@ declare module 'fastify' {
 export interface WebhooksOptions { batcher?: BatcherOptions }
 
 async function webhooksPlugin (app: FastifyInstance, opts: WebhooksOptions) {
-  const batcher = new OrderBatcher(app.db, app.log, opts.batcher)
+  const batcher = new OrderBatcher(app.db, app.log, opts.batcher ?? { maxBatch: 100, maxInFlight: app.config.webhookBatchesInFlight })
   app.decorate('orderBatcher', batcher)
   app.addHook('onClose', async () => { await batcher.drain() })
   app.addHook('onReady', async () => {

@@ -401,6 +401,7 @@ async function realTraffic () {
     DATABASE_URL: dbUrl.toString(),
     DATA_DIR: mkdtempSync(join(tmpdir(), 'tich-diem-bench-')),
     LOG_LEVEL: 'warn',
+    ...(process.env.WEBHOOK_BATCHES_IN_FLIGHT ? { WEBHOOK_BATCHES_IN_FLIGHT: process.env.WEBHOOK_BATCHES_IN_FLIGHT } : {}),
   }
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean)
   const app = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', join(root, 'dist/server/index.js')], { env, stdio: ['ignore', 'inherit', 'inherit'] })
