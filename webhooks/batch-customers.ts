@@ -31,7 +31,7 @@ export async function applyCustomerItems (tx: Db, items: CustomerItem[]): Promis
     `"c":${JSON.stringify(customerJson(d.shopId, customer, d.now))},"payload":${d.body}}`).join(',')}]`
   const written = await queryPrepared<{ kind: 'inbox' | 'customer', shop_id: string, topic: string | null, body_hash: string | null, id: unknown }>(tx, sql`
     with v as (
-      select * from json_to_recordset(${rows}::json) as v(shop_id text, topic text, body_hash text, at timestamptz, c json, payload jsonb)
+      select * from json_to_recordset(${rows}::json) as v(shop_id text, topic text, body_hash text, at timestamptz, c json, payload json)
     ), inbox as (${insertAppliedSql(sql`select shop_id, topic, body_hash, at, payload from v`)}
     ), up as (${upsertCustomersSql(sql`select v.c from v join inbox using (shop_id, topic, body_hash)`)})
     select 'inbox' as kind, shop_id, topic, body_hash, null::bigint as id from inbox

@@ -163,7 +163,7 @@ async function applyBatch (db: Db, batch: Waiting[], known: KnownCustomers): Pro
     // One statement: the inbox rows and the order upserts (which lock the orders, in id order).
     const writing = queryPrepared<{ kind: 'inbox' | 'order', shop_id: string, topic: string | null, body_hash: string | null, id: unknown }>(tx, sql`
       with v as (
-        select * from json_to_recordset(${rows}::json) as v(shop_id text, topic text, body_hash text, at timestamptz, o json, c json, payload jsonb)
+        select * from json_to_recordset(${rows}::json) as v(shop_id text, topic text, body_hash text, at timestamptz, o json, c json, payload json)
       ), inbox as (${insertAppliedSql(sql`select shop_id, topic, body_hash, at, payload from v`)}
       ), cust as (${insertOrderCustomersSql(sql`select v.c from v join inbox using (shop_id, topic, body_hash)`)}
       ), up as (${upsertOrdersSql(sql`select v.o from v join inbox using (shop_id, topic, body_hash)`)})

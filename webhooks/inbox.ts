@@ -29,9 +29,10 @@ function shopServed (shopId: string, topic: string): SQL {
     : sql`exists (select 1 from shops where shop_id = ${shopId} and status = 'installed')`
 }
 
-// The payload column is jsonb: a body that is not JSON is kept as a JSON string, so it is still there to look at.
+// The payload column is json (kept as sent, only checked): a body that is not JSON is kept as a JSON string, so it
+// is still there to look at.
 function payloadValue (body: string, isJson: boolean): SQL {
-  return isJson ? sql`${body}::jsonb` : sql`to_jsonb(${body}::text)`
+  return isJson ? sql`${body}::json` : sql`to_json(${body}::text)`
 }
 
 const MAX_ERROR = 2000
@@ -49,7 +50,7 @@ export function errorText (err: unknown): string {
 
 /**
  * The one writer of applied deliveries: inserts the rows of `rows` (a query yielding shop_id, topic, body_hash, at
- * and payload as jsonb) as 'applied', skipping shops we do not serve (an uninstall is kept for a shop already
+ * and payload as json) as 'applied', skipping shops we do not serve (an uninstall is kept for a shop already
  * uninstalled: it is idempotent) and duplicates (the unique index makes one a no-op). Returns shop_id, topic,
  * body_hash of the rows stored, so that only those are applied. Used by receiveDelivery and, as a CTE, by the batches.
  */

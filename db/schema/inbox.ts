@@ -1,13 +1,15 @@
 // Webhook inbox: every verified delivery, deduplicated by (shop, topic, body hash), applied and retried from here.
 import { sql } from 'drizzle-orm'
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { bigint, index, integer, json, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 
 export const webhookInbox = pgTable('webhook_inbox', {
   shopId: text('shop_id').notNull(),
   id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
   topic: text('topic').notNull(),
   bodyHash: text('body_hash').notNull(),
-  payload: jsonb('payload').$type<unknown>().notNull(),
+  // json, not jsonb: stored as received (the cleaned text), so Postgres only checks it instead of re-building it for
+  // every delivery (half the cost of the insert, docs/BENCHMARKS.md "Webhooks"); nothing queries inside it.
+  payload: json('payload').$type<unknown>().notNull(),
   status: text('status', { enum: ['received', 'applied', 'failed', 'ignored'] }).notNull().default('received'),
   attempts: integer('attempts').notNull().default(0),
   lastError: text('last_error'),

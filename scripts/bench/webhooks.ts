@@ -161,9 +161,9 @@ async function load (pool: Pool, input: (string | Delivery)[], secret = SECRET) 
   return { seconds, rate: bodies.length / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), failures }
 }
 
-/** Baseline: the same rows written by plain SQL (inbox insert + order upsert + one ledger entry + balance update per delivery). */
+/** Baseline: the same rows written by plain SQL (inbox insert + order upsert + one ledger entry + balance update per delivery); the inbox payload column has the app's type (json). */
 async function baseline (sql: postgres.Sql, count: number, twoStatements = false) {
-  await sql`create table bench_inbox (shop_id text, id bigserial, topic text, body_hash text, payload jsonb, primary key (shop_id, id), unique (shop_id, topic, body_hash))`
+  await sql`create table bench_inbox (shop_id text, id bigserial, topic text, body_hash text, payload json, primary key (shop_id, id), unique (shop_id, topic, body_hash))`
   await sql`create table bench_orders (shop_id text, id bigint, total bigint, primary key (shop_id, id))`
   await sql`create table bench_ledger (shop_id text, id bigserial, customer_id bigint, points bigint, key text, primary key (shop_id, id), unique (shop_id, key))`
   await sql`create table bench_members (shop_id text, customer_id bigint, points bigint default 0, primary key (shop_id, customer_id))`
@@ -179,7 +179,7 @@ async function baseline (sql: postgres.Sql, count: number, twoStatements = false
       const body = orderBody(i)
       const customerId = 5_000_000 + (i % CUSTOMERS)
       await sql.begin(async (tx) => {
-        await tx`insert into bench_inbox (shop_id, topic, body_hash, payload) values (${SHOP}, 'orders/paid', md5(${body}), ${body}::jsonb) on conflict do nothing`
+        await tx`insert into bench_inbox (shop_id, topic, body_hash, payload) values (${SHOP}, 'orders/paid', md5(${body}), ${body}::json) on conflict do nothing`
         await tx`insert into bench_orders values (${SHOP}, ${9_000_000_000 + i}, 1000000) on conflict (shop_id, id) do update set total = excluded.total`
         if (twoStatements) return
         await tx`insert into bench_ledger (shop_id, customer_id, points, key) values (${SHOP}, ${customerId}, 100, ${'o' + i}) on conflict do nothing`

@@ -1,0 +1,1 @@
+ALTER TABLE "webhook_inbox" ALTER COLUMN "payload" SET DATA TYPE json;
