@@ -2,13 +2,11 @@
 // Haravan sync, webhook inbox retry, loyalty maturing/expiry/tiers, automatic rewards, the overview rollup; imports: server/imports/jobs.ts.
 import type { FastifyInstance } from 'fastify'
 import { registerInboxRetryJob } from '../../webhooks/retry.ts'
-import { haravanClientFor } from '../haravan/tokens.ts'
 import { registerLoyaltyJobs } from '../loyalty/jobs.ts'
 import { registerRewardJobs } from '../loyalty/rewards-jobs.ts'
 import { registerOverviewJobs } from '../overview/jobs.ts'
 import { registerSyncJobs, resumeBackfills } from './sync.ts'
 import { registerCampaignJobs } from '../campaigns/jobs.ts'
-import { campaignDeps } from '../campaigns/wiring.ts'
 
 export interface JobOptions {
   /** Faster polling for tests. */
@@ -18,7 +16,7 @@ export interface JobOptions {
 export async function registerJobs (app: FastifyInstance, opts: JobOptions = {}): Promise<void> {
   const boss = app.boss
   if (!boss) return
-  const client = haravanClientFor({ db: app.db, config: app.config, clock: app.clock, logger: app.log })
+  const client = app.haravan
   await registerSyncJobs(boss, {
     database: app.database,
     client,
@@ -29,7 +27,7 @@ export async function registerJobs (app: FastifyInstance, opts: JobOptions = {})
   await registerInboxRetryJob(boss, { db: app.db, clock: app.clock, log: app.log })
   await registerLoyaltyJobs(boss, app.db, app.clock, { pollingIntervalSeconds: opts.pollingIntervalSeconds })
   await registerRewardJobs(boss, { db: app.db, client, clock: app.clock, log: app.log }, { pollingIntervalSeconds: opts.pollingIntervalSeconds })
-  await registerCampaignJobs(boss, campaignDeps(app), { pollingIntervalSeconds: opts.pollingIntervalSeconds })
+  await registerCampaignJobs(boss, app.campaigns.deps, { pollingIntervalSeconds: opts.pollingIntervalSeconds })
   await registerOverviewJobs(boss, app.db, app.clock, { pollingIntervalSeconds: opts.pollingIntervalSeconds })
   // Imports register their queues with their routes (server/imports/jobs.ts), since the routes enqueue onto them.
   const resumed = await resumeBackfills(boss, app.database)
