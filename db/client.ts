@@ -2,15 +2,32 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
-import type { SQL } from 'drizzle-orm'
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { is, type SQL } from 'drizzle-orm'
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
+import { drizzle as drizzlePostgres, PostgresJsSession } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
 import * as schema from './schema/index.ts'
 
 export { schema }
-export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
+/**
+ * A database handle: the app's, or a transaction's (what `db.transaction` hands its callback is one too, so it is
+ * passed on as is). Queries name their tables; drizzle's relational `db.query` API is not used, so the handles carry
+ * no relational schema (a transaction on its own connection is made without rebuilding it: see pipelinedTransaction).
+ */
+export type Db = PgDatabase<PgQueryResultHKT>
+
+/** A postgres.js connection: the pool behind the app's handle, or a transaction's or a reserved one (no reserve, no options). */
+type PostgresConnection = Pick<postgres.Sql, 'unsafe'> & Partial<Pick<postgres.Sql, 'reserve' | 'options'>>
+
+/** The postgres.js connection a handle runs on (drizzle's public `_.session`), or undefined on PGlite. */
+function postgresConnection (db: Db): PostgresConnection | undefined {
+  const session = db._.session
+  return is(session, PostgresJsSession) ? session.client : undefined
+}
+
+// SQL → text and parameters, as the handles' own dialect does (no casing option anywhere).
+const dialect = new PgDialect()
 
 /** What pg-boss needs to run on either driver (its `db` adapter). */
 export interface SqlExecutor {
@@ -48,15 +65,10 @@ export const intArray = (ids: readonly number[]): string => `{${ids.join(',')}}`
  * For hot statements whose text never varies (the parameters carry the data). PGlite runs it as queryRows.
  */
 export async function queryPrepared<T = Record<string, unknown>> (db: Db, query: SQL): Promise<T[]> {
-  // drizzle keeps its dialect and session (whose client is the postgres.js connection or transaction) on the instance.
-  const inner = db as unknown as {
-    dialect?: { sqlToQuery (q: SQL): { sql: string, params: unknown[] } }
-    session?: { client?: { unsafe?: (text: string, params: unknown[], opts: { prepare: boolean }) => Promise<T[]> } }
-  }
-  const client = inner.session?.client
-  if (!inner.dialect || typeof client?.unsafe !== 'function') return queryRows<T>(db, query)
-  const { sql: text, params } = inner.dialect.sqlToQuery(query)
-  return [...await client.unsafe(text, params, { prepare: true })]
+  const client = postgresConnection(db)
+  if (!client) return queryRows<T>(db, query)
+  const { sql: text, params } = dialect.sqlToQuery(query)
+  return [...await client.unsafe<T[]>(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })]
 }
 
 /** Hands a transaction's last statement over unawaited: see pipelinedTransaction. */
@@ -83,10 +95,10 @@ export async function pipelinedTransaction<T> (db: Db, fn: (tx: Db, defer: Defer
   // Each deferred statement's outcome as a value (its error, or null), so none is an unhandled rejection.
   const defer: Defer = (statement) => { deferred.push(statement.then(() => null, (err: unknown) => err ?? new Error('statement failed'))) }
   const firstFailure = async () => (await Promise.all(deferred)).find(err => err !== null)
-  const client = (db as unknown as { session?: { client?: Partial<postgres.Sql> } }).session?.client
+  const client = postgresConnection(db)
   if (typeof client?.reserve !== 'function') {
     return db.transaction(async (tx) => {
-      const result = await fn(tx as unknown as Db, defer)
+      const result = await fn(tx, defer)
       const failed = await firstFailure()
       if (failed) throw failed
       return result
@@ -99,7 +111,7 @@ export async function pipelinedTransaction<T> (db: Db, fn: (tx: Db, defer: Defer
     const begun = conn.unsafe(opts.genericPlans ? 'begin; set local plan_cache_mode = force_generic_plan' : 'begin')
       .then(() => null, (err: unknown) => err)
     // A reserved connection lacks the pool's `options`, which drizzle reads (its type parsers are already set there).
-    const tx = drizzlePostgres(Object.assign(conn, { options: client.options })) as unknown as Db
+    const tx: Db = drizzlePostgres(Object.assign(conn, { options: client.options }))
     try {
       const result = await fn(tx, defer)
       const committing = conn.unsafe('commit').then(() => null, (err: unknown) => err ?? new Error('commit failed'))
@@ -124,7 +136,7 @@ export async function openPostgres (url: string, opts: { max?: number } = {}): P
     types: { bigint: postgres.BigInt },
     connection: { application_name: 'tich-diem' },
   })
-  const db = drizzlePostgres(client, { schema }) as unknown as Db
+  const db: Db = drizzlePostgres(client)
   return {
     kind: 'postgres',
     db,
@@ -157,7 +169,7 @@ export async function openPostgres (url: string, opts: { max?: number } = {}): P
 export async function openPglite (dataDir?: string, opts: { fromSnapshot?: Blob } = {}): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true })
   const client = await PGlite.create({ dataDir: dataDir ? join(dataDir, 'pglite') : undefined, loadDataDir: opts.fromSnapshot })
-  const db = drizzlePglite(client, { schema }) as unknown as Db
+  const db: Db = drizzlePglite(client)
   const heldLocks = new Set<string>()
   return {
     kind: 'pglite',

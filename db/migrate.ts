@@ -16,7 +16,7 @@ export async function migrate (db: Db): Promise<{ applied: number }> {
     await tx.execute(sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`)
     await tx.execute(sql`create schema if not exists drizzle`)
     await tx.execute(sql`create table if not exists drizzle.__drizzle_migrations (id serial primary key, hash text not null, created_at bigint)`)
-    const [last] = await queryRows<{ created_at: string | number }>(tx as unknown as Db,
+    const [last] = await queryRows<{ created_at: string | number }>(tx,
       sql`select created_at from drizzle.__drizzle_migrations order by created_at desc limit 1`)
     const lastAt = last ? Number(last.created_at) : 0
     let applied = 0

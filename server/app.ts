@@ -5,14 +5,17 @@ import Fastify, { type FastifyBaseLogger, type FastifyServerOptions } from 'fast
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type PgBoss from 'pg-boss'
 import type { Database } from '../db/client.ts'
+import type { HaravanClient } from './haravan/client.ts'
 import installRoutes from './auth/oauth.ts'
 import type { Config } from './config.ts'
 import { createMailer, type Mailer } from './mail.ts'
 import { stopBoss } from './jobs/boss.ts'
 import { registerJobs } from './jobs/index.ts'
 import authPlugin from './plugins/auth.ts'
+import campaignsPlugin from './campaigns/wiring.ts'
 import contextPlugin from './plugins/context.ts'
 import errorHandler from './plugins/error-handler.ts'
+import haravanPlugin from './plugins/haravan.ts'
 import messagingPlugin, { type MessagingPluginOptions } from './plugins/messaging.ts'
 import spaPlugin from './plugins/spa.ts'
 import webhooksPlugin from '../webhooks/plugin.ts'
@@ -30,6 +33,11 @@ export interface AppDeps {
   /** How often idle workers poll (seconds); tests lower it. */
   jobPollingSeconds?: number
   clock?: () => Date
+  /**
+   * The Haravan client of this app (app.haravan); default one built from the config, its tokens read from the
+   * database. One per app: its callers share one leaky bucket per shop.
+   */
+  haravan?: HaravanClient
   /** A pino instance (server/index.ts) or logger options (tests pass false). */
   logger?: FastifyBaseLogger | FastifyServerOptions['logger']
   uiDistDir?: string
@@ -97,8 +105,10 @@ export async function buildApp (deps: AppDeps) {
   })
 
   await app.register(contextPlugin, { config, database: deps.database, clock: deps.clock ?? (() => new Date()), boss: deps.boss ?? null, mailer: deps.mailer ?? createMailer(config) })
+  await app.register(haravanPlugin, { client: deps.haravan })
   await app.register(errorHandler)
   await app.register(messagingPlugin, deps.messaging ?? {})
+  await app.register(campaignsPlugin)
   await app.register(helmet, {
     // The admin lives in an iframe in the Haravan dashboard: frame-ancestors replaces X-Frame-Options.
     frameguard: false,

@@ -67,8 +67,13 @@ async function main () {
   const { applied } = await migrate(database.db)
   log.info({ applied }, 'migrations done')
 
-  // In sandbox the simulator must listen before anything uses the Haravan URLs.
-  const sandbox = running.sandbox = config.haravan.sandbox ? await startSandbox(config, log) : undefined
+  // In sandbox the simulator must listen before anything uses the Haravan URLs. It is loaded only here and only then:
+  // a production start never evaluates it.
+  if (config.haravan.sandbox) {
+    const { startHaravanSim } = await import('../scripts/haravan-sim/index.ts')
+    running.sandbox = await startSandbox(config, log, startHaravanSim)
+  }
+  const sandbox = running.sandbox
   const boss = running.boss = await startBoss(database, { onError: (err) => log.error({ err }, 'job queue error') })
   const app = running.app = await buildApp({ config: sandbox?.config ?? config, database, boss, logger: log })
   await app.listen({ port: config.port, host: config.host })

@@ -1,14 +1,42 @@
 // Sandbox mode: the built-in Haravan simulator runs in-process and the demo shops are installed through the real OAuth path.
+// The simulator itself (scripts/haravan-sim/) is loaded by the composition root (server/index.ts) only when sandbox is
+// on, and handed in here as `startSimulator`: nothing under server/ imports scripts/.
 import type { AddressInfo } from 'node:net'
 import type { FastifyBaseLogger } from 'fastify'
-import { startHaravanSim, type HaravanSim } from '../scripts/haravan-sim/index.ts'
 import type { App } from './app.ts'
 import { VIETGUYS_API_URL, type Config } from './config.ts'
 
-export interface Sandbox {
+/** What the sandbox asks of the simulator: its URLs, the demo shops and their data, closing it. */
+export interface SandboxSimulator {
+  url: string
+  accountsUrl: string
+  apiUrl: string
+  webhookApiUrl: string
+  /** the VietGuys stand-in: its send endpoint, the SMS page and the IP echo */
+  vietguysUrl: string
+  smsPageUrl: string
+  ipEchoUrl: string
+  addShop (shop: { orgid: string, name: string, handle: string }): unknown
+  seedDemoData (orgid: string, opts: { customers: number, orders: number, seed: number }): void
+  close (): Promise<void>
+}
+
+/** The app's side of the simulator: its credentials, where the OAuth redirects and the webhooks go. */
+export interface SimulatorOptions {
+  clientId: string
+  clientSecret: string
+  verifyToken: string
+  redirectUris: string[]
+  webhookUrl: string
+}
+
+/** Starts a simulator on an ephemeral port (scripts/haravan-sim's startHaravanSim). */
+export type StartSimulator<S extends SandboxSimulator> = (opts: SimulatorOptions) => Promise<S>
+
+export interface Sandbox<S extends SandboxSimulator = SandboxSimulator> {
   /** The config to build the app with: Haravan URLs point at the simulator. */
   config: Config
-  sim: HaravanSim
+  sim: S
   /** Installs the demo shops; returns the admin URL of each one installed. */
   installDemoShops (app: App): Promise<string[]>
   close (): Promise<void>
@@ -30,9 +58,9 @@ export function sandboxBanner (urls: string[]): string {
 export const sandboxShopName = (i: number) => (i === 0 ? 'Cửa hàng Demo' : `Cửa hàng Demo ${i + 1}`)
 
 /** Starts the simulator (ephemeral port) with the app's credentials and the demo shops; call before buildApp. */
-export async function startSandbox (config: Config, log: FastifyBaseLogger): Promise<Sandbox> {
+export async function startSandbox<S extends SandboxSimulator> (config: Config, log: FastifyBaseLogger, startSimulator: StartSimulator<S>): Promise<Sandbox<S>> {
   const h = config.haravan
-  const sim = await startHaravanSim({
+  const sim = await startSimulator({
     clientId: h.clientId,
     clientSecret: h.clientSecret,
     verifyToken: h.webhookVerifyToken,

@@ -10,7 +10,7 @@
 import { sql } from 'drizzle-orm'
 import { intArray, queryPrepared, queryRows, type Db } from '../db/client.ts'
 import { customerJson, upsertCustomersSql } from '../server/haravan/store.ts'
-import type { HaravanCustomer } from '../server/haravan/mappers.ts'
+import type { ParsedCustomer } from '../server/haravan/mappers.ts'
 import { activateForOrders } from '../server/loyalty/batch-activation.ts'
 import { syncHaravanConsent } from '../server/messaging/consent.ts'
 import { convergeCustomerOrders } from '../server/loyalty/order-points.ts'
@@ -20,7 +20,7 @@ import { settingsFromStored } from '../server/loyalty/settings.ts'
 import { tiersFromRows } from '../server/loyalty/tiers.ts'
 import { insertAppliedSql, type Delivery } from './inbox.ts'
 
-export interface CustomerItem { delivery: Delivery, customer: HaravanCustomer }
+export interface CustomerItem { delivery: Delivery, customer: ParsedCustomer }
 
 /** Stores and applies the items (at most one per shop and customer); returns the inbox keys `shop|topic|hash` stored. */
 export async function applyCustomerItems (tx: Db, items: CustomerItem[]): Promise<Set<string>> {

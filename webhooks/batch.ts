@@ -19,7 +19,7 @@
 import { sql } from 'drizzle-orm'
 import type { FastifyBaseLogger } from 'fastify'
 import { pipelinedTransaction, queryPrepared, type Db } from '../db/client.ts'
-import type { HaravanCustomer, HaravanOrder } from '../server/haravan/mappers.ts'
+import type { ParsedCustomer, ParsedOrder } from '../server/haravan/mappers.ts'
 import { customerJson, insertOrderCustomersSql, orderCustomer, orderJson, upsertOrdersSql } from '../server/haravan/store.ts'
 import { finishConvergence, startConvergenceRead } from '../server/loyalty/order-batch.ts'
 import { applyCustomerItems } from './batch-customers.ts'
@@ -34,7 +34,7 @@ type Waiting = {
   delivery: Delivery
   resolve: (outcome: DeliveryOutcome) => void
   reject: (err: unknown) => void
-} & ({ order: HaravanOrder, customer?: undefined } | { customer: HaravanCustomer, order?: undefined })
+} & ({ order: ParsedOrder, customer?: undefined } | { customer: ParsedCustomer, order?: undefined })
 
 export interface BatcherOptions { maxBatch: number, maxInFlight: number }
 
@@ -70,14 +70,14 @@ export class OrderBatcher {
 
   constructor (private readonly db: Db, private readonly log: FastifyBaseLogger, private readonly opts: BatcherOptions = { maxBatch: 100, maxInFlight: 1 }) {}
 
-  submit (delivery: Delivery, order: HaravanOrder): Promise<DeliveryOutcome> {
+  submit (delivery: Delivery, order: ParsedOrder): Promise<DeliveryOutcome> {
     return new Promise((resolve, reject) => {
       this.queue.push({ delivery, order, resolve, reject })
       this.pump()
     })
   }
 
-  submitCustomer (delivery: Delivery, customer: HaravanCustomer): Promise<DeliveryOutcome> {
+  submitCustomer (delivery: Delivery, customer: ParsedCustomer): Promise<DeliveryOutcome> {
     return new Promise((resolve, reject) => {
       this.queue.push({ delivery, customer, resolve, reject })
       this.pump()
@@ -141,7 +141,7 @@ export class OrderBatcher {
 }
 
 /** The order's buyer as a customers row (customerJson), or null: none, or one whose row is known to exist. */
-function customerOf (w: Waiting & { order: HaravanOrder }, known: KnownCustomers): Record<string, unknown> | null {
+function customerOf (w: Waiting & { order: ParsedOrder }, known: KnownCustomers): Record<string, unknown> | null {
   if (!w.order.customer || known.has(w.delivery.shopId, w.order.customer.id)) return null
   const customer = orderCustomer(w.order)
   return customer ? customerJson(w.delivery.shopId, customer, w.delivery.now) : null
@@ -149,7 +149,7 @@ function customerOf (w: Waiting & { order: HaravanOrder }, known: KnownCustomers
 
 /** One transaction: inbox rows (deduplicated, served shops only) and order upserts in one statement, then the points. */
 async function applyBatch (db: Db, batch: Waiting[], known: KnownCustomers): Promise<DeliveryOutcome[]> {
-  const orderItems = batch.filter((w): w is Waiting & { order: HaravanOrder } => w.order !== undefined)
+  const orderItems = batch.filter((w): w is Waiting & { order: ParsedOrder } => w.order !== undefined)
   const customerItems = batch.flatMap(w => (w.customer ? [{ delivery: w.delivery, customer: w.customer }] : []))
   const stored = await pipelinedTransaction(db, async (tx, defer) => {
     // Customers first: the orders' convergence then sees the members their deliveries activated.

@@ -5,7 +5,7 @@ import { safeEqual } from './hmac.ts'
 import { BATCHED_CUSTOMER_TOPICS, BATCHED_ORDER_TOPICS } from './batch.ts'
 import { emptyBody, parseWebhookBody, readBody, type ReceivedBody } from './body.ts'
 import { receiveDelivery, receiveInvalid, type Delivery, type DeliveryOutcome } from './inbox.ts'
-import type { HaravanCustomer, HaravanOrder } from '../server/haravan/mappers.ts'
+import type { ParsedCustomer, ParsedOrder } from '../server/haravan/mappers.ts'
 import { canonicalTopic, topicHandlerFor, UNINSTALL_TOPIC } from './topics/index.ts'
 import { uninstallBodyProblem } from './topics/app.ts'
 
@@ -89,9 +89,9 @@ export default async function webhookRoutes (app: FastifyInstance) {
         : problem !== undefined
           ? await receiveInvalid(app.db, delivery(body.json), problem, true, true)
           : BATCHED_ORDER_TOPICS.has(topic)
-            ? await app.orderBatcher.submit(delivery(body.json), parsed.value as HaravanOrder)
+            ? await app.orderBatcher.submit(delivery(body.json), parsed.value as ParsedOrder)
             : BATCHED_CUSTOMER_TOPICS.has(topic)
-              ? await app.orderBatcher.submitCustomer(delivery(body.json), parsed.value as HaravanCustomer)
+              ? await app.orderBatcher.submitCustomer(delivery(body.json), parsed.value as ParsedCustomer)
               : await receiveDelivery(app.db, delivery(body.json), parsed.value)
     }
     const { result, error } = outcome

@@ -14,7 +14,6 @@ import { migrate } from '../../db/migrate.ts'
 import { shops } from '../../db/schema/index.ts'
 import { buildApp } from '../../server/app.ts'
 import { createCampaign } from '../../server/campaigns/store.ts'
-import { campaignEngine } from '../../server/campaigns/wiring.ts'
 import { loadConfig } from '../../server/config.ts'
 import { smtpTransport } from '../../server/messaging/email.ts'
 import { campaignConnections } from '../../server/campaigns/pools.ts'
@@ -67,7 +66,7 @@ transport.close()
 console.log(`bare nodemailer pool: ${BASE.toLocaleString('en')} mails at ${baseRate.toFixed(0)} /s`)
 
 const row = await createCampaign(db, SHOP, { name: 'Bench', type: 'announcement', channels: ['email'], audience: { all: true }, email: { subject: '{{ten}} ơi, tin mới', html } }, 'bench', new Date())
-const engine = campaignEngine(app)
+const engine = app.campaigns.engine
 let peak = 0
 const samples: number[] = []
 const sampler = setInterval(() => { const rss = process.memoryUsage().rss; peak = Math.max(peak, rss); samples.push(rss) }, 250)

@@ -3,7 +3,8 @@ import { buildCustomer, patchCustomer } from './customers.ts'
 import { addRefund, buildOrder, getOrder, insertOrder, markCancelled, markFulfilled, markPaid, orderView } from './orders.ts'
 import type { Emit } from './rest.ts'
 import type { ShopState, SimStore } from './store.ts'
-import type { CustomerInput, HaravanCustomer, HaravanOrder, OrderInput } from './types.ts'
+import type { HaravanCustomer, HaravanOrder } from '../../server/haravan/wire.ts'
+import type { CustomerInput, OrderInput } from './types.ts'
 
 export type Actions = ReturnType<typeof makeActions>
 

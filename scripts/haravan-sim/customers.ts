@@ -1,6 +1,7 @@
 // Customer records: building them from partial input, patching, and keeping order statistics consistent.
 import { nextId, type ShopState } from './store.ts'
-import type { CustomerInput, HaravanAddress, HaravanCustomer, HaravanOrder, HaravanOrderCustomer } from './types.ts'
+import type { HaravanAddress, HaravanCustomer, HaravanOrder, HaravanOrderCustomer } from '../../server/haravan/wire.ts'
+import type { CustomerInput } from './types.ts'
 
 // Fields a caller may set; the statistics are derived from orders and never taken from input.
 const WRITABLE = ['email', 'phone', 'first_name', 'last_name', 'birthday', 'gender', 'accepts_marketing',

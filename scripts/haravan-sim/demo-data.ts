@@ -2,7 +2,8 @@
 import { buildCustomer } from './customers.ts'
 import { addRefund, buildOrder, insertOrder, markCancelled } from './orders.ts'
 import type { ShopState, SimStore } from './store.ts'
-import type { HaravanCustomer, HaravanLineItem, HaravanOrderAddress, OrderInput } from './types.ts'
+import type { HaravanCustomer, HaravanLineItem, HaravanOrderAddress } from '../../server/haravan/wire.ts'
+import type { OrderInput } from './types.ts'
 import * as vn from './vn-data.ts'
 
 export interface SeedOptions { customers?: number, orders?: number, seed?: number }

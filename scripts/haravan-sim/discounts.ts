@@ -2,7 +2,7 @@
 import { json, parseJsonBody, type Ctx, type Router } from './http.ts'
 import { idParam, notFound, restRoute, unprocessable, type RestDeps } from './rest.ts'
 import { nextId, type ShopState } from './store.ts'
-import type { HaravanDiscount } from './types.ts'
+import type { HaravanDiscount } from '../../server/haravan/wire.ts'
 
 const SCOPE = 'com.write_discounts'
 const TYPES = new Set(['fixed_amount', 'percentage', 'shipping'])

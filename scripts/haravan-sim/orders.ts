@@ -1,7 +1,8 @@
 // Order records: building them from partial input and the lifecycle steps (pay, fulfil, cancel, refund).
 import { orderCustomerView, recomputeCustomerStats, refundedAmount } from './customers.ts'
 import { nextId, type ShopState } from './store.ts'
-import type { HaravanLineItem, HaravanOrder, HaravanOrderAddress, HaravanTransaction, OrderInput } from './types.ts'
+import type { HaravanLineItem, HaravanOrder, HaravanOrderAddress, HaravanTransaction } from '../../server/haravan/wire.ts'
+import type { OrderInput } from './types.ts'
 
 const PAID_LIKE = new Set(['paid', 'partially_refunded', 'refunded'])
 

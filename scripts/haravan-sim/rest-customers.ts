@@ -4,7 +4,8 @@ import { json, parseJsonBody, type Ctx, type Reply, type Router } from './http.t
 import { filterCommon, paginate, pickFields, sortList } from './list.ts'
 import { idParam, notFound, restRoute, unprocessable, type RestDeps } from './rest.ts'
 import type { ShopState } from './store.ts'
-import type { CustomerInput, HaravanCustomer } from './types.ts'
+import type { HaravanCustomer } from '../../server/haravan/wire.ts'
+import type { CustomerInput } from './types.ts'
 
 const READ = 'com.read_customers'
 const WRITE = 'com.write_customers'

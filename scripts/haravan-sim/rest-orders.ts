@@ -4,7 +4,7 @@ import { filterCommon, paginate, pickFields, sortList } from './list.ts'
 import { orderView } from './orders.ts'
 import { idParam, notFound, restRoute, type RestDeps } from './rest.ts'
 import { shopResource, type ShopState } from './store.ts'
-import type { HaravanOrder } from './types.ts'
+import type { HaravanOrder } from '../../server/haravan/wire.ts'
 
 const READ = 'com.read_orders'
 

@@ -1,5 +1,5 @@
 // In-memory state of the simulated shops: ids, clock, and the per-shop collections.
-import type { HaravanCustomer, HaravanDiscount, HaravanOrder, HaravanShop } from './types.ts'
+import type { HaravanCustomer, HaravanDiscount, HaravanOrder, HaravanShop } from '../../server/haravan/wire.ts'
 
 /** What a test may read or tweak on a shop directly. */
 export interface SimShop {

@@ -73,8 +73,7 @@ export async function sendEmailBatch (
     return ok.ok ? { item, status: 'queued', reason: null } : { item, status: 'skipped', reason: ok.reason }
   })
   let deferredUntil: Date | null = null
-  const claims = await db.transaction(async (trx) => {
-    const tx = trx as unknown as Db
+  const claims = await db.transaction(async (tx) => {
     const since = new Date(now.getTime() - DAY_MS).toISOString()
     let wanted = rows.filter(r => r.status === 'queued')
     if (kind === 'advertising' && wanted.length > 0) {

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type PgBoss from 'pg-boss'
-import { queryRows, type Db } from '../../db/client.ts'
+import { queryRows } from '../../db/client.ts'
 import { campaignRecipients, campaigns } from '../../db/schema/index.ts'
 import { BadRequestError, ConflictError, UnprocessableError } from '../errors.ts'
 import { getEmailSettings, getSmsSettings } from '../messaging/settings.ts'
@@ -64,8 +64,7 @@ export function createCampaignEngine (deps: EngineDeps) {
     }
     const later = sendAt && sendAt > now
     const where = await audienceWhere(db, { shopId: shop.shopId, now, timeZone: shop.timezone }, c.audience as Audience)
-    await db.transaction(async (t) => {
-      const tx = t as unknown as Db
+    await db.transaction(async (tx) => {
       const [row] = await tx.update(campaigns).set({ status: later ? 'scheduled' : 'sending', sendAt: sendAt ?? now, startedAt: now, hold: null, updatedAt: now })
         .where(guarded(shop.shopId, id, ['draft'])).returning({ id: campaigns.id })
       if (!row) throw new ConflictError('Chiến dịch đã được bắt đầu (campaign already started)')
@@ -89,8 +88,7 @@ export function createCampaignEngine (deps: EngineDeps) {
     const outcome = await createCodes({ db, client: deps.codes, clock: deps.clock }, shop.shopId, id, promo, shop.timezone, [{ customerId: first.customerId, occurrence: first.occurrence, code }])
     if (!outcome.refused) return
     const message = scopeRefusedMessage()
-    await db.transaction(async (t) => {
-      const tx = t as unknown as Db
+    await db.transaction(async (tx) => {
       await tx.delete(campaignRecipients).where(and(eq(campaignRecipients.shopId, shop.shopId), eq(campaignRecipients.campaignId, id)))
       await tx.update(campaigns).set({ status: 'draft', startedAt: null, sendAt: null, hold: message, updatedAt: deps.clock() }).where(and(eq(campaigns.shopId, shop.shopId), eq(campaigns.id, id)))
     })
@@ -115,8 +113,7 @@ export function createCampaignEngine (deps: EngineDeps) {
   async function cancel (shop: ShopInfo, id: string): Promise<void> {
     await findCampaign(db, shop.shopId, id)
     const now = deps.clock()
-    await db.transaction(async (t) => {
-      const tx = t as unknown as Db
+    await db.transaction(async (tx) => {
       const [row] = await tx.update(campaigns).set({ status: 'cancelled', finishedAt: now, updatedAt: now })
         .where(guarded(shop.shopId, id, ['draft', 'scheduled', 'sending', 'active', 'paused'])).returning({ id: campaigns.id })
       if (!row) throw new ConflictError('Chiến dịch đã kết thúc hoặc đã huỷ')

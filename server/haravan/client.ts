@@ -1,12 +1,8 @@
 // Haravan admin REST + webhook-subscription client on undici: per-shop leaky bucket, 429/5xx retries, one token refresh on 401.
 import { cleanText, parseCleanJson } from '../text.ts'
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici'
-import type { HaravanCustomer, HaravanDiscount, HaravanOrder, HaravanShop } from '../../scripts/haravan-sim/types.ts'
 import { ShopBuckets } from './rate-limit.ts'
-
-// Haravan's payload shapes (HARAVAN.md), shared with the simulator that plays the platform.
-export type { HaravanCustomer, HaravanDiscount, HaravanOrder, HaravanShop }
-export interface WebhookSubscription { id: number, event: string, url: string }
+import type { HaravanCustomer, HaravanDiscount, HaravanOrder, HaravanShop, WebhookSubscription } from './wire.ts'
 
 export interface TokenProvider {
   /** A usable access token for the shop (refreshed ahead of expiry). Throws for a shop that is not installed. */

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { eq } from 'drizzle-orm'
 import { shops } from '../../db/schema/index.ts'
 import { logActivity } from '../activity.ts'
-import { haravanClientFor, sealedTokenColumns, type TokenResponse } from './tokens.ts'
+import { sealedTokenColumns, type TokenResponse } from './tokens.ts'
 
 export const DEFAULT_TIMEZONE = 'Asia/Ho_Chi_Minh'
 
@@ -75,8 +75,7 @@ export async function completeInstall (app: FastifyInstance, input: InstallInput
     .onConflictDoUpdate({ target: shops.shopId, set: { ...installed, ...sealed } })
 
   const log = app.log.child({ shopId })
-  // The client is shared per process (one bucket per shop): give it the app logger, not this shop's child.
-  const client = haravanClientFor({ db: app.db, config: app.config, clock: app.clock, logger: app.log })
+  const client = app.haravan
   const result: InstallResult = { shopId, webhooks: 'subscribed', shopInfo: 'fetched' }
   try {
     const shop = await client.getShop(shopId)

@@ -74,7 +74,8 @@ export const haravanCustomerSchema = z.looseObject({
   created_at: timestamp,
   updated_at: timestamp,
 })
-export type HaravanCustomer = z.output<typeof haravanCustomerSchema>
+/** A customer payload after validation: ids as numbers, money in whole đồng, timestamps as Date (wire shape: HaravanCustomer). */
+export type ParsedCustomer = z.output<typeof haravanCustomerSchema>
 
 const orderAddressSchema = z.looseObject({ phone: text })
 
@@ -104,7 +105,8 @@ export const haravanOrderSchema = z.looseObject({
   created_at: timestamp,
   updated_at: timestamp,
 })
-export type HaravanOrder = z.output<typeof haravanOrderSchema>
+/** An order payload after validation: ids as numbers, amounts in whole đồng, timestamps as Date (wire shape: HaravanOrder). */
+export type ParsedOrder = z.output<typeof haravanOrderSchema>
 
 /** orders/delete (and customers/delete) carry only the id. */
 export const haravanIdOnlySchema = z.looseObject({ id: haravanId })
@@ -189,7 +191,7 @@ function phoneE164 (phone: string | null | undefined): string | null {
   return r.ok ? r.e164 : null
 }
 
-export function mapCustomer (shopId: string, c: HaravanCustomer, now: Date): CustomerRow {
+export function mapCustomer (shopId: string, c: ParsedCustomer, now: Date): CustomerRow {
   const name = fullName(c.last_name, c.first_name)
   const email = c.email?.trim() || null
   const phone = c.phone?.trim() || null
@@ -227,7 +229,7 @@ export function mapCustomer (shopId: string, c: HaravanCustomer, now: Date): Cus
 // ---------- orders ----------
 
 /** Refunds = the refund transactions (failed ones excluded); a 'refunded' order without any is refunded in full. */
-export function refundedAmount (o: HaravanOrder): number {
+export function refundedAmount (o: ParsedOrder): number {
   let sum = 0
   for (const r of o.refunds ?? []) {
     for (const tr of r.transactions ?? []) {
@@ -241,7 +243,7 @@ export function refundedAmount (o: HaravanOrder): number {
 }
 
 /** POS orders may have no customer: the phone comes from the customer, else billing, else shipping (the first valid one). */
-export function orderPhone (o: HaravanOrder): string | null {
+export function orderPhone (o: ParsedOrder): string | null {
   for (const candidate of [o.customer?.phone, o.billing_address?.phone, o.shipping_address?.phone]) {
     const e164 = phoneE164(candidate)
     if (e164) return e164
@@ -249,7 +251,7 @@ export function orderPhone (o: HaravanOrder): string | null {
   return null
 }
 
-export function mapOrder (shopId: string, o: HaravanOrder, now: Date): OrderRow {
+export function mapOrder (shopId: string, o: ParsedOrder, now: Date): OrderRow {
   return {
     shopId,
     id: o.id,

@@ -5,7 +5,7 @@ import type { PgTable } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.ts'
 import { customers, members, orders } from '../../db/schema/index.ts'
 import { syncHaravanConsent } from '../messaging/consent.ts'
-import { haravanCustomerSchema, mapCustomer, mapOrder, type HaravanCustomer, type HaravanOrder } from './mappers.ts'
+import { haravanCustomerSchema, mapCustomer, mapOrder, type ParsedCustomer, type ParsedOrder } from './mappers.ts'
 
 export type UpsertResult = 'inserted' | 'updated' | 'stale'
 
@@ -36,7 +36,7 @@ function outcome (rows: { inserted: boolean | string }[]): UpsertResult {
   return row.inserted === true || row.inserted === 't' ? 'inserted' : 'updated'
 }
 
-export async function upsertCustomer (db: Db, shopId: string, payload: HaravanCustomer, now: Date): Promise<UpsertResult> {
+export async function upsertCustomer (db: Db, shopId: string, payload: ParsedCustomer, now: Date): Promise<UpsertResult> {
   const row = mapCustomer(shopId, payload, now)
   const rows = await db.insert(customers).values(row)
     .onConflictDoUpdate({ target: [customers.shopId, customers.id], set: customerSet, setWhere: customerFresher })
@@ -53,7 +53,7 @@ export async function upsertCustomer (db: Db, shopId: string, payload: HaravanCu
   return result
 }
 
-export async function upsertOrder (db: Db, shopId: string, payload: HaravanOrder, now: Date): Promise<UpsertResult> {
+export async function upsertOrder (db: Db, shopId: string, payload: ParsedOrder, now: Date): Promise<UpsertResult> {
   const rows = await db.insert(orders).values(mapOrder(shopId, payload, now))
     .onConflictDoUpdate({ target: [orders.shopId, orders.id], set: orderSet, setWhere: orderFresher })
     .returning({ inserted: insertedFlag })
@@ -63,7 +63,7 @@ export async function upsertOrder (db: Db, shopId: string, payload: HaravanOrder
 const orderColumns = Object.entries(getTableColumns(orders)).map(([key, column]) => ({ key, name: column.name }))
 
 /** A mapOrder row as JSON keyed by column name, for upsertOrdersSql (a new row is not deleted). */
-export function orderJson (shopId: string, payload: HaravanOrder, now: Date): Record<string, unknown> {
+export function orderJson (shopId: string, payload: ParsedOrder, now: Date): Record<string, unknown> {
   const row = { deleted: false, ...mapOrder(shopId, payload, now) } as Record<string, unknown>
   const json: Record<string, unknown> = {}
   for (const { key, name } of orderColumns) {
@@ -103,7 +103,7 @@ export async function markOrderDeleted (db: Db, shopId: string, orderId: number,
  * The buyer as a customer, from the order's own customer object (the shape of customers/create), or undefined for
  * an order without one. A field in that object we cannot read is left out rather than losing the customer.
  */
-export function orderCustomer (order: HaravanOrder): HaravanCustomer | undefined {
+export function orderCustomer (order: ParsedOrder): ParsedCustomer | undefined {
   if (!order.customer) return undefined
   const full = haravanCustomerSchema.safeParse(order.customer)
   if (full.success) return full.data
@@ -114,7 +114,7 @@ export function orderCustomer (order: HaravanOrder): HaravanCustomer | undefined
 const customerColumns = Object.entries(getTableColumns(customers)).map(([key, column]) => ({ key, name: column.name }))
 
 /** A mapCustomer row as JSON keyed by column name, for insertOrderCustomersSql. */
-export function customerJson (shopId: string, customer: HaravanCustomer, now: Date): Record<string, unknown> {
+export function customerJson (shopId: string, customer: ParsedCustomer, now: Date): Record<string, unknown> {
   const row = mapCustomer(shopId, customer, now) as Record<string, unknown>
   const json: Record<string, unknown> = {}
   for (const { key, name } of customerColumns) {
@@ -141,7 +141,7 @@ export function insertOrderCustomersSql (source: SQL): SQL {
 }
 
 /** The single-delivery form of insertOrderCustomersSql. */
-export async function insertOrderCustomer (db: Db, shopId: string, order: HaravanOrder, now: Date): Promise<void> {
+export async function insertOrderCustomer (db: Db, shopId: string, order: ParsedOrder, now: Date): Promise<void> {
   const customer = orderCustomer(order)
   if (!customer) return
   await db.insert(customers).values(mapCustomer(shopId, customer, now)).onConflictDoNothing({ target: [customers.shopId, customers.id] })

@@ -43,8 +43,7 @@ function saveState (db: Db, shopId: string, key: keyof SyncState, value: unknown
 async function storePage (deps: SyncDeps, shopId: string, resource: Resource, items: unknown[], after: (tx: Db) => Promise<unknown>) {
   const now = deps.clock()
   let invalid = 0
-  await deps.db.transaction(async (trx) => {
-    const tx = trx as unknown as Db
+  await deps.db.transaction(async (tx) => {
     const written: number[] = []
     for (const item of items) {
       if (resource === 'customers') {

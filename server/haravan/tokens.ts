@@ -122,20 +122,16 @@ export function createTokenStore (deps: TokenStoreDeps): TokenProvider {
   }
 }
 
-const clients = new WeakMap<Db, HaravanClient>()
-
-/** The process-wide client for an app's database (one leaky bucket per shop per process). */
-export function haravanClientFor (deps: TokenStoreDeps & { config: Pick<Config, 'encryptionKey' | 'haravan'> }): HaravanClient {
-  let client = clients.get(deps.db)
-  if (!client) {
-    client = createHaravanClient({
-      apiUrl: deps.config.haravan.apiUrl,
-      webhookApiUrl: deps.config.haravan.webhookApiUrl,
-      tokens: createTokenStore(deps),
-      clock: deps.clock,
-      logger: deps.logger,
-    })
-    clients.set(deps.db, client)
-  }
-  return client
+/**
+ * The app's Haravan client, its tokens read from `shops`. buildApp makes one per app (app.haravan, unless given one):
+ * every caller in the app shares it, hence one leaky bucket per shop.
+ */
+export function createAppHaravanClient (deps: TokenStoreDeps): HaravanClient {
+  return createHaravanClient({
+    apiUrl: deps.config.haravan.apiUrl,
+    webhookApiUrl: deps.config.haravan.webhookApiUrl,
+    tokens: createTokenStore(deps),
+    clock: deps.clock,
+    logger: deps.logger,
+  })
 }

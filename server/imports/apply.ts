@@ -133,8 +133,7 @@ async function applyBatch (
 ): Promise<void> {
   const { shopId, id: importId } = imp
   const { settings, timeZone } = ctx
-  const attempt = (onConflict: boolean) => db.transaction(async (transaction) => {
-    const tx = transaction as unknown as Db
+  const attempt = (onConflict: boolean) => db.transaction(async (tx) => {
     // Batches in flight never touch the same member (one matched line per customer); should they ever, a lock
     // wait on each other would be a deadlock Postgres cannot see (one of them waits in JS), so it times out instead.
     if (concurrent) await tx.execute(sql`set local lock_timeout = '60s'`)
@@ -264,8 +263,7 @@ export async function applyImport (db: Db, shopId: string, importId: string, opt
   const { preview, totals } = await finalCounts(db, shopId, importId)
   // Every line still matched is applied now (a line skipped by the apply became already_imported).
   const result: ImportResult = { ...preview, applied: preview.matched, skipped: preview.rows - preview.matched, ...totals }
-  return db.transaction(async (transaction) => {
-    const tx = transaction as unknown as Db
+  return db.transaction(async (tx) => {
     const [done] = await tx.update(imports).set({ status: 'done', result, finishedAt: now })
       .where(and(eq(imports.shopId, shopId), eq(imports.id, importId), eq(imports.status, 'applying'))).returning()
     if (!done) return null

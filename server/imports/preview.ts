@@ -249,8 +249,7 @@ async function markDuplicates (db: Db, shopId: string, importId: string): Promis
     returning d.status, d.warned`)
   if (!isPostgres(db)) return mark(db)
   // The window sorts every line by phone: in memory rather than through temp files at the default 4 MB.
-  return db.transaction(async (transaction) => {
-    const tx = transaction as unknown as Db
+  return db.transaction(async (tx) => {
     await tx.execute(sql`set local work_mem = '128MB'`)
     return mark(tx)
   })

@@ -20,8 +20,7 @@ const undoActor = (imp: ImportRow): string => (typeof imp.options.undoneBy === '
 // only from `after`: every applied line up to it is undone, and no two runs can both commit the same lines.
 async function undoBatch (db: Db, imp: ImportRow, window: 'lifetime' | 'rolling_12_months', timeZone: string, now: Date, size: number, after: number): Promise<number> {
   const { shopId, id: importId } = imp
-  return db.transaction(async (transaction) => {
-    const tx = transaction as unknown as Db
+  return db.transaction(async (tx) => {
     // The applied lines: an import is undone only once it is done, when every line still matched has been applied.
     const rows = await tx.select({ line: importRows.line, customerId: importRows.customerId }).from(importRows)
       .where(and(eq(importRows.shopId, shopId), eq(importRows.importId, importId), gt(importRows.line, after), eq(importRows.status, 'matched')))
@@ -61,8 +60,7 @@ export async function undoImport (db: Db, shopId: string, importId: string, opts
     if (after < 0) break
   }
   const now = opts.now()
-  return db.transaction(async (transaction) => {
-    const tx = transaction as unknown as Db
+  return db.transaction(async (tx) => {
     const [done] = await tx.update(imports).set({ status: 'undone', undoneAt: now })
       .where(and(eq(imports.shopId, shopId), eq(imports.id, importId), eq(imports.status, 'undoing'))).returning()
     if (!done) return null

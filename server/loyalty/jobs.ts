@@ -33,7 +33,7 @@ async function installedShops (db: Db, shopId?: string): Promise<{ shopId: strin
   return rows.map(r => ({ shopId: r.shopId, timezone: r.timezone ?? DEFAULT_TIME_ZONE }))
 }
 
-const tx$ = <T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> => db.transaction(async (tx) => fn(tx as unknown as Db))
+const tx$ = <T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> => db.transaction(async (tx) => fn(tx))
 
 /** Keyset-paginated member ids of a shop matching `where` (an SQL condition on members m). */
 async function * memberBatches (db: Db, shopId: string, where: ReturnType<typeof sql>, batchSize: number) {

@@ -92,8 +92,7 @@ export async function pointsHistory (db: Db, shopId: string, customerId: number,
 
 /** Manual activation (idempotent): converges the customer's existing orders and logs 'member.activated'. */
 export async function activateManually (db: Db, shopId: string, customerId: number, actor: string, now: Date): Promise<{ created: boolean }> {
-  return db.transaction(async (t) => {
-    const tx = t as unknown as Db
+  return db.transaction(async (tx) => {
     const result = await activateMember(tx, shopId, customerId, 'manual', actor, now)
     if (result.created) {
       await convergeCustomerOrders(tx, shopId, customerId, now)
@@ -107,8 +106,7 @@ export async function activateManually (db: Db, shopId: string, customerId: numb
 export async function adjustPoints (
   db: Db, shopId: string, customerId: number, input: { points: number, reason: string, idempotencyKey?: string }, actor: string, now: Date,
 ): Promise<{ created: boolean }> {
-  return db.transaction(async (t) => {
-    const tx = t as unknown as Db
+  return db.transaction(async (tx) => {
     await requireMember(tx, shopId, customerId)
     const key = `adjust:${input.idempotencyKey ?? randomUUID()}`
     const created = await postLedgerEntry(tx, shopId, {

@@ -62,8 +62,7 @@ export async function getRewardOptions (db: Db, shopId: string) {
 /** Replaces the catalogue; ids of kept options stay (issued rewards keep their own copy of the terms anyway). */
 export async function replaceRewardOptions (db: Db, shopId: string, input: unknown, actor: string, now: Date) {
   const next = parseVi(optionsInputSchema, input)
-  await db.transaction(async (t) => {
-    const tx = t as unknown as Db
+  await db.transaction(async (tx) => {
     const existing = new Set((await tx.select({ id: rewardOptions.id }).from(rewardOptions).where(eq(rewardOptions.shopId, shopId))).map(r => r.id))
     const rows = next.map((o, position) => ({ ...o, id: o.id && existing.has(o.id) ? o.id : randomUUID(), position }))
     await tx.delete(rewardOptions).where(and(eq(rewardOptions.shopId, shopId), rows.length > 0 ? notInArray(rewardOptions.id, rows.map(r => r.id)) : undefined))
@@ -105,8 +104,7 @@ export async function replaceAutoRewards (db: Db, shopId: string, input: unknown
     ? []
     : [{ path: [String(i), 'tierId'], code: 'custom', message: `Hạng "${r.tierId}" không có trong các hạng của cửa hàng (hiện có: ${tiers.map(t => `${t.name} (${t.id})`).join(', ')})` }])
   if (issues.length > 0) throw new BadRequestError(`Dữ liệu không hợp lệ: ${issues.map(i => i.message).join('; ')}`, issues)
-  await db.transaction(async (t) => {
-    const tx = t as unknown as Db
+  await db.transaction(async (tx) => {
     await tx.delete(autoRewards).where(eq(autoRewards.shopId, shopId))
     if (next.length > 0) {
       await tx.insert(autoRewards).values(next.map(r => ({ shopId, ...r, value: r.discountType === 'shipping' ? 0 : r.value, updatedAt: now })))

@@ -53,8 +53,7 @@ export async function reserveReward (
   if (!option) throw new NotFoundError('Không tìm thấy ưu đãi đổi điểm')
   const now = deps.clock()
   const id = randomUUID()
-  const row = await db.transaction(async (t) => {
-    const tx = t as unknown as Db
+  const row = await db.transaction(async (tx) => {
     const [inserted] = await tx.insert(rewards).values({
       shopId,
       id,
@@ -126,8 +125,7 @@ export async function issueReward (deps: RewardDeps, row: RewardRow): Promise<Re
 
 async function markIssued (deps: RewardDeps, row: RewardRow, discountId: number | null): Promise<RewardRow> {
   const now = deps.clock()
-  return deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db
+  return deps.db.transaction(async (tx) => {
     const [updated] = await tx.update(rewards).set({ status: 'issued', haravanDiscountId: discountId, error: null, updatedAt: now })
       .where(and(eq(rewards.shopId, row.shopId), eq(rewards.id, row.id), inArray(rewards.status, OPEN))).returning()
     if (!updated) return (await findReward(tx, row.shopId, eq(rewards.id, row.id)))!
@@ -144,8 +142,7 @@ async function markIssued (deps: RewardDeps, row: RewardRow, discountId: number 
 /** Held or voided: gives the reserved points back (a positive 'redeem' entry) in the same transaction. */
 async function release (deps: RewardDeps, row: RewardRow, status: 'held' | 'voided', error: string): Promise<RewardRow> {
   const now = deps.clock()
-  return deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db
+  return deps.db.transaction(async (tx) => {
     const [updated] = await tx.update(rewards).set({ status, error, updatedAt: now })
       .where(and(eq(rewards.shopId, row.shopId), eq(rewards.id, row.id), inArray(rewards.status, OPEN))).returning()
     if (!updated) return (await findReward(tx, row.shopId, eq(rewards.id, row.id)))!
@@ -223,8 +220,7 @@ async function spendAgain (tx: Db, row: RewardRow, attempt: number, actor: strin
 /** A held reward after the merchant granted the discount scope: reserve again (a fresh validity window) and create. */
 export async function retryHeldReward (deps: RewardDeps, shopId: string, id: string, actor: string): Promise<RewardView> {
   const now = deps.clock()
-  const row = await deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db
+  const row = await deps.db.transaction(async (tx) => {
     const held = await lockHeld(tx, shopId, id)
     const attempt = held.attempt + 1
     await spendAgain(tx, held, attempt, actor, now)
@@ -242,8 +238,7 @@ export async function retryHeldReward (deps: RewardDeps, shopId: string, id: str
 /** The merchant created the code by hand in Haravan admin: spend now and mark it issued. */
 export async function confirmManualReward (deps: RewardDeps, shopId: string, id: string, actor: string): Promise<RewardView> {
   const now = deps.clock()
-  const row = await deps.db.transaction(async (t) => {
-    const tx = t as unknown as Db
+  const row = await deps.db.transaction(async (tx) => {
     const held = await lockHeld(tx, shopId, id)
     const attempt = held.attempt + 1
     await spendAgain(tx, held, attempt, actor, now)

@@ -21,8 +21,7 @@ export function settingsFromStored (stored: Record<string, unknown> | null | und
 /** Validates, stores and logs ('settings.loyalty.updated' with before/after). Throws the zod error on invalid input. */
 export async function updateLoyaltySettings (db: Db, shopId: string, input: unknown, actor: string, now: Date): Promise<LoyaltySettings> {
   const next = loyaltySettingsSchema.parse(input)
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db
+  return db.transaction(async (t) => {
     const before = await getLoyaltySettings(t, shopId)
     await t.insert(loyaltySettings).values({ shopId, settings: next as unknown as Record<string, unknown>, updatedBy: actor, updatedAt: now })
       .onConflictDoUpdate({

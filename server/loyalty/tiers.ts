@@ -30,8 +30,7 @@ export function memberTier (tiers: Tier[], tierId: string | null, rankPoints: nu
 /** Replaces all tiers in one transaction (validated by tiersSchema), logs it, and recomputes every member's tier. */
 export async function replaceTiers (db: Db, shopId: string, input: unknown, actor: string, now: Date): Promise<Tier[]> {
   const next = tiersSchema.parse(input)
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db
+  return db.transaction(async (t) => {
     const before = await getTiers(t, shopId)
     await t.delete(tiersTable).where(eq(tiersTable.shopId, shopId))
     await t.insert(tiersTable).values(next.map((tier, position) => ({

@@ -130,8 +130,7 @@ export function createMessaging (deps: MessagingDeps) {
       base.parts = countSmsParts(text).parts
     }
     const since = new Date(now.getTime() - DAY_MS)
-    const claimed = await db.transaction(async (trx): Promise<SendResult | string> => {
-      const tx = trx as unknown as Db
+    const claimed = await db.transaction(async (tx): Promise<SendResult | string> => {
       if (emailAccount) {
         await lock(tx, `${shopId}:email-limit`)
         const cap = rollingCap(await recentEmails(tx, shopId, since, emailAccount.dailyLimit), now, emailAccount.dailyLimit)

@@ -150,8 +150,7 @@ async function dirtyDays (tx: Db, shopId: string, tz: string, since: string, kee
 
 /** Brings the shop's rollup up to date (one refresher at a time per shop); returns how many days it recomputed. */
 export async function refreshRollup (db: Db, shopId: string, tz: string, now: Date): Promise<number | 'all'> {
-  return db.transaction(async (t) => {
-    const tx = t as unknown as Db
+  return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`overview:${shopId}`}))`)
     const [state] = await queryRows<{ timezone: string, refreshed_at: unknown }>(tx, sql`
       select timezone, refreshed_at from overview_rollups where shop_id = ${shopId}`)

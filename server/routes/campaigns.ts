@@ -4,7 +4,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { campaignSettings } from '../../db/schema/index.ts'
 import { campaignInput, type CampaignInput } from '../campaigns/definition.ts'
-import { campaignEngine, registerCampaignEngine } from '../campaigns/wiring.ts'
 import { listCampaignMessages } from '../campaigns/messages.ts'
 import { estimateCampaign, previewForMember, smsPricePerPart, type PreviewDeps, type ShopInfo } from '../campaigns/preview.ts'
 import { createCampaign, findCampaign, getCampaignView, listCampaigns, updateCampaign } from '../campaigns/store.ts'
@@ -75,10 +74,9 @@ const messageOut = z.object({
 
 export default async function campaignRoutes (fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>()
-  registerCampaignEngine(fastify)
   const deps = (): PreviewDeps => ({ db: app.db, clock: app.clock, appUrl: app.config.appUrl, sessionSecret: app.config.sessionSecret })
   const shopOf = (request: FastifyRequest): ShopInfo => ({ shopId: request.shop.shopId, name: request.shop.name, timezone: request.shop.timezone })
-  const engine = () => campaignEngine(app)
+  const engine = () => app.campaigns.engine
 
   app.get('/campaigns', {
     schema: { summary: 'Campaigns, newest first, with their results', tags: ['campaigns'], querystring: pageQuery, response: { 200: z.object({ items: z.array(campaignOut), total: z.number().int() }) } },

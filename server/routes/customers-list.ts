@@ -59,9 +59,9 @@ export default async function customersListRoutes (fastify: FastifyInstance) {
       const now = app.clock()
       try {
         await app.db.transaction(async (tx) => {
-          const { created } = await activateMember(tx as unknown as Db, shopId, customerId, 'manual', userId, now)
+          const { created } = await activateMember(tx, shopId, customerId, 'manual', userId, now)
           if (!created) { result.alreadyMembers.push(customerId); return }
-          await logActivity(tx as unknown as Db, shopId, { actor: userId, action: 'member.activated', subject: String(customerId), details: { source: 'manual' } }, now)
+          await logActivity(tx, shopId, { actor: userId, action: 'member.activated', subject: String(customerId), details: { source: 'manual' } }, now)
           result.activated.push(customerId)
         })
       } catch (err) {

@@ -4,7 +4,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { AUTO_TRIGGERS, DISCOUNT_TYPES, REWARD_STATUSES, REWARD_TRIGGERS } from '../../db/schema/index.ts'
 import { BadRequestError } from '../errors.ts'
-import { haravanClientFor } from '../haravan/tokens.ts'
 import { getAutoRewards, getRewardOptions, replaceAutoRewards, replaceRewardOptions } from '../loyalty/rewards-catalogue.ts'
 import { confirmManualReward, listRewards, redeemReward, retryHeldReward, type RewardDeps } from '../loyalty/rewards.ts'
 import { parseVi } from '../loyalty/validation.ts'
@@ -67,7 +66,7 @@ export default async function rewardRoutes (fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>()
   const deps = (): RewardDeps => ({
     db: app.db,
-    client: haravanClientFor({ db: app.db, config: app.config, clock: app.clock, logger: app.log }),
+    client: app.haravan,
     clock: app.clock,
     log: app.log,
   })

@@ -5,7 +5,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { segments } from '../../db/schema/index.ts'
-import type { Db } from '../../db/client.ts'
 import { logActivity } from '../activity.ts'
 import { BadRequestError, ConflictError } from '../errors.ts'
 import { definitionSchema, parseDefinition, type Condition } from '../segments/compile.ts'
@@ -88,7 +87,7 @@ export default async function segmentRoutes (fastify: FastifyInstance) {
     const now = app.clock()
     const row = await app.db.transaction(async (tx) => {
       const [created] = await tx.insert(segments).values({ shopId, id: randomUUID(), name, definition, createdBy: userId, createdAt: now, updatedAt: now }).returning()
-      await logActivity(tx as unknown as Db, shopId, { actor: userId, action: 'segment.created', subject: created!.id, details: { name } }, now)
+      await logActivity(tx, shopId, { actor: userId, action: 'segment.created', subject: created!.id, details: { name } }, now)
       return created!
     }).catch((err: unknown) => { throw isUniqueViolation(err) ? duplicateName(name) : err })
     return reply.code(201).send(await out(request, row, await getTiers(app.db, shopId)))
@@ -106,7 +105,7 @@ export default async function segmentRoutes (fastify: FastifyInstance) {
     const row = await app.db.transaction(async (tx) => {
       const [updated] = await tx.update(segments).set({ name, definition, updatedAt: now })
         .where(and(eq(segments.shopId, shopId), eq(segments.id, existing.id))).returning()
-      await logActivity(tx as unknown as Db, shopId, { actor: userId, action: 'segment.updated', subject: existing.id, details: { name, previousName: existing.name } }, now)
+      await logActivity(tx, shopId, { actor: userId, action: 'segment.updated', subject: existing.id, details: { name, previousName: existing.name } }, now)
       return updated!
     }).catch((err: unknown) => { throw isUniqueViolation(err) ? duplicateName(name) : err })
     return out(request, row, await getTiers(app.db, shopId))
@@ -120,7 +119,7 @@ export default async function segmentRoutes (fastify: FastifyInstance) {
     const now = app.clock()
     await app.db.transaction(async (tx) => {
       await tx.delete(segments).where(and(eq(segments.shopId, shopId), eq(segments.id, existing.id)))
-      await logActivity(tx as unknown as Db, shopId, { actor: userId, action: 'segment.deleted', subject: existing.id, details: { name: existing.name } }, now)
+      await logActivity(tx, shopId, { actor: userId, action: 'segment.deleted', subject: existing.id, details: { name: existing.name } }, now)
     })
     return reply.code(204).send()
   })

@@ -3,7 +3,8 @@ import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { shops } from '../../db/schema/index.ts'
 import { decryptSecret } from '../../server/crypto.ts'
-import { createTokenStore, haravanClientFor, sealedTokenColumns, ShopNotInstalledError } from '../../server/haravan/tokens.ts'
+import { buildApp } from '../../server/app.ts'
+import { createAppHaravanClient, createTokenStore, sealedTokenColumns, ShopNotInstalledError } from '../../server/haravan/tokens.ts'
 import { appWithSim, installThroughApp, ORG } from './helpers.ts'
 
 t.test('a token close to expiry is refreshed on get, and the new one is stored sealed', async (t) => {
@@ -39,8 +40,25 @@ t.test('the client heals an expired token through the store (401 → refresh →
   const { base, sim, app } = await appWithSim(t)
   await installThroughApp(base)
   sim.expireToken(ORG)
-  const client = haravanClientFor({ db: app.db, config: app.config })
-  t.equal((await client.getShop(ORG)).id, Number(ORG))
+  t.equal((await app.haravan.getShop(ORG)).id, Number(ORG))
+})
+
+t.test('each app has its own Haravan client, shared by all its callers; buildApp takes a given one', async (t) => {
+  const { base, app, database, config } = await appWithSim(t)
+  await installThroughApp(base)
+  t.ok(app.haravan.buckets.level(ORG) > 0, 'the install\'s calls are counted in the app\'s bucket for the shop')
+  t.equal(app.campaigns.deps.codes, app.haravan, 'campaign codes go through the same client (and bucket)')
+  // A second app in the same process, on the same database: nothing shared by accident.
+  const second = await buildApp({ config, database, logger: false })
+  t.teardown(() => second.close())
+  t.not(second.haravan, app.haravan)
+  t.equal(second.haravan.buckets.level(ORG), 0, 'its bucket starts empty')
+  const given = createAppHaravanClient({ db: database.db, config })
+  const third = await buildApp({ config, database, logger: false, haravan: given })
+  t.teardown(() => third.close())
+  t.equal(third.haravan, given)
+  t.equal(third.campaigns.deps.codes, given)
+  t.equal((await third.haravan.getShop(ORG)).id, Number(ORG), 'the given client works with the stored tokens')
 })
 
 t.test('an uninstalled or unknown shop is a clear error', async (t) => {

@@ -2,7 +2,6 @@
 // one-click unsubscribe honoured by the next campaign, the 3-per-24 h cap, pause and cancel.
 import t from 'tap'
 import { recordConsent } from '../../server/messaging/consent.ts'
-import { campaignEngine } from '../../server/campaigns/wiring.ts'
 import { authHeaders, build } from '../helper.ts'
 import { announcement, createCampaign, seedMembers, smtpPeer, useSmtp } from './helpers.ts'
 
@@ -20,7 +19,7 @@ t.test('announcement campaigns', async (t) => {
     { id: 6, name: 'Không đồng ý', email: 'khong@example.vn' },
   ], [1, 2, 3, 4, 5])
   await recordConsent(app.db, shopId, 4, 'email', { state: 'refused', source: 'admin' }, new Date())
-  const engine = campaignEngine(app)
+  const engine = app.campaigns.engine
 
   t.test('an unknown variable is a 400 naming it; content must match the channels', async (t) => {
     const bad = await app.inject({ method: 'POST', url: '/api/campaigns', headers, payload: announcement({ email: { subject: 'Chào {{ten_khach}}', html: '<p>x</p>' } }) })

@@ -3,7 +3,6 @@
 import { sql } from 'drizzle-orm'
 import t from 'tap'
 import { tick } from '../../server/campaigns/jobs.ts'
-import { campaignDeps, campaignEngine } from '../../server/campaigns/wiring.ts'
 import { authHeaders, build } from '../helper.ts'
 import { deliver, fixture } from '../webhooks/helpers.ts'
 import { createCampaign, seedMembers, smtpPeer, useSmtp, useSms, vietGuysPeer } from './helpers.ts'
@@ -19,8 +18,8 @@ t.test('automatic campaigns', async (t) => {
   const headers = await authHeaders(app)
   await useSmtp(app, headers, smtp.port)
   await useSms(app, headers)
-  const engine = campaignEngine(app)
-  const deps = campaignDeps(app)
+  const engine = app.campaigns.engine
+  const deps = app.campaigns.deps
   const step = async (id: string) => { await tick(deps, { shopId, campaignId: id }); return engine.run(shopId, id) }
   await seedMembers(app, shopId, [
     { id: ORDER_CUSTOMER, name: 'Nguyễn Thị Lan', email: 'lan.nguyen@example.vn', phone: '0912345678' },

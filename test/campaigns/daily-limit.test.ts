@@ -1,7 +1,6 @@
 // A shop's daily email limit (Gmail ≈ 500/24 h): the estimate shows the days needed, the campaign sends up to the limit,
 // waits for the window to free, and then goes on with the rest — never over the limit, never twice.
 import t from 'tap'
-import { campaignEngine } from '../../server/campaigns/wiring.ts'
 import { authHeaders, build } from '../helper.ts'
 import { announcement, createCampaign, seedMembers, smtpPeer, useSmtp } from './helpers.ts'
 
@@ -17,7 +16,7 @@ t.test('a campaign larger than the daily limit spreads over days', async (t) => 
   const est = (await app.inject({ method: 'GET', url: `/api/campaigns/${id}/estimate`, headers })).json()
   t.match(est.email, { messages: 5, perDay: 2, days: 3 })
   await app.inject({ method: 'POST', url: `/api/campaigns/${id}/start`, headers, payload: {} })
-  const engine = campaignEngine(app)
+  const engine = app.campaigns.engine
   const first = await engine.run(shopId, id)
   t.equal(first.state, 'deferred')
   t.same(first, { state: 'deferred', until: new Date('2026-12-05T03:00:00Z') }, 'until the first mails leave the 24 h window')

@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url'
 import { sql } from 'drizzle-orm'
 import t from 'tap'
 import { queryRows } from '../../db/client.ts'
-import { campaignEngine } from '../../server/campaigns/wiring.ts'
 import { authHeaders, build } from '../helper.ts'
 import { announcement, createCampaign, smtpPeer, useSmtp } from './helpers.ts'
 
@@ -36,7 +35,7 @@ t.test('a campaign killed mid-way and restarted sends each recipient at most onc
   const before = smtp.mails.length
   t.ok(before > 0 && before < RECIPIENTS, `killed part-way (${before} mails)`)
 
-  t.same(await campaignEngine(app).run(shopId, id), { state: 'finished' }, 'the next run finishes the campaign')
+  t.same(await app.campaigns.engine.run(shopId, id), { state: 'finished' }, 'the next run finishes the campaign')
   const perAddress = new Map<string, number>()
   for (const m of smtp.mails) perAddress.set(m.to[0]!, (perAddress.get(m.to[0]!) ?? 0) + 1)
   t.equal([...perAddress.values()].filter(n => n > 1).length, 0, 'nobody got two')

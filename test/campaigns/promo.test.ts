@@ -3,7 +3,6 @@
 import { and, eq } from 'drizzle-orm'
 import t from 'tap'
 import { campaignRecipients, orders } from '../../db/schema/index.ts'
-import { campaignEngine } from '../../server/campaigns/wiring.ts'
 import { authHeaders } from '../helper.ts'
 import { ORGID, simAndApp } from '../haravan/sync-helpers.ts'
 import { simDiscounts } from '../loyalty/rewards-fixtures.ts'
@@ -28,7 +27,7 @@ t.test('promo campaigns', async (t) => {
   await useSmtp(app, headers, smtp.port)
   const ids = [201, 202, 203, 204, 205]
   await seedMembers(app, ORGID, ids.map(id => ({ id, name: `Khách ${id}`, email: `k${id}@example.vn` })), ids)
-  const engine = campaignEngine(app)
+  const engine = app.campaigns.engine
   const client = createHaravanClient({ apiUrl: app.config.haravan.apiUrl, webhookApiUrl: app.config.haravan.webhookApiUrl, tokens: createTokenStore({ db: app.db, config: app.config }) })
 
   t.test('a refused discount scope is caught at start: nothing sent, the campaign stays a draft and says why', async (t) => {

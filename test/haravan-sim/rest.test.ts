@@ -1,6 +1,6 @@
 // The simulated admin REST API: leaky bucket, paging, filters, writes, faults, discounts, money format.
 import t from 'tap'
-import type { HaravanCustomer, HaravanOrder } from '../../scripts/haravan-sim/index.ts'
+import type { HaravanCustomer, HaravanOrder } from '../../server/haravan/wire.ts'
 import { api, fakeClock, install, simFor } from './helpers.ts'
 
 const ORG = '1000000001'

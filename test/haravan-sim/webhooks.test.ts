@@ -1,6 +1,7 @@
 // Webhook subscription handshake, signed delivery, retries, subscription removal, duplicates, uninstall.
 import t from 'tap'
-import { signWebhook, type HaravanOrder } from '../../scripts/haravan-sim/index.ts'
+import { signWebhook } from '../../scripts/haravan-sim/index.ts'
+import type { HaravanOrder } from '../../server/haravan/wire.ts'
 import { api, CLIENT_ID, CLIENT_SECRET, install, simFor, startReceiver, subscribe } from './helpers.ts'
 
 const ORG = '1000000001'

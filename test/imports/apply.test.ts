@@ -7,7 +7,6 @@ import t from 'tap'
 import { activityLog, ledgerEntries, shops } from '../../db/schema/index.ts'
 import { loadImport } from '../../server/imports/apply.ts'
 import { spendPoints } from '../../server/loyalty/ledger.ts'
-import type { Db } from '../../db/client.ts'
 import { authHeaders, build } from '../helper.ts'
 import { member, messyFile, seedCustomers, upload, waitForStatus } from './helpers.ts'
 
@@ -88,7 +87,7 @@ t.test('undo restores the earlier balances; points spent in between leave a visi
   await app.inject({ method: 'POST', url: `/api/imports/${id}/confirm`, headers: await authHeaders(app) })
   await waitForStatus(app, shopId, id, 'done')
   await app.db.transaction(async (tx) => {
-    await spendPoints(tx as unknown as Db, shopId, { customerId: 101, points: 100, idempotencyKey: 'test-spend-1' }, app.clock())
+    await spendPoints(tx, shopId, { customerId: 101, points: 100, idempotencyKey: 'test-spend-1' }, app.clock())
   })
 
   const undo = await app.inject({ method: 'POST', url: `/api/imports/${id}/undo`, headers: await authHeaders(app) })

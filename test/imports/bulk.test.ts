@@ -1,7 +1,7 @@
 // The set-based apply/undo keeps the ledger exact: cached == Σ entries (verifyLedger) after apply, a replayed batch and undo.
 import { and, eq, sql } from 'drizzle-orm'
 import t from 'tap'
-import { queryRows, type Db } from '../../db/client.ts'
+import { queryRows } from '../../db/client.ts'
 import { imports, ledgerEntries, members } from '../../db/schema/index.ts'
 import { applyImport, entryForRow, importRuleOf, loadImport } from '../../server/imports/apply.ts'
 import { undoImport } from '../../server/imports/undo.ts'
@@ -16,8 +16,7 @@ t.test('apply and undo in batches keep cached balances equal to the entries, for
   await seedCustomers(app, shopId)
   const now = app.clock()
   // 102 is already a member with history: 40 available, 25 pending, 10 used, 1,000,000 rank points, tier member.
-  await app.db.transaction(async (transaction) => {
-    const tx = transaction as unknown as Db
+  await app.db.transaction(async (tx) => {
     await activateMember(tx, shopId, 102, 'manual', 'test', now)
     const base = { customerId: 102, availableAt: now, source: 'adjustment' as const, actor: 'test' }
     await postLedgerEntry(tx, shopId, { ...base, kind: 'adjust', points: 50, rankPoints: 1_000_000, state: 'available', idempotencyKey: 'seed-1' }, now)

@@ -16,8 +16,7 @@ const OTHER_SHOP = '1000000002'
 async function prepare (app: Awaited<ReturnType<typeof build>>['app'], shopId: string) {
   await seedCustomers(app, shopId)
   const now = app.clock()
-  await app.db.transaction(async (transaction) => {
-    const tx = transaction as unknown as Db
+  await app.db.transaction(async (tx) => {
     await activateMember(tx, shopId, 102, 'manual', 'test', now)
     await postLedgerEntry(tx, shopId, { customerId: 102, availableAt: now, source: 'adjustment', actor: 'test', kind: 'adjust', points: 50, rankPoints: 1_000_000, state: 'available', idempotencyKey: 'seed-1' }, now)
   })

@@ -56,5 +56,5 @@ export function balances (m: typeof members.$inferSelect | undefined) {
 
 /** Runs fn in a transaction typed as Db (what the hooks receive). */
 export function inTx<T> (db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => fn(tx as unknown as Db))
+  return db.transaction(async (tx) => fn(tx))
 }

@@ -1,6 +1,7 @@
 // Rewards test setup: the simulator shop installed in a real app, members with points, a redemption option.
 import type { Db } from '../../db/client.ts'
-import { createHaravanClient, type HaravanClient, type HaravanDiscount } from '../../server/haravan/client.ts'
+import { createHaravanClient, type HaravanClient } from '../../server/haravan/client.ts'
+import type { HaravanDiscount } from '../../server/haravan/wire.ts'
 import { createTokenStore } from '../../server/haravan/tokens.ts'
 import { activateMember, postLedgerEntry } from '../../server/loyalty/ledger.ts'
 import type { RewardDeps } from '../../server/loyalty/rewards.ts'

@@ -1,6 +1,5 @@
 // Tổng quan's campaign figures and checklist steps come from the campaigns that were really sent and the orders after them.
 import t from 'tap'
-import { campaignEngine } from '../../server/campaigns/wiring.ts'
 import { authHeaders, build } from '../helper.ts'
 import { announcement, createCampaign, seedMembers, smtpPeer, useSmtp } from '../campaigns/helpers.ts'
 import { CUSTOMERS, get, sendOrder } from './fixtures.ts'
@@ -21,7 +20,7 @@ t.test('an announcement sent, then orders by its recipients within 7 days: the o
   await seedMembers(app, shopId, CUSTOMERS.slice(0, 3).map((c, i) => ({ id: c.id, name: c.fullName, email: `khach${i}@example.vn`, phone: c.phoneE164 })), [201, 202])
   const { id } = await createCampaign(app, headers, announcement())
   t.equal((await app.inject({ method: 'POST', url: `/api/campaigns/${id}/start`, headers, payload: {} })).statusCode, 202)
-  t.same(await campaignEngine(app).run(shopId, id), { state: 'finished' })
+  t.same(await app.campaigns.engine.run(shopId, id), { state: 'finished' })
   t.equal(smtp.mails.length, 2, 'the two who consented got it')
 
   const inHours = (h: number) => new Date(today.getTime() + h * 3_600_000).toISOString()

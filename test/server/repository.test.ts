@@ -32,3 +32,19 @@ t.test('the Haravan payload samples are in the repository', async (t) => {
     t.ok(JSON.parse(readFileSync(join(root, 'test/fixtures/haravan', name), 'utf8')), name)
   }
 })
+
+t.test('the app does not depend on scripts/: only the composition root loads the simulator, dynamically', async (t) => {
+  const staticImports: string[] = []
+  const dynamicImports: string[] = []
+  for (const dir of ['server', 'webhooks', 'db']) {
+    for (const file of files(join(root, dir))) {
+      readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
+        const at = `${relative(root, file)}:${i + 1}`
+        if (/\bfrom\s+['"](?:\.\.\/)+scripts\//.test(line)) staticImports.push(at)
+        if (/\bimport\(\s*['"](?:\.\.\/)+scripts\//.test(line)) dynamicImports.push(relative(root, file))
+      })
+    }
+  }
+  t.same(staticImports, [], 'no static import of scripts/')
+  t.same(dynamicImports, ['server/index.ts'], 'the simulator is imported by server/index.ts alone')
+})

@@ -4,6 +4,7 @@ import t from 'tap'
 import { eq } from 'drizzle-orm'
 import { pino } from 'pino'
 import { shops } from '../../db/schema/index.ts'
+import { startHaravanSim } from '../../scripts/haravan-sim/index.ts'
 import { buildApp } from '../../server/app.ts'
 import { sandboxBanner, startSandbox } from '../../server/sandbox.ts'
 import { freshDatabase, testConfig } from '../helper.ts'
@@ -19,7 +20,7 @@ function captureLog () {
 async function startOnce (t: Tap, database: Awaited<ReturnType<typeof freshDatabase>>) {
   const config = testConfig({ SANDBOX_DEMO_DATA: '0', SANDBOX_SHOPS: '2' })
   const { log, lines } = captureLog()
-  const sandbox = await startSandbox(config, log)
+  const sandbox = await startSandbox(config, log, startHaravanSim)
   const app = await buildApp({ config: sandbox.config, database, logger: false })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const urls = await sandbox.installDemoShops(app)
@@ -67,9 +68,9 @@ t.test('startSandbox installs the demo shops through OAuth and /sandbox/open lea
 t.test('demo data is seeded deterministically', async (t) => {
   const config = testConfig({ SANDBOX_SHOPS: '1' })
   const { log } = captureLog()
-  const a = await startSandbox(config, log)
+  const a = await startSandbox(config, log, startHaravanSim)
   t.teardown(() => a.close())
-  const b = await startSandbox(config, log)
+  const b = await startSandbox(config, log, startHaravanSim)
   t.teardown(() => b.close())
   t.ok(a.sim.customers(ORG).length >= 200, 'a few hundred customers')
   t.ok(a.sim.orders(ORG).length >= 200, 'and orders')
