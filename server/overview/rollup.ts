@@ -97,6 +97,8 @@ async function fullBuild (tx: Db, shopId: string, tz: string, keepFrom: string):
   await tx.execute(rememberEntries(shopId, keepFrom))
   await tx.execute(sql`delete from overview_orders where shop_id = ${shopId}`)
   await tx.execute(sql`insert into overview_orders (shop_id, ${CONTRIBUTION}) select ${shopId}, ${CONTRIBUTION} from (${freshContributions(shopId, tz)}) c`)
+  // Fresh statistics for the refreshes that follow (a sample: quick even for millions of rows).
+  await tx.execute(sql`analyze overview_orders`)
   await tx.execute(sql`delete from overview_days where shop_id = ${shopId}`)
   await tx.execute(sql`insert into overview_days (${COLUMNS}) select ${shopId}, d.* from (${daySums(
     signed(sql`select ${CONTRIBUTION} from overview_orders where shop_id = ${shopId}`), allEntries(shopId), tz)}) d`)
@@ -108,14 +110,24 @@ async function fullBuild (tx: Db, shopId: string, tz: string, keepFrom: string):
  * how many days changed.
  */
 async function applyChanges (tx: Db, shopId: string, tz: string, since: string): Promise<number> {
-  const [row] = await queryRows<{ days: unknown }>(tx, sql`
+  const [row] = await queryRows<{ days: unknown }>(tx, changesStatement(shopId, tz, since))
+  return Number(row?.days ?? 0)
+}
+
+// One stored contribution by its order id, always as an index probe: `offset 0` keeps the planner from turning a few
+// probes into a scan of every stored order (its estimates can be far off right after a build).
+const byOrderId = (shopId: string, id: SQL) => sql`select s.order_id, s.customer_id, s.at, s.day, s.net, s.member, s.repeat
+  from overview_orders s where s.shop_id = ${shopId} and s.order_id = ${id} offset 0`
+
+export function changesStatement (shopId: string, tz: string, since: string): SQL {
+  return sql`
     with written as (
       select o.id, o.customer_id, ${AT('o')} as at, ${NET('o')} as net, ${REVENUE('o')} as revenue
       from orders o where o.shop_id = ${shopId} and o.synced_at >= ${since}::timestamptz
     ), changed as (
       -- Written, and not as the rollup has it: its own contribution, or its place among its customer's orders, moved.
       select w.id, w.customer_id, s.customer_id as was_customer from written w
-      left join overview_orders s on s.shop_id = ${shopId} and s.order_id = w.id
+      left join lateral (${byOrderId(shopId, sql`w.id`)}) s on true
       where case when w.revenue then s.order_id is null or s.customer_id is distinct from w.customer_id or s.at <> w.at or s.net <> w.net
         else s.order_id is not null end
     ), touched as (
@@ -124,19 +136,18 @@ async function applyChanges (tx: Db, shopId: string, tz: string, since: string):
       union select was_customer from changed where was_customer is not null
       union select m.customer_id from members m where m.shop_id = ${shopId} and m.activated_at >= ${since}::timestamptz
     ), affected as (
-      select o.id from touched t join orders o on o.shop_id = ${shopId} and o.customer_id = t.customer_id
+      select o.id from touched t cross join lateral (select o.id from orders o where o.shop_id = ${shopId} and o.customer_id = t.customer_id offset 0) o
       union select id from changed
     ), fresh as (
       -- Every order of a touched customer is here, so the ranking among them is the customer's whole history.
       select o.id as order_id, o.customer_id, ${AT('o')} as at, ${localDay(AT('o'), tz)} as day, ${NET('o')} as net,
         m.customer_id is not null as member,
         o.customer_id is not null and row_number() over (partition by o.customer_id order by ${AT('o')}, o.id) > 1 as repeat
-      from affected a join orders o on o.shop_id = ${shopId} and o.id = a.id
+      from affected a cross join lateral (select * from orders o where o.shop_id = ${shopId} and o.id = a.id offset 0) o
       left join members m on m.shop_id = ${shopId} and m.customer_id = o.customer_id
       where ${REVENUE('o')}
     ), stored as (
-      select s.order_id, s.customer_id, s.at, s.day, s.net, s.member, s.repeat
-      from affected a join overview_orders s on s.shop_id = ${shopId} and s.order_id = a.id
+      select s.* from affected a cross join lateral (${byOrderId(shopId, sql`a.id`)}) s
     ), diff as (
       select f.order_id as f_id, f.customer_id as f_customer, f.at as f_at, f.day as f_day, f.net as f_net, f.member as f_member, f.repeat as f_repeat,
         s.order_id as s_id, s.customer_id as s_customer, s.day as s_day, s.net as s_net, s.member as s_member, s.repeat as s_repeat
@@ -164,8 +175,7 @@ async function applyChanges (tx: Db, shopId: string, tz: string, since: string):
     ), seen as (
       insert into overview_entries_seen (shop_id, entry_id, created_at) select ${shopId}, id, created_at from entries
     )
-    select count(*) as days from days`)
-  return Number(row?.days ?? 0)
+    select count(*) as days from days`
 }
 
 /** Adds the members' tier and points changes written so far to overview_member_totals (under the refresh's lock). */
@@ -186,6 +196,9 @@ export async function refreshRollup (db: Db, shopId: string, tz: string, now: Da
   return db.transaction(async (t) => {
     const tx = t as unknown as Db
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`overview:${shopId}`}))`)
+    // The refresh's statements touch a few rows by index; the planner's worst-case estimates for its lookups would
+    // otherwise make Postgres spend seconds compiling them (JIT) for milliseconds of work.
+    await tx.execute(sql`set local jit = off`)
     const [state] = await queryRows<{ timezone: string, refreshed_at: unknown }>(tx, sql`
       select timezone, refreshed_at from overview_rollups where shop_id = ${shopId}`)
     const marginBefore = (d: Date) => new Date(d.getTime() - MARGIN_MS).toISOString()
