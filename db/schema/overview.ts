@@ -87,4 +87,3 @@ export const overviewMemberDeltas = pgTable('overview_member_deltas', {
 }, (t) => [
   primaryKey({ columns: [t.shopId, t.id] }),
 ])
-

@@ -15,8 +15,20 @@ const STATUSES = ['paid', 'partially_refunded', 'refunded', 'pending', 'PAID'] a
 const TIERS = [null, 'member', 'silver', 'gold'] as const
 
 type Op =
-  | { kind: 'order', id: number, customer: number | null, total: number, refund: number, status: string, cancelled: boolean,
-    deleted: boolean, day: number, hour: number, noCreatedAt: boolean, late: number }
+  | {
+    kind: 'order',
+    id: number,
+    customer: number | null,
+    total: number,
+    refund: number,
+    status: string,
+    cancelled: boolean,
+    deleted: boolean,
+    day: number,
+    hour: number,
+    noCreatedAt: boolean,
+    late: number
+  }
   | { kind: 'activate', customer: number, tier: string | null, points: number }
   | { kind: 'member', customer: number, tier: string | null, available: number, pending: number }
   | { kind: 'entry', customer: number, entry: string, points: number, late: number }
@@ -28,15 +40,44 @@ const customer = fc.integer({ min: 1, max: 4 })
 // committed after it (inside MARGIN_MS).
 const late = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: Math.floor(MARGIN_MS / 1000) - 1 }))
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('order' as const), id: fc.integer({ min: 1, max: 8 }), customer: fc.option(customer, { freq: 4 }),
-    total: fc.integer({ min: 0, max: 5 }).map((n) => n * 100_000), refund: fc.integer({ min: 0, max: 3 }).map((n) => n * 100_000),
-    status: fc.constantFrom(...STATUSES), cancelled: fc.boolean(), deleted: fc.boolean(), day: fc.integer({ min: 0, max: 4 }),
-    hour: fc.integer({ min: 0, max: 23 }), noCreatedAt: fc.boolean(), late }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('order' as const),
+      id: fc.integer({ min: 1, max: 8 }),
+      customer: fc.option(customer, { freq: 4 }),
+      total: fc.integer({ min: 0, max: 5 }).map((n) => n * 100_000),
+      refund: fc.integer({ min: 0, max: 3 }).map((n) => n * 100_000),
+      status: fc.constantFrom(...STATUSES),
+      cancelled: fc.boolean(),
+      deleted: fc.boolean(),
+      day: fc.integer({ min: 0, max: 4 }),
+      hour: fc.integer({ min: 0, max: 23 }),
+      noCreatedAt: fc.boolean(),
+      late
+    })
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('activate' as const), customer, tier: fc.constantFrom(...TIERS), points: fc.integer({ min: 0, max: 500 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('member' as const), customer, tier: fc.constantFrom(...TIERS),
-    available: fc.integer({ min: -100, max: 100 }), pending: fc.integer({ min: -50, max: 50 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('entry' as const), customer, entry: fc.constantFrom('earn', 'reverse', 'redeem', 'expire', 'opening', 'adjust', 'release'),
-    points: fc.integer({ min: -300, max: 300 }), late }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('member' as const),
+      customer,
+      tier: fc.constantFrom(...TIERS),
+      available: fc.integer({ min: -100, max: 100 }),
+      pending: fc.integer({ min: -50, max: 50 })
+    })
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('entry' as const),
+      customer,
+      entry: fc.constantFrom('earn', 'reverse', 'redeem', 'expire', 'opening', 'adjust', 'release'),
+      points: fc.integer({ min: -300, max: 300 }),
+      late
+    })
+  },
   { weight: 3, arbitrary: fc.constant({ kind: 'refresh' as const }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('wait' as const), seconds: fc.integer({ min: 1, max: 150 }) }) },
 )
