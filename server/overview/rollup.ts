@@ -92,7 +92,7 @@ const rememberEntries = (shopId: string, keepFrom: string) => sql`insert into ov
   on conflict do nothing`
 
 async function fullBuild (tx: Db, shopId: string, tz: string, keepFrom: string): Promise<void> {
-  // Remembered first: a full build takes in everything this snapshot sees.
+  // The entries inside the look-back that this build adds (below), remembered so that the next refresh skips them.
   await tx.execute(sql`delete from overview_entries_seen where shop_id = ${shopId}`)
   await tx.execute(rememberEntries(shopId, keepFrom))
   await tx.execute(sql`delete from overview_orders where shop_id = ${shopId}`)
@@ -100,8 +100,16 @@ async function fullBuild (tx: Db, shopId: string, tz: string, keepFrom: string):
   // Fresh statistics for the refreshes that follow (a sample: quick even for millions of rows).
   await tx.execute(sql`analyze overview_orders`)
   await tx.execute(sql`delete from overview_days where shop_id = ${shopId}`)
+  // Each statement has its own snapshot: the entries summed are exactly those older than the look-back and those
+  // remembered above, so an entry committed in between is left to the next refresh (which finds it unseen), not
+  // counted here and again there.
+  const entries = sql`select e.created_at, e.kind, e.points from ledger_entries e
+      where e.shop_id = ${shopId} and ${KINDS} and e.created_at < ${keepFrom}::timestamptz
+    union all
+    select e.created_at, e.kind, e.points from overview_entries_seen x join ledger_entries e on e.shop_id = x.shop_id and e.id = x.entry_id
+      where x.shop_id = ${shopId}`
   await tx.execute(sql`insert into overview_days (${COLUMNS}) select ${shopId}, d.* from (${daySums(
-    signed(sql`select ${CONTRIBUTION} from overview_orders where shop_id = ${shopId}`), allEntries(shopId), tz)}) d`)
+    signed(sql`select ${CONTRIBUTION} from overview_orders where shop_id = ${shopId}`), entries, tz)}) d`)
 }
 
 /**
