@@ -1,5 +1,5 @@
 // Tổng quan's daily rollup: per shop and local calendar day, the period sums of orders and points (server/overview/rollup.ts).
-import { bigint, date, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
+import { bigint, boolean, date, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
 
 export const overviewDays = pgTable('overview_days', {
   shopId: text('shop_id').notNull(),
@@ -30,13 +30,60 @@ export const overviewRollups = pgTable('overview_rollups', {
 })
 
 /**
- * The rows inside the refresh's look-back margin that a refresh already took in (a key naming the row and its state,
- * and the row's stamp), so the next refresh skips them instead of recomputing their days again for a whole margin.
+ * Each revenue order's contribution to its day as the rollup last took it in (the refresh adds the difference when
+ * an order, its customer's first revenue order or its customer's membership changes, instead of recomputing the day).
  */
-export const overviewSeen = pgTable('overview_seen', {
+export const overviewOrders = pgTable('overview_orders', {
   shopId: text('shop_id').notNull(),
-  key: text('key').notNull(),
-  stamp: timestamp('stamp', { withTimezone: true }).notNull(),
+  orderId: bigint('order_id', { mode: 'number' }).notNull(),
+  customerId: bigint('customer_id', { mode: 'number' }),
+  // The order's time (Haravan's creation time, else our sync time): its place among its customer's orders.
+  at: timestamp('at', { withTimezone: true }).notNull(),
+  day: date('day', { mode: 'string' }).notNull(),
+  net: bigint('net', { mode: 'number' }).notNull(),
+  member: boolean('member').notNull(),
+  repeat: boolean('repeat').notNull(),
 }, (t) => [
-  primaryKey({ columns: [t.shopId, t.key] }),
+  primaryKey({ columns: [t.shopId, t.orderId] }),
+])
+
+/**
+ * The ledger entries inside the refresh's look-back margin that a refresh already added to their day (entries are
+ * never updated or deleted, so each is added once); rows older than the margin are dropped.
+ */
+export const overviewEntriesSeen = pgTable('overview_entries_seen', {
+  shopId: text('shop_id').notNull(),
+  entryId: bigint('entry_id', { mode: 'number' }).notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.shopId, t.entryId] }),
+])
+
+/**
+ * Members per tier and their points, per shop ('' = no tier): what the refresh has folded in from
+ * overview_member_deltas. The figures are totals + the deltas not yet folded (read in one statement).
+ */
+export const overviewMemberTotals = pgTable('overview_member_totals', {
+  shopId: text('shop_id').notNull(),
+  tierKey: text('tier_key').notNull(),
+  members: bigint('members', { mode: 'number' }).notNull().default(0),
+  pointsAvailable: bigint('points_available', { mode: 'number' }).notNull().default(0),
+  pointsPending: bigint('points_pending', { mode: 'number' }).notNull().default(0),
+}, (t) => [
+  primaryKey({ columns: [t.shopId, t.tierKey] }),
+])
+
+/**
+ * Written only by the statement-level triggers on members (migration 0015): per statement and tier, the change in
+ * members and points that the statement made. Folded into overview_member_totals by the refresh.
+ */
+export const overviewMemberDeltas = pgTable('overview_member_deltas', {
+  shopId: text('shop_id').notNull(),
+  id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
+  tierKey: text('tier_key').notNull(),
+  members: bigint('members', { mode: 'number' }).notNull(),
+  pointsAvailable: bigint('points_available', { mode: 'number' }).notNull(),
+  pointsPending: bigint('points_pending', { mode: 'number' }).notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.shopId, t.id] }),
 ])

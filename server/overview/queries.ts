@@ -1,8 +1,9 @@
-// The overview's SQL: one pass over the members (today's figures), the rollup's days of both periods, new members by day.
+// The overview's SQL: today's member figures, the rollup's days of both periods, new members by day.
 import { sql, type SQL } from 'drizzle-orm'
 import { queryRows, type Db } from '../../db/client.ts'
 import { BUILTIN_FILTERS, compileSegment } from '../segments/compile.ts'
 import type { Period } from './period.ts'
+import { memberTiers } from './rollup.ts'
 
 export interface Window { current: Period, previous: Period, timeZone: string, now: Date }
 
@@ -28,8 +29,8 @@ export interface MemberGroup {
 }
 
 /**
- * Today's member figures without a pass over every member row: per tier a count and the points (an index-only scan of
- * members_overview_tier_idx), and every other count a range of an index (members_activated_idx,
+ * Today's member figures without a pass over every member row: per tier a count and the points (kept per shop from
+ * the members' own writes, rollup.ts memberTiers: a handful of rows), and every other count a range of an index (members_activated_idx,
  * members_last_order_idx). active7 / active30 are the member list's saved filters' very conditions (compileSegment over
  * BUILTIN_FILTERS); lapsed (inactive_31_days: last order before the day 30 days ago) is every member with a last
  * order that is not in active30 — the same set, counted as members − no order yet − active30, so equal by construction
@@ -42,10 +43,7 @@ export async function memberGroups (db: Db, shopId: string, w: Window): Promise<
   const count = (where: SQL) => sql`(select count(*) from members m where m.shop_id = ${shopId} and ${where})`
   const importedAt = sql`coalesce(i.confirmed_at, i.created_at)`
   const [tiers, [counts], imports] = await Promise.all([
-    queryRows<Record<string, unknown>>(db, sql`
-      select m.tier_id, count(*) as members, coalesce(sum(m.points_available), 0) as points_available,
-        coalesce(sum(m.points_pending), 0) as points_pending
-      from members m where m.shop_id = ${shopId} group by m.tier_id`),
+    queryRows<Record<string, unknown>>(db, memberTiers(shopId)),
     queryRows<Record<string, unknown>>(db, sql`select
       ${count(sql`m.activated_at >= ${dayEnd(w.current.to, tz)}`)} as after_current,
       ${count(sql`m.activated_at >= ${dayEnd(w.previous.to, tz)}`)} as after_previous,

@@ -1,185 +1,266 @@
-// Tổng quan's daily rollup (overview_days): the period sums of orders and points per local day, refreshed from what changed.
+// Tổng quan's daily rollup (overview_days): the period sums of orders and points per local day, kept by exact differences.
 /*
- * Exactness: a day's row is always recomputed whole from orders, members and ledger_entries (never adjusted by
- * deltas), and refreshRollup recomputes every day that anything written since the last refresh can touch:
- * - an order written (orders.synced_at, set by every write): its own day, and the later days holding an order of its
- *   customer up to the customer's first revenue order not written (whether those are repeat orders depends on the
- *   earlier ones; after an unchanged revenue order, every order is a repeat order either way);
- * - a member activated (members.activated_at): every day of its customer's orders (they become members' orders);
- * - a ledger entry written (created_at): its day.
- * The dashboard refreshes before it reads, so it is exact; a job refreshes every shop in the background so that
- * work stays small. Writes are stamped with the app clock inside short transactions; the look-back MARGIN covers a
- * transaction that stamped its rows before our last refresh but committed after it (webhook and import transactions
- * last milliseconds to seconds); overview_seen remembers the rows within the margin a refresh already took in (by a key
- * that changes with their state), so the margin costs a lookup, not a recomputation. `npm run overview:verify`
- * (verifyRollup) recomputes every day and compares.
+ * Exactness: overview_orders holds every revenue order's contribution (its day, net amount, member side, repeat flag)
+ * as the rollup last took it in, and overview_days' order columns are always the sums of those contributions by day.
+ * An order's contribution depends only on its own row, on whether its customer is a member now, and on which of the
+ * customer's revenue orders is the first (by time, then id). So refreshRollup recomputes the contributions of:
+ * - the orders written since the last refresh (orders.synced_at, set by every write) whose contribution fields
+ *   (customer, time, net, revenue or not) differ from the stored ones, and every order of their customers (old and new);
+ * - every order of a member activated since then (members.activated_at): they become members' orders;
+ * and adds (fresh − stored) to the days concerned. Ledger entries are never updated or deleted: each entry written
+ * since the last refresh is added to its day once (overview_entries_seen names the ones inside the look-back margin
+ * already added). Writes are stamped with the app clock inside short transactions; the look-back MARGIN covers a
+ * transaction that stamped its rows before our last refresh but committed after it. Inside the margin an order
+ * already taken in compares equal to its stored contribution and costs a lookup, not a recomputation.
+ * The dashboard refreshes before it reads; a job refreshes every shop in the background so that work stays small.
+ * `npm run overview:verify` (verifyRollup) recomputes every day and every contribution from the raw rows and compares.
+ *
+ * Members per tier and their points (today's figures) are kept the same way without a margin: statement-level
+ * triggers on members (migration 0015) write each statement's change to overview_member_deltas in the writer's own
+ * transaction; the refresh folds them into overview_member_totals, and memberTiers reads totals + unfolded deltas in
+ * one statement (one snapshot), so the figure is Σ over the members rows of that snapshot.
  */
 import { sql, type SQL } from 'drizzle-orm'
 import { queryRows, type Db } from '../../db/client.ts'
 
 export const MARGIN_MS = 60_000
-// Past this many dirty days (a backfill, a bulk activation) one full build is cheaper than probing day by day.
-const FULL_BUILD_DAYS = 60
 
 const REVENUE = (o: string) => sql.raw(`${o}.cancelled_at is null and not ${o}.deleted and lower(coalesce(${o}.financial_status, '')) in ('paid', 'partially_refunded')`)
+const AT = (o: string) => sql.raw(`coalesce(${o}.haravan_created_at, ${o}.synced_at)`)
+const NET = (o: string) => sql.raw(`greatest(${o}.total_price - ${o}.refunded_amount, 0)`)
+const KINDS = sql.raw('e.kind in (\'earn\', \'reverse\', \'redeem\', \'expire\', \'opening\')')
 const localDay = (expr: SQL, tz: string) => sql`(${expr} at time zone ${tz})::date`
-const dayStart = (day: SQL, tz: string) => sql`(${day}::timestamp at time zone ${tz})`
-const dayEnd = (day: SQL, tz: string) => sql`((${day} + 1)::timestamp at time zone ${tz})`
 
-type Days = 'all' | string[]
-// A date[] literal: both drivers bind a text parameter the same way.
-const dateArray = (days: string[]) => `{${days.join(',')}}`
-
-/** The revenue orders of the days (all, or a list), each with its day, side, and whether it is a repeat order. */
-function dayOrders (shopId: string, tz: string, days: Days): SQL {
-  const at = sql`coalesce(o.haravan_created_at, o.synced_at)`
-  // A repeat order: its customer has an earlier revenue order (by time, then id). One window over everything for a
-  // full build; an index probe per order (orders_customer_idx) for a few days.
-  const source = days === 'all'
-    ? sql`select o.id, o.customer_id, ${at} as at, greatest(o.total_price - o.refunded_amount, 0) as net,
-          o.customer_id is not null and row_number() over (partition by o.customer_id order by ${at}, o.id) > 1 as repeat
-        from orders o where o.shop_id = ${shopId} and ${REVENUE('o')}`
-    : sql`select o.id, o.customer_id, o.at, o.net, o.customer_id is not null and exists (
-          select 1 from orders p where p.shop_id = ${shopId} and p.customer_id = o.customer_id and ${REVENUE('p')}
-            and (coalesce(p.haravan_created_at, p.synced_at), p.id) < (o.at, o.id)) as repeat
-        from (
-          select o.id, o.customer_id, ${at} as at, greatest(o.total_price - o.refunded_amount, 0) as net
-          from unnest(${dateArray(days as string[])}::date[]) d(day)
-          join orders o on o.shop_id = ${shopId} and o.haravan_created_at >= ${dayStart(sql`d.day`, tz)} and o.haravan_created_at < ${dayEnd(sql`d.day`, tz)} and ${REVENUE('o')}
-          union all
-          select o.id, o.customer_id, o.synced_at, greatest(o.total_price - o.refunded_amount, 0)
-          from unnest(${dateArray(days as string[])}::date[]) d(day)
-          join orders o on o.shop_id = ${shopId} and o.haravan_created_at is null and o.synced_at >= ${dayStart(sql`d.day`, tz)} and o.synced_at < ${dayEnd(sql`d.day`, tz)} and ${REVENUE('o')}
-        ) o`
-  return sql`select ${localDay(sql`r.at`, tz)} as day, r.net, r.repeat, r.customer_id is not null as buyer, m.customer_id is not null as member
-    from (${source}) r left join members m on m.shop_id = ${shopId} and m.customer_id = r.customer_id`
+/** Every revenue order's contribution computed from the raw rows (order_id, customer_id, at, day, net, member, repeat). */
+function freshContributions (shopId: string, tz: string): SQL {
+  return sql`select o.id as order_id, o.customer_id, ${AT('o')} as at, ${localDay(AT('o'), tz)} as day, ${NET('o')} as net,
+      m.customer_id is not null as member,
+      o.customer_id is not null and row_number() over (partition by o.customer_id order by ${AT('o')}, o.id) > 1 as repeat
+    from orders o left join members m on m.shop_id = ${shopId} and m.customer_id = o.customer_id
+    where o.shop_id = ${shopId} and ${REVENUE('o')}`
 }
 
-function dayEntries (shopId: string, tz: string, days: Days): SQL {
-  const kinds = sql`e.kind in ('earn', 'reverse', 'redeem', 'expire', 'opening')`
-  return days === 'all'
-    ? sql`select e.created_at, e.kind, e.points from ledger_entries e where e.shop_id = ${shopId} and ${kinds}`
-    : sql`select e.created_at, e.kind, e.points from unnest(${dateArray(days as string[])}::date[]) d(day)
-        join ledger_entries e on e.shop_id = ${shopId} and e.created_at >= ${dayStart(sql`d.day`, tz)} and e.created_at < ${dayEnd(sql`d.day`, tz)} and ${kinds}`
-}
-
-/** The rows of overview_days for these days, computed from scratch (days with nothing give no row). */
-export function computeDays (shopId: string, tz: string, days: Days): SQL {
+/**
+ * overview_days rows (without shop_id) from signed order contributions (day, sign, net, member, buyer, repeat) and
+ * ledger entries (created_at, kind, points); only days where something is not zero.
+ */
+function daySums (moves: SQL, entries: SQL, tz: string): SQL {
   return sql`
     with o as (
       select day,
-        sum(net) filter (where member) as member_revenue, sum(net) filter (where not member) as non_member_revenue,
-        count(*) filter (where member) as member_orders, count(*) filter (where not member) as non_member_orders,
-        count(*) filter (where member and buyer) as member_buyer_orders, count(*) filter (where member and repeat) as member_repeat_orders,
-        count(*) filter (where not member and buyer) as non_member_buyer_orders, count(*) filter (where not member and repeat) as non_member_repeat_orders
-      from (${dayOrders(shopId, tz, days)}) x group by day
+        sum(sign * net) filter (where member) as member_revenue, sum(sign * net) filter (where not member) as non_member_revenue,
+        sum(sign) filter (where member) as member_orders, sum(sign) filter (where not member) as non_member_orders,
+        sum(sign) filter (where member and buyer) as member_buyer_orders, sum(sign) filter (where member and repeat) as member_repeat_orders,
+        sum(sign) filter (where not member and buyer) as non_member_buyer_orders, sum(sign) filter (where not member and repeat) as non_member_repeat_orders
+      from (${moves}) x group by day
     ), e as (
       select ${localDay(sql`e.created_at`, tz)} as day,
         sum(e.points) filter (where e.kind in ('earn', 'reverse')) as points_earned, -sum(e.points) filter (where e.kind = 'redeem') as points_redeemed,
         -sum(e.points) filter (where e.kind = 'expire') as points_expired, sum(e.points) filter (where e.kind = 'opening') as points_opening
-      from (${dayEntries(shopId, tz, days)}) e group by 1
+      from (${entries}) e group by 1
+    ), d as (
+      select coalesce(o.day, e.day) as day,
+        coalesce(o.member_revenue, 0) as member_revenue, coalesce(o.non_member_revenue, 0) as non_member_revenue,
+        coalesce(o.member_orders, 0) as member_orders, coalesce(o.non_member_orders, 0) as non_member_orders,
+        coalesce(o.member_buyer_orders, 0) as member_buyer_orders, coalesce(o.member_repeat_orders, 0) as member_repeat_orders,
+        coalesce(o.non_member_buyer_orders, 0) as non_member_buyer_orders, coalesce(o.non_member_repeat_orders, 0) as non_member_repeat_orders,
+        coalesce(e.points_earned, 0) as points_earned, coalesce(e.points_redeemed, 0) as points_redeemed,
+        coalesce(e.points_expired, 0) as points_expired, coalesce(e.points_opening, 0) as points_opening
+      from o full join e on e.day = o.day
     )
-    select ${shopId}::text as shop_id, coalesce(o.day, e.day) as day,
-      coalesce(o.member_revenue, 0) as member_revenue, coalesce(o.non_member_revenue, 0) as non_member_revenue,
-      coalesce(o.member_orders, 0) as member_orders, coalesce(o.non_member_orders, 0) as non_member_orders,
-      coalesce(o.member_buyer_orders, 0) as member_buyer_orders, coalesce(o.member_repeat_orders, 0) as member_repeat_orders,
-      coalesce(o.non_member_buyer_orders, 0) as non_member_buyer_orders, coalesce(o.non_member_repeat_orders, 0) as non_member_repeat_orders,
-      coalesce(e.points_earned, 0) as points_earned, coalesce(e.points_redeemed, 0) as points_redeemed,
-      coalesce(e.points_expired, 0) as points_expired, coalesce(e.points_opening, 0) as points_opening
-    from o full join e on e.day = o.day`
+    select * from d where ${NONZERO}`
 }
 
-const COLUMNS = sql.raw(`shop_id, day, member_revenue, non_member_revenue, member_orders, non_member_orders, member_buyer_orders,
-  member_repeat_orders, non_member_buyer_orders, non_member_repeat_orders, points_earned, points_redeemed, points_expired, points_opening`)
+const VALUES = ['member_revenue', 'non_member_revenue', 'member_orders', 'non_member_orders', 'member_buyer_orders', 'member_repeat_orders',
+  'non_member_buyer_orders', 'non_member_repeat_orders', 'points_earned', 'points_redeemed', 'points_expired', 'points_opening']
+const NONZERO = sql.raw(`(${VALUES.map((v) => `${v} <> 0`).join(' or ')})`)
+const COLUMNS = sql.raw(`shop_id, day, ${VALUES.join(', ')}`)
+const ADD = sql.raw(VALUES.map((v) => `${v} = overview_days.${v} + excluded.${v}`).join(', '))
+const CONTRIBUTION = sql.raw('order_id, customer_id, at, day, net, member, repeat')
 
-// A key per row naming it and the state the rollup depends on: a row rewritten since a refresh took it in has another key.
-const ORDER_KEY = sql.raw(`'o' || o.id || ':' || md5(row(o.customer_id, o.total_price, o.refunded_amount, o.financial_status, o.cancelled_at,
-  o.deleted, o.haravan_created_at, o.synced_at)::text)`)
-const MEMBER_KEY = sql.raw('\'m\' || m.customer_id || \':\' || m.activated_at')
-const ENTRY_KEY = sql.raw('\'e\' || e.id')
-const unseen = (shopId: string, key: SQL) => sql`not exists (select 1 from overview_seen s where s.shop_id = ${shopId} and s.key = ${key})`
+const allEntries = (shopId: string) => sql`select e.created_at, e.kind, e.points from ledger_entries e where e.shop_id = ${shopId} and ${KINDS}`
+const signed = (contributions: SQL) => sql`select day, 1 as sign, net, member, customer_id is not null as buyer, repeat from (${contributions}) c`
 
-/** Remembers every row stamped since `keepFrom` (what the next refresh's margin reaches back to) as taken in. */
-const remember = (shopId: string, keepFrom: string) => sql`insert into overview_seen (shop_id, key, stamp)
-    select ${shopId}, ${ORDER_KEY}, o.synced_at from orders o where o.shop_id = ${shopId} and o.synced_at >= ${keepFrom}::timestamptz
+/** The rows of overview_days recomputed from the raw rows (days where everything is zero give no row). */
+export function computeDays (shopId: string, tz: string): SQL {
+  return sql`select ${shopId}::text as shop_id, d.* from (${daySums(signed(freshContributions(shopId, tz)), allEntries(shopId), tz)}) d`
+}
+
+/** Remembers the counted ledger entries stamped since `keepFrom` (what the next refresh's margin reaches back to). */
+const rememberEntries = (shopId: string, keepFrom: string) => sql`insert into overview_entries_seen (shop_id, entry_id, created_at)
+  select ${shopId}, e.id, e.created_at from ledger_entries e where e.shop_id = ${shopId} and e.created_at >= ${keepFrom}::timestamptz and ${KINDS}
+  on conflict do nothing`
+
+async function fullBuild (tx: Db, shopId: string, tz: string, keepFrom: string): Promise<void> {
+  // The entries inside the look-back that this build adds (below), remembered so that the next refresh skips them.
+  await tx.execute(sql`delete from overview_entries_seen where shop_id = ${shopId}`)
+  await tx.execute(rememberEntries(shopId, keepFrom))
+  await tx.execute(sql`delete from overview_orders where shop_id = ${shopId}`)
+  await tx.execute(sql`insert into overview_orders (shop_id, ${CONTRIBUTION}) select ${shopId}, ${CONTRIBUTION} from (${freshContributions(shopId, tz)}) c`)
+  // Fresh statistics for the refreshes that follow (a sample: quick even for millions of rows).
+  await tx.execute(sql`analyze overview_orders`)
+  await tx.execute(sql`delete from overview_days where shop_id = ${shopId}`)
+  // Each statement has its own snapshot: the entries summed are exactly those older than the look-back and those
+  // remembered above, so an entry committed in between is left to the next refresh (which finds it unseen), not
+  // counted here and again there.
+  const entries = sql`select e.created_at, e.kind, e.points from ledger_entries e
+      where e.shop_id = ${shopId} and ${KINDS} and e.created_at < ${keepFrom}::timestamptz
     union all
-    select ${shopId}, ${MEMBER_KEY}, m.activated_at from members m where m.shop_id = ${shopId} and m.activated_at >= ${keepFrom}::timestamptz
-    union all
-    select ${shopId}, ${ENTRY_KEY}, e.created_at from ledger_entries e where e.shop_id = ${shopId} and e.created_at >= ${keepFrom}::timestamptz
-    on conflict (shop_id, key) do nothing`
+    select e.created_at, e.kind, e.points from overview_entries_seen x join ledger_entries e on e.shop_id = x.shop_id and e.id = x.entry_id
+      where x.shop_id = ${shopId}`
+  await tx.execute(sql`insert into overview_days (${COLUMNS}) select ${shopId}, d.* from (${daySums(
+    signed(sql`select ${CONTRIBUTION} from overview_orders where shop_id = ${shopId}`), entries, tz)}) d`)
+}
 
 /**
- * The local days that writes stamped since `since` and not yet taken in (overview_seen) can have changed (see the
- * header). The same statement remembers what it saw, so a row is marked taken in only by the snapshot that found its
- * days (a row committed a moment later is neither, and the next refresh finds it).
+ * One statement (one snapshot): the orders and entries written since `since` that the rollup has not taken in, their
+ * contributions' differences added to their days, overview_orders and overview_entries_seen brought level. Returns
+ * how many days changed.
  */
-async function dirtyDays (tx: Db, shopId: string, tz: string, since: string, keepFrom: string): Promise<string[]> {
-  const at = sql`coalesce(o.haravan_created_at, o.synced_at)`
-  const rows = await queryRows<{ day: string }>(tx, sql`
-    with written as (
-      select o.customer_id, ${at} as at, o.id from orders o
-      where o.shop_id = ${shopId} and o.synced_at >= ${since}::timestamptz and ${unseen(shopId, ORDER_KEY)}
-    ), buyers as (
-      select customer_id, min(at) as from_at from written where customer_id is not null group by customer_id
-    ), touched as (
-      -- An order written can change whether the customer's LATER orders are repeat orders — but only up to the
-      -- customer's first revenue order that was not written (unchanged, it makes every order after it a repeat order
-      -- before and after the write).
-      select b.customer_id, b.from_at, f.at as to_at from buyers b left join lateral (
-        select coalesce(p.haravan_created_at, p.synced_at) as at from orders p
-        where p.shop_id = ${shopId} and p.customer_id = b.customer_id and ${REVENUE('p')} and not exists (select 1 from written w where w.id = p.id)
-        order by 1, p.id limit 1) f on true
-      union all
-      -- An activation turns all the customer's orders into members' orders.
-      select m.customer_id, '-infinity'::timestamptz, null from members m
-      where m.shop_id = ${shopId} and m.activated_at >= ${since}::timestamptz and ${unseen(shopId, MEMBER_KEY)}
-    ), seen as (${remember(shopId, keepFrom)})
-    select distinct to_char(day, 'YYYY-MM-DD') as day from (
-      select ${localDay(sql`w.at`, tz)} as day from written w
-      union all
-      select ${localDay(at, tz)} from touched t join orders o on o.shop_id = ${shopId} and o.customer_id = t.customer_id
-        and ${at} >= t.from_at and (t.to_at is null or ${at} <= t.to_at)
-      union all
-      select ${localDay(sql`e.created_at`, tz)} from ledger_entries e
-      where e.shop_id = ${shopId} and e.created_at >= ${since}::timestamptz and ${unseen(shopId, ENTRY_KEY)}
-    ) d`)
-  // Only now: the rows stamped between `since` and `keepFrom` had to be recognised as taken in above.
-  await tx.execute(sql`delete from overview_seen where shop_id = ${shopId} and stamp < ${keepFrom}::timestamptz`)
-  return rows.map((r) => String(r.day))
+async function applyChanges (tx: Db, shopId: string, tz: string, since: string): Promise<number> {
+  const [row] = await queryRows<{ days: unknown }>(tx, changesStatement(shopId, tz, since))
+  return Number(row?.days ?? 0)
 }
 
-/** Brings the shop's rollup up to date (one refresher at a time per shop); returns how many days it recomputed. */
+// One stored contribution by its order id, always as an index probe: `offset 0` keeps the planner from turning a few
+// probes into a scan of every stored order (its estimates can be far off right after a build).
+const byOrderId = (shopId: string, id: SQL) => sql`select s.order_id, s.customer_id, s.at, s.day, s.net, s.member, s.repeat
+  from overview_orders s where s.shop_id = ${shopId} and s.order_id = ${id} offset 0`
+
+export function changesStatement (shopId: string, tz: string, since: string): SQL {
+  return sql`
+    with written as (
+      select o.id, o.customer_id, ${AT('o')} as at, ${NET('o')} as net, ${REVENUE('o')} as revenue
+      from orders o where o.shop_id = ${shopId} and o.synced_at >= ${since}::timestamptz
+    ), changed as (
+      -- Written, and not as the rollup has it: its own contribution, or its place among its customer's orders, moved.
+      select w.id, w.customer_id, s.customer_id as was_customer from written w
+      left join lateral (${byOrderId(shopId, sql`w.id`)}) s on true
+      where case when w.revenue then s.order_id is null or s.customer_id is distinct from w.customer_id or s.at <> w.at or s.net <> w.net
+        else s.order_id is not null end
+    ), touched as (
+      -- Customers whose orders' repeat flags or member side may have moved.
+      select customer_id from changed where customer_id is not null
+      union select was_customer from changed where was_customer is not null
+      union select m.customer_id from members m where m.shop_id = ${shopId} and m.activated_at >= ${since}::timestamptz
+    ), affected as (
+      select o.id from touched t cross join lateral (select o.id from orders o where o.shop_id = ${shopId} and o.customer_id = t.customer_id offset 0) o
+      union select id from changed
+    ), fresh as (
+      -- Every order of a touched customer is here, so the ranking among them is the customer's whole history.
+      select o.id as order_id, o.customer_id, ${AT('o')} as at, ${localDay(AT('o'), tz)} as day, ${NET('o')} as net,
+        m.customer_id is not null as member,
+        o.customer_id is not null and row_number() over (partition by o.customer_id order by ${AT('o')}, o.id) > 1 as repeat
+      from affected a cross join lateral (select * from orders o where o.shop_id = ${shopId} and o.id = a.id offset 0) o
+      left join members m on m.shop_id = ${shopId} and m.customer_id = o.customer_id
+      where ${REVENUE('o')}
+    ), stored as (
+      select s.* from affected a cross join lateral (${byOrderId(shopId, sql`a.id`)}) s
+    ), diff as (
+      select f.order_id as f_id, f.customer_id as f_customer, f.at as f_at, f.day as f_day, f.net as f_net, f.member as f_member, f.repeat as f_repeat,
+        s.order_id as s_id, s.customer_id as s_customer, s.day as s_day, s.net as s_net, s.member as s_member, s.repeat as s_repeat
+      from fresh f full join stored s on s.order_id = f.order_id
+      where row(f.order_id, f.customer_id, f.at, f.day, f.net, f.member, f.repeat) is distinct from row(s.order_id, s.customer_id, s.at, s.day, s.net, s.member, s.repeat)
+    ), moves as (
+      select f_day as day, 1 as sign, f_net as net, f_member as member, f_customer is not null as buyer, f_repeat as repeat from diff where f_id is not null
+      union all
+      select s_day, -1, s_net, s_member, s_customer is not null, s_repeat from diff where s_id is not null
+    ), entries as (
+      select e.id, e.created_at, e.kind, e.points from ledger_entries e
+      where e.shop_id = ${shopId} and e.created_at >= ${since}::timestamptz and ${KINDS}
+        and not exists (select 1 from overview_entries_seen x where x.shop_id = ${shopId} and x.entry_id = e.id)
+    ), days as (
+      insert into overview_days (${COLUMNS}) select ${shopId}, d.* from (${daySums(sql`select * from moves`, sql`select * from entries`, tz)}) d
+      on conflict (shop_id, day) do update set ${ADD}
+      returning day
+    ), kept as (
+      insert into overview_orders (shop_id, ${CONTRIBUTION})
+      select ${shopId}, f_id, f_customer, f_at, f_day, f_net, f_member, f_repeat from diff where f_id is not null
+      on conflict (shop_id, order_id) do update set customer_id = excluded.customer_id, at = excluded.at, day = excluded.day,
+        net = excluded.net, member = excluded.member, repeat = excluded.repeat
+    ), dropped as (
+      delete from overview_orders s using diff where s.shop_id = ${shopId} and s.order_id = diff.s_id and diff.f_id is null
+    ), seen as (
+      insert into overview_entries_seen (shop_id, entry_id, created_at) select ${shopId}, id, created_at from entries
+    )
+    select count(*) as days from days`
+}
+
+/** Adds the members' tier and points changes written so far to overview_member_totals (under the refresh's lock). */
+async function foldMemberDeltas (tx: Db, shopId: string): Promise<void> {
+  await tx.execute(sql`
+    with d as (
+      delete from overview_member_deltas where shop_id = ${shopId} returning tier_key, members, points_available, points_pending
+    )
+    insert into overview_member_totals (shop_id, tier_key, members, points_available, points_pending)
+    select ${shopId}, tier_key, sum(members), sum(points_available), sum(points_pending) from d group by tier_key
+    on conflict (shop_id, tier_key) do update set members = overview_member_totals.members + excluded.members,
+      points_available = overview_member_totals.points_available + excluded.points_available,
+      points_pending = overview_member_totals.points_pending + excluded.points_pending`)
+}
+
+/** Brings the shop's rollup up to date (one refresher at a time per shop); returns how many days changed ('all' for a build). */
 export async function refreshRollup (db: Db, shopId: string, tz: string, now: Date): Promise<number | 'all'> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`overview:${shopId}`}))`)
+    // The refresh's statements touch a few rows by index; the planner's worst-case estimates for its lookups would
+    // otherwise make Postgres spend seconds compiling them (JIT) for milliseconds of work.
+    await tx.execute(sql`set local jit = off`)
     const [state] = await queryRows<{ timezone: string, refreshed_at: unknown }>(tx, sql`
       select timezone, refreshed_at from overview_rollups where shop_id = ${shopId}`)
     const marginBefore = (d: Date) => new Date(d.getTime() - MARGIN_MS).toISOString()
     const refreshedAt = state ? new Date(Math.max(new Date(state.refreshed_at as string).getTime(), now.getTime())) : now
-    let days: Days = 'all'
+    const keepFrom = marginBefore(refreshedAt)
+    await foldMemberDeltas(tx, shopId)
+    let changed: number | 'all' = 'all'
     if (state && state.timezone === tz) {
-      const dirty = await dirtyDays(tx, shopId, tz, marginBefore(new Date(state.refreshed_at as string)), marginBefore(refreshedAt))
-      if (dirty.length <= FULL_BUILD_DAYS) days = dirty
+      changed = await applyChanges(tx, shopId, tz, marginBefore(new Date(state.refreshed_at as string)))
+      // Only now: the entries stamped between `since` and `keepFrom` had to be recognised as added above.
+      await tx.execute(sql`delete from overview_entries_seen where shop_id = ${shopId} and created_at < ${keepFrom}::timestamptz`)
+    } else {
+      await fullBuild(tx, shopId, tz, keepFrom)
     }
-    if (days === 'all') {
-      // A full build takes in everything it can see; remembered first, so it is all visible to the build after.
-      await tx.execute(sql`delete from overview_seen where shop_id = ${shopId}`)
-      await tx.execute(remember(shopId, marginBefore(refreshedAt)))
-      await tx.execute(sql`delete from overview_days where shop_id = ${shopId}`)
-    } else if (days.length > 0) await tx.execute(sql`delete from overview_days where shop_id = ${shopId} and day = any(${dateArray(days as string[])}::date[])`)
-    if (days === 'all' || days.length > 0) await tx.execute(sql`insert into overview_days (${COLUMNS}) ${computeDays(shopId, tz, days)}`)
     await tx.execute(sql`insert into overview_rollups (shop_id, timezone, refreshed_at) values (${shopId}, ${tz}, ${now.toISOString()}::timestamptz)
       on conflict (shop_id) do update set timezone = excluded.timezone, refreshed_at = greatest(overview_rollups.refreshed_at, excluded.refreshed_at)`)
-    return days === 'all' ? 'all' : days.length
+    return changed
   })
 }
 
-/** Every day recomputed from scratch against the stored rollup: the days that differ (empty when they agree). */
+/**
+ * Every day and every order's contribution recomputed from the raw rows against the stored rollup: the days that
+ * differ (empty when they agree). A stored day whose figures are all zero counts as no row.
+ */
 export async function verifyRollup (db: Db, shopId: string, tz: string): Promise<string[]> {
   const rows = await queryRows<{ day: string }>(db, sql`
-    with fresh as (${computeDays(shopId, tz, 'all')}),
-    stored as (select ${COLUMNS} from overview_days where shop_id = ${shopId})
-    select to_char(day, 'YYYY-MM-DD') as day from ((select * from fresh except select * from stored) union (select * from stored except select * from fresh)) d
+    with fresh as (${computeDays(shopId, tz)}),
+    stored as (select ${COLUMNS} from overview_days where shop_id = ${shopId} and ${NONZERO}),
+    fresh_orders as (${freshContributions(shopId, tz)}),
+    stored_orders as (select ${CONTRIBUTION} from overview_orders where shop_id = ${shopId}),
+    orders_differing as ((select * from fresh_orders except select * from stored_orders) union all (select * from stored_orders except select * from fresh_orders))
+    select to_char(day, 'YYYY-MM-DD') as day from (
+      (select day from (select * from fresh except select * from stored) a)
+      union (select day from (select * from stored except select * from fresh) b)
+      union (select day from orders_differing)) d
     order by 1`)
   return [...new Set(rows.map((r) => String(r.day)))]
+}
+
+/** Members per tier ('' = none) and their points now: the folded totals plus the deltas not yet folded, one snapshot. */
+export function memberTiers (shopId: string): SQL {
+  return sql`select nullif(tier_key, '') as tier_id, sum(members) as members, sum(points_available) as points_available,
+      sum(points_pending) as points_pending
+    from (select tier_key, members, points_available, points_pending from overview_member_totals where shop_id = ${shopId}
+      union all select tier_key, members, points_available, points_pending from overview_member_deltas where shop_id = ${shopId}) t
+    group by tier_key having sum(members) <> 0 or sum(points_available) <> 0 or sum(points_pending) <> 0`
+}
+
+/** Tiers whose kept count or points differ from Σ over the members rows now (empty when they agree). */
+export async function verifyMemberTotals (db: Db, shopId: string): Promise<string[]> {
+  const rows = await queryRows<{ tier_key: string }>(db, sql`
+    with kept as (select coalesce(tier_id, '') as tier_key, members, points_available, points_pending from (${memberTiers(shopId)}) k),
+    fresh as (select coalesce(tier_id, '') as tier_key, count(*) as members, sum(points_available) as points_available,
+      sum(points_pending) as points_pending from members where shop_id = ${shopId} group by 1)
+    select coalesce(k.tier_key, f.tier_key) as tier_key from kept k full join fresh f on f.tier_key = k.tier_key
+    where row(k.members, k.points_available, k.points_pending) is distinct from row(f.members, f.points_available, f.points_pending)`)
+  return rows.map((r) => r.tier_key)
 }
