@@ -16,7 +16,7 @@
  * `npm run overview:verify` (verifyRollup) recomputes every day and every contribution from the raw rows and compares.
  *
  * Members per tier and their points (today's figures) are kept the same way without a margin: statement-level
- * triggers on members (migration 0015) write each statement's change to overview_member_deltas in the writer's own
+ * triggers on members (migration 0017) write each statement's change to overview_member_deltas in the writer's own
  * transaction; the refresh folds them into overview_member_totals, and memberTiers reads totals + unfolded deltas in
  * one statement (one snapshot), so the figure is Σ over the members rows of that snapshot.
  */
