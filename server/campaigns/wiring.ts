@@ -25,8 +25,6 @@ function entry (app: FastifyInstance) {
       boss: app.boss,
       sandbox: app.config.haravan.sandbox,
       appUrl: app.config.appUrl,
-      encryptionKey: app.config.encryptionKey,
-      mailer: app.mailer,
       // Campaign mail has pools of its own: a long campaign never queues the shop's one-off messages behind it.
       pools: campaignPools(),
     }
