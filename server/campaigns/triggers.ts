@@ -36,7 +36,8 @@ async function insertDue (db: Db, c: CampaignRow, select: ReturnType<typeof sql>
 /** Scans one active automatic campaign; returns how many recipients it added. */
 export async function scanAutomatic (db: Db, c: CampaignRow, now: Date, timeZone: string): Promise<number> {
   const trigger = (c.trigger ?? {}) as { daysBefore?: number, delayHours?: number, on?: 'paid' | 'fulfilled', afterDays?: number }
-  const where = await audienceWhere(db, { shopId: c.shopId, now, timeZone }, c.audience as Audience)
+  // The automatic kinds go to members only (a group's non-members are counted apart in the estimate).
+  const where = await audienceWhere(db, { shopId: c.shopId, now, timeZone }, c.audience as Audience, { membersOnly: true })
   const cursor = c.cursor as { day?: string, since?: string }
   const nowIso = now.toISOString()
   let added = 0
