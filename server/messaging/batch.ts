@@ -85,6 +85,9 @@ export interface BatchDeps {
   shopTimeZone (shopId: string): Promise<string>
 }
 
+/** SMS requests in flight at once to the provider (one HTTP request per message). */
+export const SMS_CONCURRENCY = 16
+
 /** How long a busy SMS provider (or a refused connection) is left alone before the next try. */
 export const SMS_BUSY_RETRY_MS = 5 * 60_000
 
@@ -194,7 +197,7 @@ export function createBatchSender (deps: BatchDeps) {
     const queue = [...claims]
     const emailSender = channel === 'email' ? senderFor(shopId, emailAccount, opts.pools ?? deps.pools) : null
     let next = 0
-    await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 64, queue.length) }, async () => {
+    await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? (channel === 'sms' ? SMS_CONCURRENCY : 64), queue.length) }, async () => {
       while (next < queue.length) {
         const [r, id] = queue[next++]!
         if (stop) { released.push({ key: r.item.key, id }); continue }
