@@ -56,7 +56,7 @@ export function createCampaignEngine (deps: EngineDeps) {
     await checkChannels(deps, shop.shopId, c.channels as Channel[])
     const now = deps.clock()
     if (isAutomatic(c.type)) {
-      const [row] = await db.update(campaigns).set({ status: 'active', startedAt: now, hold: null, cursor: {}, createdBy: c.createdBy ?? actor, updatedAt: now })
+      const [row] = await db.update(campaigns).set({ status: 'active', startedAt: now, hold: null, cursor: {}, nextRunAt: now, createdBy: c.createdBy ?? actor, updatedAt: now })
         .where(guarded(shop.shopId, id, ['draft'])).returning()
       if (!row) throw new ConflictError('Chiến dịch đã được bắt đầu (campaign already started)')
       await deps.boss?.send(TICK_QUEUE, { shopId: shop.shopId, campaignId: id })
@@ -107,7 +107,7 @@ export function createCampaignEngine (deps: EngineDeps) {
     const c = await findCampaign(db, shop.shopId, id)
     const now = deps.clock()
     const status = isAutomatic(c.type) ? 'active' : c.sendAt && c.sendAt > now ? 'scheduled' : 'sending'
-    const [row] = await db.update(campaigns).set({ status, hold: null, updatedAt: now }).where(guarded(shop.shopId, id, ['paused'])).returning({ id: campaigns.id })
+    const [row] = await db.update(campaigns).set({ status, hold: null, updatedAt: now, ...(status === 'active' ? { nextRunAt: now } : {}) }).where(guarded(shop.shopId, id, ['paused'])).returning({ id: campaigns.id })
     if (!row) throw new ConflictError('Chỉ tiếp tục được chiến dịch đang tạm dừng')
     await enqueueSend(deps.boss, { shopId: shop.shopId, campaignId: id }, status === 'scheduled' ? c.sendAt ?? undefined : undefined)
   }
