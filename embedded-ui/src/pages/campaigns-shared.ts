@@ -92,7 +92,9 @@ export function fieldErrors (err: unknown): Record<string, string> | null {
 
 /** What starting a campaign will do, one line each, for the confirm dialog. */
 export function startConsequences (e: Estimate, automatic: boolean): string[] {
-  const lines = [t('campaigns.confirm.audience', { count: formatNumber(e.audience) })]
+  const lines = [e.nonMembers > 0
+    ? t('campaigns.confirm.audienceCustomers', { count: formatNumber(e.audience), members: formatNumber(e.audience - e.nonMembers) })
+    : t('campaigns.confirm.audience', { count: formatNumber(e.audience) })]
   if (e.nonMembers > 0) {
     const count = formatNumber(e.nonMembers)
     if (automatic) lines.push(t('campaigns.confirm.nonMembersAutomatic', { count }))
