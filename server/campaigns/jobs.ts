@@ -84,6 +84,9 @@ export async function registerCampaignJobs (boss: PgBoss, deps: EngineDeps, opts
     const only = job?.data?.shopId && job.data.campaignId ? { shopId: job.data.shopId, campaignId: job.data.campaignId } : undefined
     return await tick(deps, only)
   })
+  // After a restart every active automatic campaign is looked at once on the next tick: a send job lost with the
+  // crashed process is started again for recipients already due (a daily scan already done adds nobody).
+  await deps.db.update(campaigns).set({ nextRunAt: deps.clock() }).where(and(eq(campaigns.status, 'active'), sql`(${campaigns.nextRunAt} is null or ${campaigns.nextRunAt} > ${deps.clock().toISOString()}::timestamptz)`))
   // 'sending' campaigns whose job was lost with a crashed process get a fresh one (the claims keep it exactly-once).
   const open = await deps.db.select({ shopId: campaigns.shopId, id: campaigns.id, status: campaigns.status, sendAt: campaigns.sendAt }).from(campaigns).where(inArray(campaigns.status, ['sending', 'scheduled']))
   for (const c of open) await enqueueSend(boss, { shopId: c.shopId, campaignId: c.id }, c.status === 'scheduled' ? c.sendAt ?? undefined : undefined)

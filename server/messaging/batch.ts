@@ -169,7 +169,7 @@ export function createBatchSender (deps: BatchDeps) {
       if (emailAccount && wanted().length > 0) {
         // Every email of the shop counts against its mailbox's daily limit; one lock per mailbox.
         await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`${shopId}:email-limit`}))`)
-        const window = await emailWindow(tx, shopId, since, emailAccount.dailyLimit)
+        const window = await emailWindow(tx, shopId, since, now, emailAccount.dailyLimit, wanted().length)
         const room = Math.max(0, emailAccount.dailyLimit - window.used)
         const over = wanted().slice(room)
         if (over.length > 0) {

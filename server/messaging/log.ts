@@ -114,16 +114,18 @@ export async function recentAdvertising (db: Db, shopId: string, channel: Channe
 }
 
 /**
- * The shop's emails counted against its daily limit since `since` (= now − 24 h), and when the next one fits if none
- * does: rollingCap's answer (the oldest that must leave the window, plus 24 h) without reading every row.
+ * The shop's emails counted against its daily limit since `since` (= now − 24 h), and — when `wanted` more would go
+ * over it — when the next slot frees once the window is full: the oldest counted mail (or, with none, the ones about
+ * to be claimed now) plus 24 h. rollingCap's answer, without reading every row.
  */
-export async function emailWindow (db: Db, shopId: string, since: Date, limit: number): Promise<{ used: number, freesAt: Date | null }> {
+export async function emailWindow (db: Db, shopId: string, since: Date, now: Date, limit: number, wanted: number): Promise<{ used: number, freesAt: Date | null }> {
   const where = sql`shop_id = ${shopId} and channel = 'email' and created_at > ${since.toISOString()}::timestamptz and status in ('queued', 'sent', 'unknown')`
   const [row] = await queryRows<{ n: unknown }>(db, sql`select count(*)::int as n from messages where ${where}`)
   const used = Number(row?.n ?? 0)
-  if (used < limit) return { used, freesAt: null }
-  const [at] = await queryRows<{ at: Date | string }>(db, sql`select created_at as at from messages where ${where} order by created_at offset ${used - limit} limit 1`)
-  return { used, freesAt: at ? new Date(new Date(at.at).getTime() + DAY_MS) : null }
+  if (used + wanted <= limit) return { used, freesAt: null }
+  if (used === 0) return { used, freesAt: new Date(now.getTime() + DAY_MS) }
+  const [at] = await queryRows<{ at: Date | string }>(db, sql`select created_at as at from messages where ${where} order by created_at offset ${Math.max(0, used - limit)} limit 1`)
+  return { used, freesAt: new Date((at ? new Date(at.at).getTime() : now.getTime()) + DAY_MS) }
 }
 
 const counted = inArray(messages.status, ['queued', 'sent', 'unknown'])
