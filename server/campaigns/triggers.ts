@@ -87,11 +87,12 @@ export async function scanAutomatic (db: Db, c: CampaignRow, now: Date, timeZone
     }
     next = { ...cursor, day: localDay(now, timeZone) }
   } else if (c.type === 'thank_you') {
-    // Orders the app wrote since the last scan (from an hour before the campaign started): paid, or fulfilled, by a
+    // Orders the app wrote since the last scan (since the campaign started: the install's backfill of old orders an
+    // hour earlier is not thanked): paid, or fulfilled, by a
     // member. The cursor is our own write time (synced_at, stamped by every write), not Haravan's updated_at, so an
     // order delivered late with an older timestamp is still seen; the look-back covers a write that committed after
     // a scan it was stamped before. Seeing an order twice is harmless: one message per order (the occurrence).
-    const since = new Date(Date.parse(cursor.since ?? new Date((c.startedAt ?? now).getTime() - 3600_000).toISOString()) - THANK_YOU_LOOKBACK_MS).toISOString()
+    const since = new Date(Date.parse(cursor.since ?? (c.startedAt ?? now).toISOString()) - THANK_YOU_LOOKBACK_MS).toISOString()
     const state = trigger.on === 'fulfilled' ? sql`o.fulfillment_status = 'fulfilled'` : sql`o.financial_status in ('paid', 'partially_refunded')`
     const delayMs = (trigger.delayHours ?? 0) * 3600_000
     const [mark] = await queryRows<{ at: string | null }>(db, sql`select to_char(max(synced_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at

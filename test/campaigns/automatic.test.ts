@@ -139,4 +139,20 @@ t.test('automatic campaigns', async (t) => {
     const est = (await app.inject({ method: 'GET', url: `/api/campaigns/${again.id}/estimate`, headers: await authHeaders(app) })).json()
     t.match(est.sms, { parts: 1, unicode: false, pricePerPart: 800 })
   })
+
+  t.test('orders written before a thank-you campaign is switched on (the install\'s backfill) are not thanked', async (t) => {
+    const headers = await authHeaders(app)
+    const old = { ...fixture('order-paid.json'), id: 1138637300, name: '#1300', updated_at: now.toISOString() }
+    await deliver(app, { topic: 'orders/paid', body: old })
+    await app.orderBatcher.drain()
+    now = new Date(now.getTime() + 30 * 60_000)
+    const { id } = await createCampaign(app, headers, {
+      name: 'Cảm ơn từ hôm nay', type: 'thank_you', channels: ['email'], audience: { all: true }, trigger: { delayHours: 0, on: 'paid' },
+      email: { subject: 'Cảm ơn hôm nay {{ten}}', html: '<p>Cảm ơn.</p>' },
+    })
+    await app.inject({ method: 'POST', url: `/api/campaigns/${id}/start`, headers, payload: {} })
+    await step(id)
+    t.equal(smtp.mails.filter(m => m.subject.startsWith('Cảm ơn hôm nay')).length, 0)
+    t.equal((await app.inject({ method: 'GET', url: `/api/campaigns/${id}`, headers })).json().stats.recipients, 0)
+  })
 })
