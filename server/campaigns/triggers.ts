@@ -16,6 +16,8 @@ import type { CampaignRow } from './store.ts'
 
 /** How far a thank-you scan looks back before its cursor: longer than any order write's transaction. */
 export const THANK_YOU_LOOKBACK_MS = 60_000
+/** A thank-you campaign also thanks orders placed this long before it was switched on. */
+const THANK_YOU_GRACE_MS = 3600_000
 
 export const localDay = (at: Date, timeZone: string) => {
   const p = localParts(at, timeZone)
@@ -87,12 +89,14 @@ export async function scanAutomatic (db: Db, c: CampaignRow, now: Date, timeZone
     }
     next = { ...cursor, day: localDay(now, timeZone) }
   } else if (c.type === 'thank_you') {
-    // Orders the app wrote since the last scan (since the campaign started: the install's backfill of old orders an
-    // hour earlier is not thanked): paid, or fulfilled, by a
+    // Orders the app wrote since the last scan (since the campaign started): paid, or fulfilled, by a
     // member. The cursor is our own write time (synced_at, stamped by every write), not Haravan's updated_at, so an
     // order delivered late with an older timestamp is still seen; the look-back covers a write that committed after
     // a scan it was stamped before. Seeing an order twice is harmless: one message per order (the occurrence).
     const since = new Date(Date.parse(cursor.since ?? (c.startedAt ?? now).toISOString()) - THANK_YOU_LOOKBACK_MS).toISOString()
+    // Only orders placed since the campaign was switched on (an hour's grace): the install's backfill, a
+    // reconciliation or an edit rewrites old orders with a fresh synced_at, and those customers were never promised a note.
+    const placedFrom = new Date((c.startedAt ?? now).getTime() - THANK_YOU_GRACE_MS).toISOString()
     const state = trigger.on === 'fulfilled' ? sql`o.fulfillment_status = 'fulfilled'` : sql`o.financial_status in ('paid', 'partially_refunded')`
     const delayMs = (trigger.delayHours ?? 0) * 3600_000
     const [mark] = await queryRows<{ at: string | null }>(db, sql`select to_char(max(synced_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at
@@ -100,7 +104,8 @@ export async function scanAutomatic (db: Db, c: CampaignRow, now: Date, timeZone
     added = await insertDue(db, c, sql`select o.customer_id, 'order:' || o.id as occurrence, ${new Date(now.getTime() + delayMs).toISOString()}::timestamptz as due_at, o.id as order_id
       from orders o join members m on m.shop_id = o.shop_id and m.customer_id = o.customer_id
       left join customers c on c.shop_id = m.shop_id and c.id = m.customer_id
-      where o.shop_id = ${c.shopId} and o.synced_at >= ${since}::timestamptz and o.cancelled_at is null and not o.deleted and ${state} and ${where}`)
+      where o.shop_id = ${c.shopId} and o.synced_at >= ${since}::timestamptz and o.cancelled_at is null and not o.deleted and ${state} and ${where}
+        and coalesce(o.haravan_created_at, o.synced_at) >= ${placedFrom}::timestamptz`)
     // scannedAt: the tick looks for orders written since (less the look-back) to know this campaign has work.
     next = { ...cursor, since: mark?.at ?? cursor.since, scannedAt: nowIso }
   }
