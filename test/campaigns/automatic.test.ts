@@ -143,7 +143,11 @@ t.test('automatic campaigns', async (t) => {
   t.test('old orders written after a thank-you campaign is switched on (the install\'s backfill) are not thanked', async (t) => {
     const headers = await authHeaders(app)
     const { id } = await createCampaign(app, headers, {
-      name: 'Cảm ơn từ hôm nay', type: 'thank_you', channels: ['email'], audience: { all: true }, trigger: { delayHours: 0, on: 'paid' },
+      name: 'Cảm ơn từ hôm nay',
+      type: 'thank_you',
+      channels: ['email'],
+      audience: { all: true },
+      trigger: { delayHours: 0, on: 'paid' },
       email: { subject: 'Cảm ơn hôm nay {{ten}}', html: '<p>Cảm ơn.</p>' },
     })
     await app.inject({ method: 'POST', url: `/api/campaigns/${id}/start`, headers, payload: {} })
