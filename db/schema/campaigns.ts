@@ -27,6 +27,9 @@ export const campaigns = pgTable('campaigns', {
   finishedAt: timestamp('finished_at', { withTimezone: true }),
   // Automatic kinds: where the last scan stopped (orders updated since, or the last local day scanned).
   cursor: jsonb('cursor').$type<Record<string, unknown>>().notNull().default({}),
+  // Automatic kinds: when the minute tick next has something to do (the next local day's scan, a delayed thank-you
+  // coming due). Only active campaigns whose time has come are read; thank-you scans also follow new orders.
+  nextRunAt: timestamp('next_run_at', { withTimezone: true }),
   // Why the campaign cannot go on (Haravan refused the discount scope, channel not configured…), Vietnamese.
   hold: text('hold'),
   lastSentAt: timestamp('last_sent_at', { withTimezone: true }),
@@ -37,6 +40,7 @@ export const campaigns = pgTable('campaigns', {
   primaryKey({ columns: [t.shopId, t.id] }),
   index('campaigns_created_idx').on(t.shopId, t.createdAt),
   index('campaigns_status_idx').on(t.status, t.shopId),
+  index('campaigns_next_run_idx').on(t.nextRunAt).where(sql`status = 'active'`),
 ])
 
 /**

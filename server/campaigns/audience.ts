@@ -13,10 +13,18 @@ export async function audienceFilters (db: Db, shopId: string, audience: Audienc
   return {}
 }
 
-/** The members-scope WHERE of an audience (aliases m = members, c = customers). */
-export async function audienceWhere (db: Db, ctx: Omit<ListContext, 'scope'>, audience: Audience): Promise<SQL> {
-  return listWhere({ ...ctx, scope: 'members' }, await audienceFilters(db, ctx.shopId, audience))
+/**
+ * The WHERE of an audience over AUDIENCE_FROM (c = customers, m = members, left joined). A group or a built-in filter
+ * holds the shop's customers as the Khách hàng page counts them, members or not ("chưa đăng ký" holds only
+ * non-members); `{ all: true }` is all members. `membersOnly`: the automatic kinds, which go to members only.
+ */
+export async function audienceWhere (db: Db, ctx: Omit<ListContext, 'scope'>, audience: Audience, opts: { membersOnly?: boolean } = {}): Promise<SQL> {
+  const filters = await audienceFilters(db, ctx.shopId, audience)
+  if ('all' in audience || opts.membersOnly) filters.registered = true
+  return listWhere({ ...ctx, scope: 'customers' }, filters)
 }
+
+export const AUDIENCE_FROM = sql`customers c left join members m on m.shop_id = c.shop_id and m.customer_id = c.id`
 
 export const emailOf = sql`coalesce(m.email, c.email)`
 export const phoneOf = sql`coalesce(m.phone_e164, c.phone_e164)`
@@ -33,39 +41,48 @@ export interface ChannelEstimate {
 }
 
 export interface Estimate {
+  /** customers in the audience (members or not) */
   audience: number
+  /** of them, not members: a one-off campaign reaches them (member-only variables empty), an automatic one does not */
+  nonMembers: number
+  /** member-only variables the templates use ({{diem}}, {{hang}} …): empty or 0 for a non-member */
+  memberOnlyVariables: string[]
   email?: ChannelEstimate & { perDay: number | null, days: number | null, etaAt: string | null }
   sms?: ChannelEstimate & { parts: number, unicode: boolean, pricePerPart: number, cost: number }
 }
 
 function consentState (channel: Channel): SQL {
-  return sql`coalesce((select mc.state from message_consents mc where mc.shop_id = m.shop_id and mc.customer_id = m.customer_id and mc.channel = ${channel}),
+  return sql`coalesce((select mc.state from message_consents mc where mc.shop_id = c.shop_id and mc.customer_id = c.id and mc.channel = ${channel}),
     case when c.accepts_marketing then 'consented' else 'unknown' end)`
 }
 
 function capped (channel: Channel, since: Date): SQL {
   // The messaging log keeps the address as it was sent to: the email as stored, the phone in E.164.
   const address = channel === 'email' ? emailOf : phoneOf
-  return sql`(select count(*) from messages g where g.shop_id = m.shop_id and g.channel = ${channel} and g.recipient = ${address}
+  return sql`(select count(*) from messages g where g.shop_id = c.shop_id and g.channel = ${channel} and g.recipient = ${address}
     and g.kind = 'advertising' and g.created_at > ${since.toISOString()}::timestamptz and g.status in ('queued', 'sent', 'unknown')) >= ${ADVERTISING_CAP_PER_DAY}`
 }
 
-/** Counts per channel in one pass over the audience. */
-export async function channelCounts (db: Db, where: SQL, channels: Channel[], kind: 'advertising' | 'care', now: Date): Promise<{ audience: number } & Partial<Record<Channel, ChannelEstimate>>> {
+/**
+ * Counts per channel in one pass over the audience. `reached`: who the campaign can send to at all (members only for
+ * the automatic kinds); the channel counts are of those.
+ */
+export async function channelCounts (db: Db, where: SQL, channels: Channel[], kind: 'advertising' | 'care', now: Date, membersOnly = false): Promise<{ audience: number, nonMembers: number } & Partial<Record<Channel, ChannelEstimate>>> {
   const since = new Date(now.getTime() - DAY_MS)
-  const cols: SQL[] = [sql`count(*)::int as audience`]
+  const reached = membersOnly ? sql`m.customer_id is not null` : sql`true`
+  const cols: SQL[] = [sql`count(*)::int as audience`, sql`count(*) filter (where m.customer_id is null)::int as non_members`]
   for (const ch of channels) {
     const contact = ch === 'email' ? sql`${emailOf} is not null and ${emailOf} <> ''` : sql`${phoneOf} is not null`
     const ok = kind === 'advertising' ? sql`${consentState(ch)} = 'consented'` : sql`${consentState(ch)} <> 'refused'`
-    cols.push(sql`count(*) filter (where ${contact})::int as ${sql.raw(`${ch}_contact`)}`)
-    cols.push(sql`count(*) filter (where ${contact} and ${ok})::int as ${sql.raw(`${ch}_eligible`)}`)
+    cols.push(sql`count(*) filter (where ${reached} and ${contact})::int as ${sql.raw(`${ch}_contact`)}`)
+    cols.push(sql`count(*) filter (where ${reached} and ${contact} and ${ok})::int as ${sql.raw(`${ch}_eligible`)}`)
     cols.push(kind === 'advertising'
-      ? sql`count(*) filter (where ${contact} and ${ok} and ${capped(ch, since)})::int as ${sql.raw(`${ch}_capped`)}`
+      ? sql`count(*) filter (where ${reached} and ${contact} and ${ok} and ${capped(ch, since)})::int as ${sql.raw(`${ch}_capped`)}`
       : sql`0 as ${sql.raw(`${ch}_capped`)}`)
   }
   const [row] = await queryRows<Record<string, unknown>>(db, sql`select ${sql.join(cols, sql`, `)}
-    from members m left join customers c on c.shop_id = m.shop_id and c.id = m.customer_id where ${where}`)
-  const out: { audience: number } & Partial<Record<Channel, ChannelEstimate>> = { audience: Number(row?.audience ?? 0) }
+    from ${AUDIENCE_FROM} where ${where}`)
+  const out: { audience: number, nonMembers: number } & Partial<Record<Channel, ChannelEstimate>> = { audience: Number(row?.audience ?? 0), nonMembers: Number(row?.non_members ?? 0) }
   for (const ch of channels) {
     const eligible = Number(row?.[`${ch}_eligible`] ?? 0)
     const cap = Number(row?.[`${ch}_capped`] ?? 0)

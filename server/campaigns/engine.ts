@@ -8,7 +8,7 @@ import { BadRequestError, ConflictError, UnprocessableError } from '../errors.ts
 import { getEmailSettings, getSmsSettings } from '../messaging/settings.ts'
 import { normalizeVietnamPhone } from '../loyalty/phone.ts'
 import { getTiers } from '../loyalty/tiers.ts'
-import { audienceWhere } from './audience.ts'
+import { AUDIENCE_FROM, audienceWhere } from './audience.ts'
 import { createCodes, newCampaignCode, scopeRefusedMessage } from './codes.ts'
 import { isAutomatic, type Audience, type Channel, type Promo } from './definition.ts'
 import { loadRecipients, recipientValues, type Recipient } from './personalise.ts'
@@ -56,7 +56,7 @@ export function createCampaignEngine (deps: EngineDeps) {
     await checkChannels(deps, shop.shopId, c.channels as Channel[])
     const now = deps.clock()
     if (isAutomatic(c.type)) {
-      const [row] = await db.update(campaigns).set({ status: 'active', startedAt: now, hold: null, cursor: {}, createdBy: c.createdBy ?? actor, updatedAt: now })
+      const [row] = await db.update(campaigns).set({ status: 'active', startedAt: now, hold: null, cursor: {}, nextRunAt: now, createdBy: c.createdBy ?? actor, updatedAt: now })
         .where(guarded(shop.shopId, id, ['draft'])).returning()
       if (!row) throw new ConflictError('Chiến dịch đã được bắt đầu (campaign already started)')
       await deps.boss?.send(TICK_QUEUE, { shopId: shop.shopId, campaignId: id })
@@ -68,10 +68,10 @@ export function createCampaignEngine (deps: EngineDeps) {
       const [row] = await tx.update(campaigns).set({ status: later ? 'scheduled' : 'sending', sendAt: sendAt ?? now, startedAt: now, hold: null, updatedAt: now })
         .where(guarded(shop.shopId, id, ['draft'])).returning({ id: campaigns.id })
       if (!row) throw new ConflictError('Chiến dịch đã được bắt đầu (campaign already started)')
-      // The recipients are who the audience holds now: later joiners are not added, leavers still get it.
+      // The recipients are who the audience holds now (members or not): later joiners are not added, leavers still get it.
       await tx.execute(sql`insert into campaign_recipients (shop_id, campaign_id, customer_id, occurrence, status, due_at, code_status)
-        select m.shop_id, ${id}::uuid, m.customer_id, 'once', 'queued', ${(sendAt ?? now).toISOString()}::timestamptz, ${c.promo ? 'pending' : 'none'}
-        from members m left join customers c on c.shop_id = m.shop_id and c.id = m.customer_id where ${where}
+        select c.shop_id, ${id}::uuid, c.id, 'once', 'queued', ${(sendAt ?? now).toISOString()}::timestamptz, ${c.promo ? 'pending' : 'none'}
+        from ${AUDIENCE_FROM} where ${where}
         on conflict do nothing`)
     })
     if (c.promo) await probeScope(shop, id, c.promo as Promo)
@@ -105,7 +105,7 @@ export function createCampaignEngine (deps: EngineDeps) {
     const c = await findCampaign(db, shop.shopId, id)
     const now = deps.clock()
     const status = isAutomatic(c.type) ? 'active' : c.sendAt && c.sendAt > now ? 'scheduled' : 'sending'
-    const [row] = await db.update(campaigns).set({ status, hold: null, updatedAt: now }).where(guarded(shop.shopId, id, ['paused'])).returning({ id: campaigns.id })
+    const [row] = await db.update(campaigns).set({ status, hold: null, updatedAt: now, ...(status === 'active' ? { nextRunAt: now } : {}) }).where(guarded(shop.shopId, id, ['paused'])).returning({ id: campaigns.id })
     if (!row) throw new ConflictError('Chỉ tiếp tục được chiến dịch đang tạm dừng')
     await enqueueSend(deps.boss, { shopId: shop.shopId, campaignId: id }, status === 'scheduled' ? c.sendAt ?? undefined : undefined)
   }
@@ -133,7 +133,7 @@ export function createCampaignEngine (deps: EngineDeps) {
       const [first] = await queryRows<{ customer_id: unknown }>(db, sql`select customer_id from members where shop_id = ${shop.shopId} order by customer_id limit 1`)
       if (first) [who] = await loadRecipients(db, shop.shopId, [Number(first.customer_id)])
     }
-    const sample: Recipient = who ?? { customerId: 0, fullName: 'Nguyễn Văn An', firstName: null, email: null, phone: null, acceptsMarketing: true, pointsAvailable: 120, rankPoints: 0, tierId: null, birthday: null }
+    const sample: Recipient = who ?? { customerId: 0, fullName: 'Nguyễn Văn An', firstName: null, email: null, phone: null, acceptsMarketing: true, pointsAvailable: 120, rankPoints: 0, tierId: null, birthday: null, isMember: true }
     const values = recipientValues(sample, { shopName: shop.name, tiers: await getTiers(db, shop.shopId), timeZone: shop.timezone }, c.promo ? sampleOffer(c.promo as Promo, now, shop.timezone) : undefined)
     // Test messages are the merchant's own: sent as customer care (no consent record needed), the SMS framed as it will go out.
     const rendered = renderCampaign(c, values, () => `${deps.appUrl.replace(/\/$/, '')}/u/thu-nghiem`)

@@ -16,6 +16,8 @@ export interface Recipient {
   rankPoints: number
   tierId: string | null
   birthday: string | null
+  /** a customer of the audience who is not a member: no points, no tier */
+  isMember: boolean
 }
 
 /** Recipients' facts (members first, the customer mirror for names), in the order asked; unknown ids are left out. */
@@ -25,7 +27,7 @@ export async function loadRecipients (db: Db, shopId: string, customerIds: numbe
     select c.id as customer_id, coalesce(c.full_name, '') as full_name, c.first_name,
       coalesce(m.email, c.email) as email, coalesce(m.phone_e164, c.phone_e164) as phone, c.accepts_marketing,
       coalesce(m.points_available, 0) as points_available, coalesce(m.rank_points, 0) as rank_points, m.tier_id,
-      to_char(c.birthday, 'YYYY-MM-DD') as birthday
+      to_char(c.birthday, 'YYYY-MM-DD') as birthday, m.customer_id is not null as is_member
     from customers c left join members m on m.shop_id = c.shop_id and m.customer_id = c.id
     where c.shop_id = ${shopId} and c.id = any(${intArray(customerIds)}::bigint[])`)
   const byId = new Map(rows.map(r => [Number(r.customer_id), r]))
@@ -43,6 +45,7 @@ export async function loadRecipients (db: Db, shopId: string, customerIds: numbe
       rankPoints: Number(r.rank_points ?? 0),
       tierId: (r.tier_id as string | null) ?? null,
       birthday: (r.birthday as string | null) ?? null,
+      isMember: r.is_member === true || r.is_member === 't',
     }]
   })
 }
@@ -58,16 +61,26 @@ export function givenName (fullName: string, firstName: string | null): string {
 
 export interface Offer { code: string, endsAt: Date, description: string }
 
-export function recipientValues (r: Recipient, ctx: { shopName: string, tiers: Tier[], timeZone: string }, offer?: Offer): TemplateValues {
-  const tier = memberTier(ctx.tiers, r.tierId, r.rankPoints)
-  const next = ctx.tiers.filter(t => t.threshold > r.rankPoints).sort((a, b) => a.threshold - b.threshold)[0]
-  const values: TemplateValues = {
-    ten: givenName(r.fullName, r.firstName),
-    ho_ten: r.fullName.trim(),
+/** The variables only a member has; a customer who is not one gets 0 points and empty tier values. */
+export const MEMBER_ONLY_VARIABLES = ['diem', 'hang', 'hang_tiep_theo', 'diem_len_hang'] as const
+
+function memberValues (r: Recipient, tiers: Tier[]): Record<typeof MEMBER_ONLY_VARIABLES[number], string> {
+  if (!r.isMember) return { diem: '0', hang: '', hang_tiep_theo: '', diem_len_hang: '' }
+  const tier = memberTier(tiers, r.tierId, r.rankPoints)
+  const next = tiers.filter(t => t.threshold > r.rankPoints).sort((a, b) => a.threshold - b.threshold)[0]
+  return {
     diem: number(r.pointsAvailable),
     hang: tier.name,
     hang_tiep_theo: next?.name ?? '',
     diem_len_hang: next ? number(next.threshold - r.rankPoints) : '0',
+  }
+}
+
+export function recipientValues (r: Recipient, ctx: { shopName: string, tiers: Tier[], timeZone: string }, offer?: Offer): TemplateValues {
+  const values: TemplateValues = {
+    ten: givenName(r.fullName, r.firstName),
+    ho_ten: r.fullName.trim(),
+    ...memberValues(r, ctx.tiers),
     ten_cua_hang: ctx.shopName,
     ngay_sinh: r.birthday ? `${r.birthday.slice(8, 10)}/${r.birthday.slice(5, 7)}` : '',
   }

@@ -9,8 +9,9 @@ import { createUnsubscribeToken, unsubscribeKey } from '../messaging/unsubscribe
 import { getTiers } from '../loyalty/tiers.ts'
 import { audienceWhere, channelCounts, emailEta, smsPartsOf, type Estimate } from './audience.ts'
 import { codeWindow, promoDescription } from './codes.ts'
-import { messageKind, type Audience, type Channel, type CampaignType, type Promo } from './definition.ts'
-import { loadRecipients, recipientValues, type Offer } from './personalise.ts'
+import { isAutomatic, messageKind, type Audience, type Channel, type CampaignType, type Promo } from './definition.ts'
+import { loadRecipients, MEMBER_ONLY_VARIABLES, recipientValues, type Offer } from './personalise.ts'
+import { templateVariables } from './template.ts'
 import { renderCampaign, type CampaignContent, type Rendered } from './render.ts'
 
 export interface ShopInfo { shopId: string, name: string, timezone: string }
@@ -47,9 +48,15 @@ export async function estimateCampaign (
   deps: PreviewDeps, shop: ShopInfo, c: { type: CampaignType, channels: Channel[], audience: Audience, sms: { text: string } | null, email: { subject: string, html: string } | null },
 ): Promise<Estimate> {
   const now = deps.clock()
+  const membersOnly = isAutomatic(c.type)
   const where = await audienceWhere(deps.db, { shopId: shop.shopId, now, timeZone: shop.timezone }, c.audience)
-  const counts = await channelCounts(deps.db, where, c.channels, messageKind(c.type), now)
-  const out: Estimate = { audience: counts.audience }
+  const counts = await channelCounts(deps.db, where, c.channels, messageKind(c.type), now, membersOnly)
+  const used = new Set([c.email?.subject, c.email?.html, c.sms?.text].flatMap(text => (text ? templateVariables(text) : [])))
+  const out: Estimate = {
+    audience: counts.audience,
+    nonMembers: counts.nonMembers,
+    memberOnlyVariables: counts.nonMembers > 0 && !membersOnly ? MEMBER_ONLY_VARIABLES.filter(v => used.has(v)) : [],
+  }
   if (counts.email) {
     const [settings] = await deps.db.select({ dailyLimit: emailSettings.dailyLimit }).from(emailSettings).where(eq(emailSettings.shopId, shop.shopId))
     const used = settings ? await countRecentEmails(deps.db, shop.shopId, new Date(now.getTime() - DAY_MS)) : 0

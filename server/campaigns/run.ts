@@ -1,17 +1,19 @@
 // The sending loop of one campaign: due recipients in batches → codes (just in time) → messaging, once per channel each.
 /*
- * Every message goes through messaging's send(), which applies consent, Decree 91, caps and limits and claims the
- * (campaign, recipient, channel, occurrence) key before sending: that claim, not our recipient rows, is what makes a
- * crash or a second worker unable to send anything twice ('duplicate' answers count as handled). A recipient row is
- * marked done once each of its channels is handled; a 'deferred' answer (07:00–22:00 window, daily limit, quota pause)
- * stops the run, which is rescheduled for then with the rest still queued.
+ * Each batch goes to messaging's sendBatch() once per channel (email and SMS alike): the same consent, Decree 91, caps,
+ * limits and claim of the (campaign, recipient, channel, occurrence) key as send(), set-based. That claim, not our
+ * recipient rows, is what makes a crash or a second worker unable to send anything twice ('duplicate' answers count as
+ * handled). A recipient row is marked done once each of its channels is handled; a 'deferred' answer (07:00–22:00
+ * window, daily limit, quota pause, SMS provider busy) stops the run, which is rescheduled for then with the rest
+ * still queued; an SMS account error pauses the campaign with the provider's reason.
  */
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import { queryRows, type Db } from '../../db/client.ts'
 import { campaignRecipients, campaigns, shops } from '../../db/schema/index.ts'
-import type { Messaging, SendResult } from '../messaging/service.ts'
+import type { BatchItem } from '../messaging/batch.ts'
+import type { SmtpPools } from '../messaging/email.ts'
+import type { Messaging } from '../messaging/service.ts'
 import { settleInterrupted } from '../messaging/log.ts'
-import { sendEmailBatch, type EmailBatchDeps, type EmailItem } from './email-batch.ts'
 import { getTiers } from '../loyalty/tiers.ts'
 import { createCodes, newCampaignCode, promoDescription, scopeRefusedMessage, type CodeClient } from './codes.ts'
 import { messageKind, type Channel, type Promo } from './definition.ts'
@@ -19,10 +21,12 @@ import { loadRecipients, recipientValues } from './personalise.ts'
 import { renderCampaign, type Rendered } from './render.ts'
 import type { CampaignRow } from './store.ts'
 
-export interface RunDeps extends Omit<EmailBatchDeps, 'messaging'> {
+export interface RunDeps {
   db: Db
   clock: () => Date
-  messaging: Pick<Messaging, 'send' | 'unsubscribeUrl' | 'quotaPauseEnd'>
+  messaging: Pick<Messaging, 'send' | 'sendBatch'>
+  /** campaign SMTP pools (campaigns/pools.ts), apart from the shop's one-off messages */
+  pools: SmtpPools
   codes: CodeClient
   log?: { warn (obj: object, msg?: string): void, info (obj: object, msg?: string): void }
   batchSize?: number
@@ -103,13 +107,6 @@ async function cancelledOrders (db: Db, shopId: string, rows: DueRow[]): Promise
   return new Set(ids.filter(id => !alive.has(id)))
 }
 
-async function mapLimit<T> (items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!)
-  }))
-}
-
 /** Runs a sending or active campaign until nothing is due, it is paused/cancelled, deferred, or held. */
 export async function runCampaign (deps: RunDeps, shopId: string, campaignId: string): Promise<RunOutcome> {
   const { db } = deps
@@ -176,35 +173,26 @@ export async function runCampaign (deps: RunDeps, shopId: string, campaignId: st
       h.pending -= 1
       if (outcome === 'sent') h.sent = true
     }
-    if (channels.includes('email')) {
-      // Email for the whole batch at once (bookkeeping in a few statements); keys are the rows' positions.
-      const items: EmailItem[] = []
+    let halt: string | null = null
+    for (const channel of channels) {
+      // The batch's messages of this channel through messaging's rules and claim, set-based; keys are the rows' positions.
       const byKey = new Map<string, DueRow>()
+      const items: BatchItem[] = []
       sendable.forEach((row, i) => {
         const r = rendered.get(row)
-        if (!r?.email) return
+        const who = recipients.get(row.customerId)
+        if (!who || !(channel === 'email' ? r?.email : r?.sms)) return
         byKey.set(String(i), row)
-        items.push({ key: String(i), customerId: row.customerId, to: recipients.get(row.customerId)!.email, subject: r.email.subject, html: r.email.html })
+        items.push({ key: String(i), customerId: row.customerId, to: channel === 'email' ? who.email : who.phone, occurrence: row.occurrence, email: r!.email, sms: r!.sms && { text: r!.sms.text } })
       })
-      const result = await sendEmailBatch(deps, shopId, campaignId, kind, items, item => byKey.get(item.key)!.occurrence)
-      deferTo(result.deferredUntil)
-      for (const [key, row] of byKey) settle(row, result.outcomes.get(key) ?? 'deferred')
-    }
-    if (channels.includes('sms')) {
-      await mapLimit(sendable.filter(r => rendered.get(r)?.sms), deps.concurrency ?? 16, async (row) => {
-        if (wait.until) return
-        const result: SendResult = await deps.messaging.send({
-          shopId,
-          channel: 'sms',
-          kind,
-          customerId: row.customerId,
-          to: recipients.get(row.customerId)!.phone,
-          source: { type: 'campaign', id: campaignId, occurrence: row.occurrence },
-          sms: { text: rendered.get(row)!.sms!.text },
-        })
-        if (result.status === 'deferred') deferTo(result.notBefore)
-        settle(row, result.status)
-      })
+      const result = await deps.messaging.sendBatch({ shopId, channel, kind, source: { type: 'campaign', id: campaignId }, items },
+        { pools: deps.pools, concurrency: deps.concurrency, haltOnAccountError: true })
+      halt ??= result.halt
+      for (const [key, row] of byKey) {
+        const outcome = result.results.get(key)
+        if (outcome?.status === 'deferred') deferTo(outcome.notBefore)
+        settle(row, outcome?.status ?? 'deferred')
+      }
     }
     for (const [row, h] of handled) {
       if (h.pending > 0) continue
@@ -214,6 +202,11 @@ export async function runCampaign (deps: RunDeps, shopId: string, campaignId: st
     await setRows(db, shopId, campaignId, sent, { status: 'done', at, sent: true })
     await setRows(db, shopId, campaignId, done, { status: 'done', at })
     if (sent.length > 0) await db.update(campaigns).set({ lastSentAt: at }).where(and(eq(campaigns.shopId, shopId), eq(campaigns.id, campaignId)))
+    if (halt) {
+      // The SMS provider refuses the shop's account (password, IP whitelist, balance …): nothing more goes until it is fixed.
+      await db.update(campaigns).set({ status: 'paused', hold: halt, updatedAt: at }).where(and(eq(campaigns.shopId, shopId), eq(campaigns.id, campaignId), inArray(campaigns.status, ['sending', 'active'])))
+      return { state: 'held', message: halt }
+    }
     if (wait.until) return { state: 'deferred', until: wait.until }
   }
 }

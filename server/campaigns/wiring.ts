@@ -21,8 +21,6 @@ async function campaignsPlugin (app: FastifyInstance) {
     boss: app.boss,
     sandbox: app.config.haravan.sandbox,
     appUrl: app.config.appUrl,
-    encryptionKey: app.config.encryptionKey,
-    mailer: app.mailer,
     // Campaign mail has pools of its own: a long campaign never queues the shop's one-off messages behind it.
     pools: campaignPools(),
   }

@@ -1,19 +1,17 @@
 // The one door every message goes through: consent, Decree 91 rules, caps and limits, claim-once log, channel, outcome.
 import { randomUUID } from 'node:crypto'
-import { eq, sql } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import { shops } from '../../db/schema/index.ts'
 import type { Config } from '../config.ts'
 import type { Mailer } from '../mail.ts'
-import { consentStates } from './consent.ts'
-import { buildMarketingEmail, SmtpPools, type EmailSender, type OutgoingEmail, type SmtpTimeouts } from './email.ts'
-import { claimMessage, recentAdvertising, recentEmails, recordSkipped, releaseClaim, settleMessage, type NewMessage } from './log.ts'
+import { createBatchSender, type SendResult } from './batch.ts'
+import { SmtpPools, type SmtpTimeouts } from './email.ts'
+import { recentEmails } from './log.ts'
 import { outboundIp } from './outbound-ip.ts'
-import { ADVERTISING_CAP_PER_DAY, DAY_MS, eligibility, frameAdvertisingSms, nextAdvertisingInstant, rollingCap, smsRefusal, type Channel, type MessageKind, type SkipReason } from './rules.ts'
-import { loadEmailAccount, loadSmsAccount, pauseEmail, type EmailAccount } from './settings.ts'
-import { countSmsParts } from './sms-text.ts'
-import { providerPhone, vietGuysProvider, type SmsProvider, type SmsResult } from './sms-provider.ts'
-import { describeSmtpError } from './smtp-errors.ts'
+import { DAY_MS, type Channel, type MessageKind } from './rules.ts'
+import { loadEmailAccount } from './settings.ts'
+import { vietGuysProvider, type SmsProvider, type SmsResult } from './sms-provider.ts'
 import { createUnsubscribeToken, unsubscribeKey } from './unsubscribe-token.ts'
 
 export interface SendRequest {
@@ -30,14 +28,7 @@ export interface SendRequest {
   sms?: { text: string }
 }
 
-export type SendResult =
-  | { status: 'sent', messageId: string, providerId: string | null }
-  | { status: 'failed' | 'unknown', messageId: string, reason: string }
-  | { status: 'skipped', reason: SkipReason }
-  /** nothing claimed: try again at notBefore (the 07:00–22:00 window, the shop's daily limit, a quota pause) */
-  | { status: 'deferred', notBefore: Date, reason: 'window' | 'daily_limit' | 'paused' }
-  /** this message was claimed before (sent, failed, or unknown after a crash): never sent twice */
-  | { status: 'duplicate' }
+export type { SendResult } from './batch.ts'
 
 export interface MessagingDeps {
   db: Db
@@ -50,9 +41,6 @@ export interface MessagingDeps {
 }
 
 export type Messaging = ReturnType<typeof createMessaging>
-
-// One lock per (shop, channel, recipient) and one per shop mailbox: two senders cannot both take the last slot.
-const lock = (tx: Db, key: string) => tx.execute(sql`select pg_advisory_xact_lock(hashtext(${key}))`)
 
 export function createMessaging (deps: MessagingDeps) {
   const { db, config, clock } = deps
@@ -85,106 +73,36 @@ export function createMessaging (deps: MessagingDeps) {
     return new Date(Math.max(oldest, now.getTime() + 60 * 60 * 1000))
   }
 
-  function emailSender (shopId: string, account: EmailAccount | null): EmailSender {
-    if (account) return pools.sender(shopId, account)
-    return { send: async (mail) => ({ messageId: (await deps.mailer.sendMail(mail)).messageId }) }
-  }
+  const batch = createBatchSender({
+    db,
+    clock,
+    encryptionKey: key,
+    sandbox: config.haravan.sandbox,
+    mailer: deps.mailer,
+    pools,
+    sms,
+    unsubscribeUrl,
+    smsReason,
+    quotaPauseEnd,
+    shopTimeZone,
+  })
 
+  /** One message: a batch of one through the same rules and the same claim. */
   async function send (req: SendRequest): Promise<SendResult> {
-    const now = clock()
-    const { shopId, channel, kind } = req
-    const base: NewMessage = {
-      shopId,
-      channel,
-      kind,
-      customerId: req.customerId ?? null,
-      recipient: req.to ?? '',
-      sourceType: req.source.type,
-      sourceId: req.source.id,
-      occurrence: req.source.occurrence,
-      subject: req.email?.subject ?? null,
-    }
-    const skip = async (reason: SkipReason): Promise<SendResult> => {
-      await recordSkipped(db, base, reason, now)
-      return { status: 'skipped', reason }
-    }
-    const consent = req.customerId != null ? (await consentStates(db, shopId, [req.customerId], channel)).get(req.customerId) ?? 'unknown' : 'unknown'
-    // Without a customer there is no consent to check: only customer care (tests, mail to the merchant) goes.
-    const ok = eligibility(kind, consent, req.to)
-    if (!ok.ok) return await skip(ok.reason)
-
-    const emailAccount = channel === 'email' ? await loadEmailAccount(db, key, shopId) : null
-    const smsAccount = channel === 'sms' ? await loadSmsAccount(db, key, shopId) : null
-    // Without the shop's own SMTP only the sandbox sends (to DATA_DIR/outbox); in production the channel is off.
-    if (channel === 'email' && !emailAccount && !config.haravan.sandbox) return await skip('not_configured')
-    if (channel === 'sms' && !smsAccount) return await skip('not_configured')
-    if (emailAccount?.pausedUntil && emailAccount.pausedUntil > now) return { status: 'deferred', notBefore: emailAccount.pausedUntil, reason: 'paused' }
-    if (channel === 'sms' && kind === 'advertising') {
-      const at = nextAdvertisingInstant(now, await shopTimeZone(shopId))
-      if (at > now) return { status: 'deferred', notBefore: at, reason: 'window' }
-    }
-
-    let text = req.sms?.text ?? ''
-    if (channel === 'sms') {
-      if (kind === 'advertising') text = frameAdvertisingSms(text, smsRefusal(unsubscribeUrl(shopId, req.customerId!, 'sms')))
-      base.parts = countSmsParts(text).parts
-    }
-    const since = new Date(now.getTime() - DAY_MS)
-    const claimed = await db.transaction(async (tx): Promise<SendResult | string> => {
-      if (emailAccount) {
-        await lock(tx, `${shopId}:email-limit`)
-        const cap = rollingCap(await recentEmails(tx, shopId, since, emailAccount.dailyLimit), now, emailAccount.dailyLimit)
-        if (!cap.ok) return { status: 'deferred', notBefore: cap.notBefore, reason: 'daily_limit' }
-      }
-      if (kind === 'advertising') {
-        await lock(tx, `${shopId}:${channel}:${req.to}`)
-        const cap = rollingCap(await recentAdvertising(tx, shopId, channel, req.to!, since, ADVERTISING_CAP_PER_DAY), now, ADVERTISING_CAP_PER_DAY)
-        if (!cap.ok) {
-          await recordSkipped(tx, base, 'recipient_cap', now)
-          return { status: 'skipped', reason: 'recipient_cap' }
-        }
-      }
-      return await claimMessage(tx, base, now) ?? { status: 'duplicate' }
+    const { results } = await batch.sendBatch({
+      shopId: req.shopId,
+      channel: req.channel,
+      kind: req.kind,
+      source: { type: req.source.type, id: req.source.id },
+      items: [{ key: '0', customerId: req.customerId ?? null, to: req.to, occurrence: req.source.occurrence, email: req.email, sms: req.sms }],
     })
-    if (typeof claimed !== 'string') return claimed
-    const messageId = claimed
-
-    if (channel === 'sms') {
-      const result = await sms.send(smsAccount!, { phone: providerPhone(req.to!), text, trackingId: messageId })
-      if (result.ok) {
-        await settleMessage(db, shopId, messageId, { status: 'sent', providerId: result.providerId }, clock())
-        return { status: 'sent', messageId, providerId: result.providerId }
-      }
-      const reason = await smsReason(result)
-      const status = result.definite ? 'failed' : 'unknown'
-      await settleMessage(db, shopId, messageId, { status, reason }, clock())
-      return { status, messageId, reason }
-    }
-
-    const mail: OutgoingEmail = kind === 'advertising'
-      ? buildMarketingEmail({ to: req.to!, ...req.email! }, unsubscribeUrl(shopId, req.customerId!, 'email'))
-      : { to: req.to!, subject: req.email!.subject, html: req.email!.html, text: req.email!.text ?? req.email!.html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim() }
-    try {
-      const info = await emailSender(shopId, emailAccount).send(mail)
-      await settleMessage(db, shopId, messageId, { status: 'sent', providerId: info.messageId }, clock())
-      return { status: 'sent', messageId, providerId: info.messageId }
-    } catch (err) {
-      const failure = describeSmtpError(err, emailAccount ? `${emailAccount.host}:${emailAccount.port}` : 'SMTP')
-      if (failure.quota && emailAccount) {
-        // Refused before acceptance: nothing went out. Stop this mailbox until the window frees, and retry then.
-        await releaseClaim(db, shopId, messageId)
-        const until = await quotaPauseEnd(shopId, emailAccount.dailyLimit, clock())
-        await pauseEmail(db, shopId, until, failure.message)
-        return { status: 'deferred', notBefore: until, reason: 'paused' }
-      }
-      const status = failure.definite ? 'failed' : 'unknown'
-      await settleMessage(db, shopId, messageId, { status, reason: failure.message }, clock())
-      return { status, messageId, reason: failure.message }
-    }
+    return results.get('0')!
   }
 
   return {
     send,
+    /** Many messages of one source and channel (a campaign's batch): the same rules and claim, set-based. */
+    sendBatch: batch.sendBatch,
     unsubscribeUrl,
     smsProvider: sms,
     smsReason,

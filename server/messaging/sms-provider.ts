@@ -40,6 +40,17 @@ const VIETGUYS_REASONS: Record<string, string> = {
   '-16': 'Tin nhắn trùng (cùng số, cùng nội dung) trong thời gian ngắn',
 }
 
+/**
+ * What a refusal says about the messages after it: 'account' (credentials, lock, IP whitelist, brandname, balance,
+ * quota: every later message would be refused too), 'busy' (the provider or the network, for now), or 'message' (this
+ * one only: a bad number, a refusal list, a duplicate). Timeouts are not refusals: their fate is unknown.
+ */
+export function smsFailureScope (code: string): 'account' | 'busy' | 'message' {
+  if (['-3', '-4', '-5', '-6', '-7', '-8', '-9', '-12'].includes(code)) return 'account'
+  if (code === '-2' || code === 'connection' || /^http_5/.test(code)) return 'busy'
+  return 'message'
+}
+
 export interface VietGuysOptions { url: string, timeoutMs?: number }
 
 export function vietGuysProvider (opts: VietGuysOptions): SmsProvider {

@@ -56,6 +56,8 @@ const renderedOut = z.object({
 const channelEstimate = z.object({ withContact: z.number().int(), eligible: z.number().int(), capped: z.number().int(), messages: z.number().int() })
 const estimateOut = z.object({
   audience: z.number().int(),
+  nonMembers: z.number().int(),
+  memberOnlyVariables: z.array(z.string()),
   email: channelEstimate.extend({ perDay: z.number().int().nullable(), days: z.number().int().nullable(), etaAt: z.string().nullable() }).optional(),
   sms: channelEstimate.extend({ parts: z.number().int(), unicode: z.boolean(), pricePerPart: z.number().int(), cost: z.number().int() }).optional(),
 })

@@ -44,7 +44,7 @@ t.test('announcement campaigns', async (t) => {
     t.equal(put.json().name, 'Đổi tên')
     const est = await app.inject({ method: 'GET', url: `/api/campaigns/${id}/estimate`, headers })
     t.equal(est.statusCode, 200, est.body)
-    t.same(est.json(), { audience: 6, email: { withContact: 5, eligible: 3, capped: 0, messages: 3, perDay: 10_000, days: 1, etaAt: est.json().email.etaAt } })
+    t.same(est.json(), { audience: 6, nonMembers: 0, memberOnlyVariables: [], email: { withContact: 5, eligible: 3, capped: 0, messages: 3, perDay: 10_000, days: 1, etaAt: est.json().email.etaAt } })
     const preview = await app.inject({ method: 'POST', url: `/api/campaigns/${id}/preview`, headers, payload: { customerId: 3 } })
     t.equal(preview.statusCode, 200, preview.body)
     t.equal(preview.json().email.subject, '<Châu> ơi, cửa hàng mới', 'the subject is not HTML-escaped')

@@ -40,7 +40,7 @@ t.test('automatic campaigns', async (t) => {
     })
     const start = await app.inject({ method: 'POST', url: `/api/campaigns/${id}/start`, headers, payload: {} })
     t.equal(start.json().status, 'active')
-    const paid = { ...fixture('order-paid.json'), updated_at: now.toISOString() }
+    const paid = { ...fixture('order-paid.json'), created_at: now.toISOString(), updated_at: now.toISOString() }
     for (let i = 0; i < 3; i++) t.equal((await deliver(app, { topic: 'orders/paid', body: paid })).statusCode, 200)
     await deliver(app, { topic: 'orders/updated', body: { ...paid, updated_at: new Date(now.getTime() + 1000).toISOString(), note: 'đã sửa' } })
     const cancelMe = { ...paid, id: 1138637100, name: '#1100', updated_at: now.toISOString() }
@@ -137,5 +137,31 @@ t.test('automatic campaigns', async (t) => {
     t.match(vg.sent[0]?.sms, /^\[QC\] Chao Lan, uu dai cuoi tuan Tu choi QC: http/, 'a template without diacritics keeps the name without them too')
     const est = (await app.inject({ method: 'GET', url: `/api/campaigns/${again.id}/estimate`, headers: await authHeaders(app) })).json()
     t.match(est.sms, { parts: 1, unicode: false, pricePerPart: 800 })
+  })
+
+  t.test('old orders written after a thank-you campaign is switched on (the install\'s backfill) are not thanked', async (t) => {
+    const headers = await authHeaders(app)
+    const { id } = await createCampaign(app, headers, {
+      name: 'Cảm ơn từ hôm nay',
+      type: 'thank_you',
+      channels: ['email'],
+      audience: { all: true },
+      trigger: { delayHours: 0, on: 'paid' },
+      email: { subject: 'Cảm ơn hôm nay {{ten}}', html: '<p>Cảm ơn.</p>' },
+    })
+    await app.inject({ method: 'POST', url: `/api/campaigns/${id}/start`, headers, payload: {} })
+    now = new Date(now.getTime() + 60_000)
+    // Placed a month ago, written now (a backfill or a reconciliation): paid long before the campaign existed.
+    const old = { ...fixture('order-paid.json'), id: 1138637300, name: '#1300', updated_at: now.toISOString() }
+    await deliver(app, { topic: 'orders/paid', body: old })
+    await app.orderBatcher.drain()
+    await step(id)
+    t.equal(smtp.mails.filter(m => m.subject.startsWith('Cảm ơn hôm nay')).length, 0)
+    t.equal((await app.inject({ method: 'GET', url: `/api/campaigns/${id}`, headers })).json().stats.recipients, 0)
+    const fresh = { ...old, id: 1138637301, name: '#1301', created_at: now.toISOString() }
+    await deliver(app, { topic: 'orders/paid', body: fresh })
+    await app.orderBatcher.drain()
+    await step(id)
+    t.equal(smtp.mails.filter(m => m.subject.startsWith('Cảm ơn hôm nay')).length, 1, 'an order placed now is thanked')
   })
 })

@@ -91,24 +91,38 @@ export const announcement = (extra: Record<string, unknown> = {}) => ({
 
 export interface Sms { u: string, from: string, phone: string, sms: string, bid: string }
 
-/** A VietGuys stand-in: the same form POST, answering `{ error: 0, msgid, carrier }`, keeping every SMS. */
-export async function vietGuysPeer (t: Tap) {
+export interface VietGuysAnswer { error: number | string, delayMs?: number }
+
+/**
+ * A VietGuys stand-in: the same form POST, answering `{ error: 0, msgid, carrier }` (or what `answer` says for a form,
+ * e.g. `{ error: -5 }`), keeping every SMS it accepted and the most requests it ever had in flight at once.
+ */
+export async function vietGuysPeer (t: Tap, answer?: (form: Sms) => VietGuysAnswer | undefined) {
   const { createServer } = await import('node:http')
   const sent: Sms[] = []
+  const peer = { url: '', sent, requests: 0, inFlight: 0, maxInFlight: 0 }
   const server = createServer((req, res) => {
     let body = ''
+    peer.requests += 1
+    peer.inFlight += 1
+    peer.maxInFlight = Math.max(peer.maxInFlight, peer.inFlight)
     req.on('data', (c: Buffer) => { body += c.toString() })
     req.on('end', () => {
       const form = Object.fromEntries(new URLSearchParams(body)) as unknown as Sms
-      sent.push(form)
-      res.setHeader('content-type', 'application/json')
-      res.end(JSON.stringify({ error: 0, msgid: String(sent.length), carrier: 'viettel' }))
+      const a = answer?.(form) ?? { error: 0 }
+      setTimeout(() => {
+        peer.inFlight -= 1
+        if (String(a.error) === '0') sent.push(form)
+        res.setHeader('content-type', 'application/json')
+        res.end(JSON.stringify(String(a.error) === '0' ? { error: 0, msgid: String(sent.length), carrier: 'viettel' } : { error: a.error }))
+      }, a.delayMs ?? 0)
     })
   })
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
   t.teardown(() => new Promise<void>(resolve => server.close(() => resolve())))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/index.php`, sent }
+  peer.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/index.php`
+  return peer
 }
 
 export async function useSms (app: App, headers: Record<string, string>) {

@@ -48,7 +48,11 @@ export interface Campaign {
 }
 export interface ChannelEstimate { withContact: number, eligible: number, capped: number, messages: number }
 export interface Estimate {
+  /** customers in the audience, members or not */
   audience: number
+  nonMembers: number
+  /** member-only variables the templates use: empty for a non-member */
+  memberOnlyVariables: string[]
   email?: ChannelEstimate & { perDay: number | null, days: number | null, etaAt: string | null }
   sms?: ChannelEstimate & { parts: number, unicode: boolean, pricePerPart: number, cost: number }
 }
@@ -88,7 +92,15 @@ export function fieldErrors (err: unknown): Record<string, string> | null {
 
 /** What starting a campaign will do, one line each, for the confirm dialog. */
 export function startConsequences (e: Estimate, automatic: boolean): string[] {
-  const lines = [t('campaigns.confirm.audience', { count: formatNumber(e.audience) })]
+  const lines = [e.nonMembers > 0
+    ? t('campaigns.confirm.audienceCustomers', { count: formatNumber(e.audience), members: formatNumber(e.audience - e.nonMembers) })
+    : t('campaigns.confirm.audience', { count: formatNumber(e.audience) })]
+  if (e.nonMembers > 0) {
+    const count = formatNumber(e.nonMembers)
+    if (automatic) lines.push(t('campaigns.confirm.nonMembersAutomatic', { count }))
+    else if (e.memberOnlyVariables.length > 0) lines.push(t('campaigns.confirm.nonMembers', { count, variables: e.memberOnlyVariables.map(v => `{{${v}}}`).join(', ') }))
+    else lines.push(t('campaigns.confirm.nonMembersNoVariables', { count }))
+  }
   if (e.email) lines.push(t('campaigns.confirm.email', { messages: formatNumber(e.email.messages), eligible: formatNumber(e.email.eligible), capped: formatNumber(e.email.capped), contact: formatNumber(e.email.withContact) }))
   if (e.sms) lines.push(t('campaigns.confirm.sms', { messages: formatNumber(e.sms.messages), parts: e.sms.parts, price: formatVnd(e.sms.pricePerPart), cost: formatVnd(e.sms.cost) }))
   if (automatic) lines.push(t('campaigns.schedule.automatic'))
