@@ -151,8 +151,7 @@ export function createBatchSender (deps: BatchDeps) {
 
     const since = new Date(now.getTime() - DAY_MS)
     const logged = rows.filter(r => !deferred.has(r))
-    const claims = await db.transaction(async (trx) => {
-      const tx = trx as unknown as Db
+    const claims = await db.transaction(async (tx) => {
       const wanted = () => logged.filter(r => r.status === 'queued')
       if (kind === 'advertising' && wanted().length > 0) {
         const addresses = [...new Set(wanted().map(r => r.item.to!))].sort()
