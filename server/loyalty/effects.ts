@@ -23,4 +23,3 @@ export async function applyCustomerEffects (tx: Db, shopId: string, customerId: 
   const { created } = await activateMember(tx, shopId, customerId, 'auto', 'system', now)
   if (created) await convergeCustomerOrders(tx, shopId, customerId, now)
 }
-
