@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks'
 import { tmpdir } from 'node:os'
 import postgres from 'postgres'
 import { sql } from 'drizzle-orm'
-import { openPostgres, queryRows, type Db } from '../../db/client.ts'
+import { openPostgres, queryRows } from '../../db/client.ts'
 import { migrate } from '../../db/migrate.ts'
 import { buildApp } from '../../server/app.ts'
 import { mintSessionToken } from '../../server/auth/session.ts'
@@ -70,7 +70,7 @@ let writes = 0
 async function touchOrder () {
   writes++
   await database.db.transaction(async (tx) => {
-    const [o] = await queryRows<{ customer_id: unknown, cancelled: boolean }>(tx as unknown as Db, sql`
+    const [o] = await queryRows<{ customer_id: unknown, cancelled: boolean }>(tx, sql`
       update orders set synced_at = now(), cancelled_at = case when cancelled_at is null then now() end
       where shop_id = ${SHOP} and id = (select o.id from orders o join members m on m.shop_id = o.shop_id and m.customer_id = o.customer_id
         where o.shop_id = ${SHOP} order by o.id desc offset ${(writes % 40) * 7} limit 1)

@@ -1,9 +1,9 @@
-// The loyalty side of synced Haravan facts: called in the same transaction that stored the customer or order.
+// The loyalty side of a synced Haravan customer (an order's is convergeOrder, order-points.ts): in the transaction that stored it.
 import { and, eq } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import { customers, members } from '../../db/schema/index.ts'
 import { activateMember } from './ledger.ts'
-import { convergeCustomerOrders, convergeOrder } from './order-points.ts'
+import { convergeCustomerOrders } from './order-points.ts'
 import { getLoyaltySettings } from './settings.ts'
 
 /**
@@ -22,9 +22,4 @@ export async function applyCustomerEffects (tx: Db, shopId: string, customerId: 
   if (!customer) return
   const { created } = await activateMember(tx, shopId, customerId, 'auto', 'system', now)
   if (created) await convergeCustomerOrders(tx, shopId, customerId, now)
-}
-
-/** After an order row was inserted or updated: converge the order's points (safe to call any number of times). */
-export async function applyOrderEffects (tx: Db, shopId: string, orderId: number, now: Date): Promise<void> {
-  await convergeOrder(tx, shopId, orderId, now)
 }

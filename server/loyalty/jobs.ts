@@ -19,7 +19,7 @@ import { and, asc, eq, sql } from 'drizzle-orm'
 import type PgBoss from 'pg-boss'
 import { queryRows, type Db } from '../../db/client.ts'
 import { ledgerEntries, shops } from '../../db/schema/index.ts'
-import { lockMember, postLedgerEntry } from './ledger.ts'
+import { lockMember, writeLedgerEntries, type NewEntry } from './ledger.ts'
 import { addMonths, DEFAULT_TIME_ZONE } from './rules.ts'
 import { getLoyaltySettings } from './settings.ts'
 import { recomputeTiers } from './tiers.ts'
@@ -67,12 +67,12 @@ export async function maturePendingPoints (db: Db, scope: JobScope): Promise<num
             from ledger_entries where shop_id = ${shop.shopId} and customer_id = ${customerId} and available_at <= ${now}::timestamptz
               and (state = 'pending' or kind = 'release')
             group by source, source_id, available_at order by available_at`)
-          let n = 0
+          const releases: NewEntry[] = []
           for (const lot of lots) {
             const remainder = Number(lot.pending) - Number(lot.released)
             if (remainder <= 0) continue
             const availableAt = new Date(lot.available_at as string)
-            const ok = await postLedgerEntry(tx, shop.shopId, {
+            releases.push({
               customerId,
               kind: 'release',
               points: remainder,
@@ -84,10 +84,9 @@ export async function maturePendingPoints (db: Db, scope: JobScope): Promise<num
               idempotencyKey: `release:${customerId}:${String(lot.source)}:${String(lot.source_id ?? '')}:${availableAt.getTime()}:${Number(lot.released) + remainder}`,
               reason: 'Điểm chờ đã khả dụng',
               actor: 'system',
-            }, scope.now)
-            if (ok) n++
+            })
           }
-          return n
+          return writeLedgerEntries(tx, shop.shopId, releases, scope.now)
         })
       }
     }
@@ -163,7 +162,7 @@ export async function expirePoints (db: Db, scope: JobScope): Promise<number> {
             key = `expire:lots:${customerId}:${total}`
           }
           if (amount <= 0) return 0
-          const ok = await postLedgerEntry(tx, shop.shopId, {
+          return writeLedgerEntries(tx, shop.shopId, [{
             customerId,
             kind: 'expire',
             points: -amount,
@@ -173,8 +172,7 @@ export async function expirePoints (db: Db, scope: JobScope): Promise<number> {
             idempotencyKey: key,
             reason: expiry.mode === 'inactivity' ? `Hết hạn do không hoạt động ${expiry.months} tháng` : 'Điểm hết hạn',
             actor: 'system',
-          }, scope.now)
-          return ok ? 1 : 0
+          }], scope.now)
         })
       }
     }

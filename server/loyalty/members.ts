@@ -5,7 +5,7 @@ import type { Db } from '../../db/client.ts'
 import { customers, ledgerEntries, members, orders } from '../../db/schema/index.ts'
 import { logActivity } from '../activity.ts'
 import { NotFoundError } from '../errors.ts'
-import { activateMember, postLedgerEntry } from './ledger.ts'
+import { activateMember, writeLedgerEntries } from './ledger.ts'
 import { convergeCustomerOrders } from './order-points.ts'
 import { getTiers, memberTier } from './tiers.ts'
 
@@ -109,7 +109,7 @@ export async function adjustPoints (
   return db.transaction(async (tx) => {
     await requireMember(tx, shopId, customerId)
     const key = `adjust:${input.idempotencyKey ?? randomUUID()}`
-    const created = await postLedgerEntry(tx, shopId, {
+    const created = await writeLedgerEntries(tx, shopId, [{
       customerId,
       kind: 'adjust',
       points: input.points,
@@ -119,7 +119,7 @@ export async function adjustPoints (
       idempotencyKey: key,
       reason: input.reason,
       actor,
-    }, now)
+    }], now) > 0
     if (created) {
       await logActivity(tx, shopId, { actor, action: 'member.points.adjusted', subject: String(customerId), details: { points: input.points, reason: input.reason } }, now)
     }

@@ -8,8 +8,8 @@
  * (in id order) by an earlier statement:
  *   1. one statement reads, per order, its member candidates, what the ledger holds for it and the shop's rules,
  *      and locks the candidate members in id order (readLockedOrders);
- *   2. one statement inserts the earn entries, moves the cached balances of exactly the entries that inserted and
- *      refreshes the members' totals (postEarningsAndTotals);
+ *   2. one statement, the ledger writer (writeLedgerEntries), inserts the earn entries, moves the cached balances of
+ *      exactly the entries that inserted and refreshes the members' totals (postEarningsAndTotals);
  *   3. only when a member's rank points may reach a higher tier: the tier statement (recomputeTierRows), and the
  *      automatic rewards the shop enabled.
  * Everything else (activation of a new member, reversals, reassignment between members, a member's second
@@ -19,9 +19,9 @@
 import { sql } from 'drizzle-orm'
 import { intArray, queryPrepared, queryRows, type Db, type Defer } from '../../db/client.ts'
 import { activateForOrders } from './batch-activation.ts'
-import { balanceDelta, type NewEntry } from './ledger.ts'
+import { writeLedgerEntries, type NewEntry } from './ledger.ts'
 import {
-  convergeCustomerOrders, convergeOrder, currentRule, differenceKind, earnEntry, frozenFromStored, memberTotalsQuery, memberTotalsSet, targetUnder,
+  convergeCustomerOrders, convergeOrder, currentRule, differenceKind, earnEntry, frozenFromStored, memberTotalsAssignments, memberTotalsQuery, targetUnder,
   type OrderRow,
 } from './order-points.ts'
 import { queueAutomaticReward } from './rewards-catalogue.ts'
@@ -149,66 +149,15 @@ function readLockedMembers (r: Record<string, unknown>): Map<number, LockedMembe
   return new Map(list.map(([id, tierId, rank]) => [Number(id), { tierId, rankPoints: Number(rank) }]))
 }
 
-interface Posting { entry: NewEntry, now: Date }
-
 /**
- * One statement: inserts the entries (a duplicate key inserts nothing), moves the cached balances of exactly the
- * inserted ones and refreshes the totals of every touched member — one new version of each member row.
- * Its one check is in SQL, so it may be the last statement before a pipelined COMMIT (pipelinedTransaction).
+ * One statement (writeLedgerEntries): inserts the earn entries (a duplicate key inserts nothing), moves the cached
+ * balances of exactly the inserted ones and refreshes the totals of every touched member — one new version of each
+ * member row. Its one check is in SQL, so it may be the last statement before a pipelined COMMIT (pipelinedTransaction).
  */
-function postEarningsAndTotals (tx: Db, shopId: string, postings: Posting[], touched: number[], now: Date): Promise<unknown> {
-  for (const { entry } of postings) {
-    // The fast path posts earnings only: available or pending, activity kinds (see balanceDelta and ACTIVITY_KINDS).
-    const d = balanceDelta(entry)
-    if (entry.kind !== 'earn' || d.used !== 0 || d.expired !== 0) throw new Error('postEarningsAndTotals takes earn entries only')
-    if (!Number.isSafeInteger(entry.points) || !Number.isSafeInteger(entry.rankPoints ?? 0)) throw new RangeError('ledger points must be safe integers')
-  }
-  const rows = JSON.stringify(postings.map(({ entry: e, now }) => ({
-    customer_id: e.customerId,
-    points: e.points,
-    rank_points: e.rankPoints ?? 0,
-    state: e.state,
-    available_at: e.availableAt.toISOString(),
-    expires_at: e.expiresAt ? e.expiresAt.toISOString() : null,
-    source_id: e.sourceId ?? null,
-    idempotency_key: e.idempotencyKey,
-    reason: e.reason ?? null,
-    rule: e.rule ?? null,
-    created_at: now.toISOString(),
-  })))
-  return queryPrepared(tx, sql`
-    with v as (
-      select * from json_to_recordset(${rows}::json) as v(customer_id bigint, points bigint, rank_points bigint, state text,
-        available_at timestamptz, expires_at timestamptz, source_id text, idempotency_key text, reason text, rule jsonb, created_at timestamptz)
-    ), ins as (
-      insert into ledger_entries (shop_id, customer_id, kind, points, rank_points, state, available_at, expires_at, source, source_id,
-        idempotency_key, reason, rule, actor, created_at)
-      select ${shopId}, v.customer_id, 'earn', v.points, v.rank_points, v.state, v.available_at, v.expires_at, 'order', v.source_id,
-        v.idempotency_key, v.reason, v.rule, 'system', v.created_at
-      from v order by v.customer_id
-      on conflict (shop_id, idempotency_key) do nothing
-      returning customer_id, points, rank_points, state, created_at
-    ), d as (
-      select customer_id, sum(case when state = 'available' then points else 0 end) as available,
-        sum(case when state = 'pending' then points else 0 end) as pending, sum(rank_points) as rank, max(created_at) as at
-      from ins group by customer_id
-    ), t as (${memberTotalsQuery(shopId, touched)}
-    ), upd as (
-      update members u set
-        points_available = u.points_available + coalesce(d.available, 0),
-        points_pending = u.points_pending + coalesce(d.pending, 0),
-        rank_points = u.rank_points + coalesce(d.rank, 0),
-        ${memberTotalsSet(now, sql`d.at`)}
-      from t left join d on d.customer_id = t.customer_id
-      where u.shop_id = ${shopId} and u.customer_id = t.customer_id
-      returning u.customer_id
-    )
-    select count(*) from upd
-    union all
-    -- An entry never exists without its member (as in postLedgerEntry): such an entry fails the statement, and with
-    -- it the transaction. (A cast that fails is the way plain SQL raises an error; it is evaluated per such row only.)
-    select ('ledger entry posted for a member that does not exist: ' || d.customer_id)::bigint
-    from d where not exists (select 1 from upd where upd.customer_id = d.customer_id)`)
+function postEarningsAndTotals (tx: Db, shopId: string, entries: NewEntry[], touched: number[], now: Date): Promise<number> {
+  return writeLedgerEntries(tx, shopId, entries, now, {
+    rows: memberTotalsQuery(shopId, touched), set: memberTotalsAssignments, activity: sql`t.last`,
+  })
 }
 
 /** recomputeTierRows' upgrade test for lifetime rank points: the tier they reach is above the member's tier (or it is unknown). */
@@ -238,90 +187,90 @@ export function startConvergenceRead (tx: Db, shopId: string, items: BatchOrder[
   return { shopId, nowOf, rows: ids.length === 0 ? Promise.resolve([]) : readLockedOrders(tx, shopId, ids) }
 }
 
-/**
- * Converges the orders of a startConvergenceRead: the fast path set-based, the rest through convergeOrder.
- * only: converge just these (the ones the transaction holds locks on); the others' rows are ignored.
- * defer (pipelinedTransaction): when the fast path's statement is the last one, it is handed over unawaited.
- */
-export async function finishConvergence (tx: Db, read: ConvergenceRead, only?: Set<number>, defer?: Defer): Promise<void> {
-  const { shopId, nowOf } = read
-  const rows = only ? (await read.rows).filter(r => only.has(Number(r.id))) : await read.rows
-  const first = rows[0]
-  if (!first) return
-  const locked = rows.map(readLockedOrder)
-  const rules = readRules(first)
-  const lockedMembers = readLockedMembers(first)
-  const { settings } = rules
+/** Which path each order of a batch takes (see the header); filled by choosePaths, then by the steps after it. */
+interface Paths {
+  general: number[] // orders for convergeOrder
+  fast: (OrderWithLedger & { memberId: number })[]
+  claimed: Set<number> // members with a fast order
+  activating: Map<number, OrderWithLedger> // customer → its order, for activateForOrders
+  convergeAll: number[] // new members with other orders: convergeCustomerOrders
+}
 
-  const general: number[] = [] // orders for convergeOrder, in id order
-  const fast: (OrderWithLedger & { memberId: number })[] = []
-  const claimed = new Set<number>()
-  const activating = new Map<number, OrderWithLedger>() // customer → its order, for activateForOrders
+/** The fast path for an order whose member is known, that no one else holds points for, one per member. */
+function choosePaths (locked: OrderWithLedger[], settings: LoyaltySettings): Paths {
+  const paths: Paths = { general: [], fast: [], claimed: new Set(), activating: new Map(), convergeAll: [] }
   for (const o of locked) {
     const memberId = o.byCustomer ?? o.byPhone ?? undefined // memberForOrder: the customer's member, else the phone's
     const reassigned = o.held.some(h => h.customerId !== memberId && (h.points !== 0 || h.rankPoints !== 0))
     if (memberId === undefined) {
       // Nothing to do unless the order's customer is to be activated or someone holds points for it.
       const customerId = o.order.customerId
-      if (!reassigned && settings.autoActivate && customerId !== null && !activating.has(customerId)) activating.set(customerId, o)
-      else if (reassigned || (settings.autoActivate && customerId !== null)) general.push(o.order.id)
+      if (!reassigned && settings.autoActivate && customerId !== null && !paths.activating.has(customerId)) paths.activating.set(customerId, o)
+      else if (reassigned || (settings.autoActivate && customerId !== null)) paths.general.push(o.order.id)
       continue
     }
-    if (reassigned || claimed.has(memberId)) { general.push(o.order.id); continue }
-    claimed.add(memberId)
-    fast.push({ ...o, memberId })
+    if (reassigned || paths.claimed.has(memberId)) { paths.general.push(o.order.id); continue }
+    paths.claimed.add(memberId)
+    paths.fast.push({ ...o, memberId })
   }
+  return paths
+}
 
-  const memberOf = new Map(lockedMembers)
-  // Buyers met for the first time become members in one statement; their order then takes the fast path.
-  const convergeAll: number[] = [] // new members with other orders: convergeCustomerOrders
-  if (activating.size > 0) {
-    const ids = [...activating.keys()].sort((a, b) => a - b)
-    const activated = await activateForOrders(tx, shopId, ids, [...activating.values()].map(o => o.order.id),
-      tierForRankPoints(rules.tiers, Number.MIN_SAFE_INTEGER).id, batchNowOf(nowOf))
-    const created = new Map(activated.map(a => [a.customerId, a]))
-    for (const [customerId, o] of activating) {
-      const a = created.get(customerId)
-      // No customer row (nothing to activate), or a member created meanwhile: the general routine decides.
-      if (!a) { general.push(o.order.id); continue }
-      if (rules.registration) await queueAutomaticReward(tx, shopId, customerId, 'registration', {}, nowOf.get(o.order.id) as Date)
-      if (a.hasOtherOrders || claimed.has(customerId)) { convergeAll.push(customerId); continue }
-      memberOf.set(customerId, { tierId: a.tierId, rankPoints: 0 })
-      claimed.add(customerId)
-      fast.push({ ...o, memberId: customerId })
-    }
+/** Buyers met for the first time become members in one statement; their order then takes the fast path. */
+async function activateBuyers (tx: Db, shopId: string, rules: ShopRules, nowOf: Map<number, Date>, paths: Paths, memberOf: Map<number, LockedMember>) {
+  const ids = [...paths.activating.keys()].sort((a, b) => a - b)
+  const activated = await activateForOrders(tx, shopId, ids, [...paths.activating.values()].map(o => o.order.id),
+    tierForRankPoints(rules.tiers, Number.MIN_SAFE_INTEGER).id, batchNowOf(nowOf))
+  const created = new Map(activated.map(a => [a.customerId, a]))
+  for (const [customerId, o] of paths.activating) {
+    const a = created.get(customerId)
+    // No customer row (nothing to activate), or a member created meanwhile: the general routine decides.
+    if (!a) { paths.general.push(o.order.id); continue }
+    if (rules.registration) await queueAutomaticReward(tx, shopId, customerId, 'registration', {}, nowOf.get(o.order.id) as Date)
+    if (a.hasOtherOrders || paths.claimed.has(customerId)) { paths.convergeAll.push(customerId); continue }
+    memberOf.set(customerId, { tierId: a.tierId, rankPoints: 0 })
+    paths.claimed.add(customerId)
+    paths.fast.push({ ...o, memberId: customerId })
   }
+}
 
-  // The fast members are the candidates convergenceReadSql locked; one it did not lock (none expected) is locked here.
+/** The fast members are the candidates readLockedOrders locked; one it did not lock (none expected) is locked here. */
+async function lockUnreadMembers (tx: Db, shopId: string, claimed: Set<number>, memberOf: Map<number, LockedMember>) {
   const missing = [...claimed].filter(id => !memberOf.has(id)).sort((a, b) => a - b)
-  if (missing.length > 0) {
-    const rows = await queryRows<{ customer_id: unknown, tier_id: string | null, rank_points: unknown }>(tx, sql`
-      select customer_id, tier_id, rank_points from members
-      where shop_id = ${shopId} and customer_id = any(${intArray(missing)}::bigint[])
-      order by customer_id for update`)
-    for (const m of rows) memberOf.set(Number(m.customer_id), { tierId: m.tier_id, rankPoints: Number(m.rank_points) })
-  }
+  if (missing.length === 0) return
+  const rows = await queryRows<{ customer_id: unknown, tier_id: string | null, rank_points: unknown }>(tx, sql`
+    select customer_id, tier_id, rank_points from members
+    where shop_id = ${shopId} and customer_id = any(${intArray(missing)}::bigint[])
+    order by customer_id for update`)
+  for (const m of rows) memberOf.set(Number(m.customer_id), { tierId: m.tier_id, rankPoints: Number(m.rank_points) })
+}
 
-  const postings: Posting[] = []
-  const touched: number[] = []
-  const earnedRank: { customerId: number, rankPoints: number, tierId: string | null }[] = [] // rank points after this batch
-  const earnedPoints: { customerId: number, now: Date }[] = []
-  for (const o of fast) {
+interface Earnings {
+  entries: NewEntry[]
+  touched: number[] // fast members, whose totals are refreshed
+  earnedRank: { customerId: number, rankPoints: number, tierId: string | null }[] // rank points after this batch
+  earnedPoints: { customerId: number, now: Date }[]
+}
+
+/** The fast orders' differences as earn entries (convergeOrder's rules); a reversal goes to the general path. */
+function fastEarnings (paths: Paths, memberOf: Map<number, LockedMember>, rules: ShopRules, nowOf: Map<number, Date>): Earnings {
+  const { settings } = rules
+  const out: Earnings = { entries: [], touched: [], earnedRank: [], earnedPoints: [] }
+  for (const o of paths.fast) {
     const member = memberOf.get(o.memberId)
-    if (!member) { general.push(o.order.id); continue } // deleted since the lookup: let the general routine decide
+    if (!member) { paths.general.push(o.order.id); continue } // deleted since the lookup: let the general routine decide
     const mine = o.held.find(h => h.customerId === o.memberId)
     const rule = frozenFromStored(mine?.rule) ?? currentRule(settings, rules.tiers, member)
     const { facts, target } = targetUnder(o.order, rule, settings)
     const dPoints = target.points - (mine?.points ?? 0)
     const dRank = target.rankPoints - (mine?.rankPoints ?? 0)
     const kind = differenceKind(dPoints, dRank)
-    if (kind === 'reverse') { general.push(o.order.id); continue }
-    touched.push(o.memberId)
+    if (kind === 'reverse') { paths.general.push(o.order.id); continue }
+    out.touched.push(o.memberId)
     if (kind === 'none') continue
     const now = nowOf.get(o.order.id) as Date
-    postings.push({
-      now,
-      entry: earnEntry({
+    out.entries.push({
+      ...earnEntry({
         orderId: o.order.id,
         orderName: o.order.name,
         customerId: o.memberId,
@@ -333,18 +282,48 @@ export async function finishConvergence (tx: Db, read: ConvergenceRead, only?: S
         timeZone: rules.timeZone,
         now,
       }),
+      createdAt: now,
     })
-    if (dRank > 0) earnedRank.push({ customerId: o.memberId, rankPoints: member.rankPoints + dRank, tierId: member.tierId })
-    if (dPoints > 0) earnedPoints.push({ customerId: o.memberId, now })
+    if (dRank > 0) out.earnedRank.push({ customerId: o.memberId, rankPoints: member.rankPoints + dRank, tierId: member.tierId })
+    if (dPoints > 0) out.earnedPoints.push({ customerId: o.memberId, now })
   }
+  return out
+}
+
+/** After the earnings: first-purchase rewards, and tier upgrades (recomputeTiers, upgrades only) with their rewards. */
+async function rewardEarnings (tx: Db, shopId: string, rules: ShopRules, firstPurchases: Earnings['earnedPoints'], candidates: Earnings['earnedRank'], now: Date) {
+  for (const m of firstPurchases) await queueAutomaticReward(tx, shopId, m.customerId, 'first_purchase', {}, m.now) // once per member (key)
+  if (candidates.length === 0) return
+  const upgraded = await recomputeTierRows(tx, shopId, {
+    now, window: rules.settings.ranking.window, allowDowngrade: false, customerIds: candidates.map(m => m.customerId), timeZone: rules.timeZone,
+  }, rules.tiers)
+  if (rules.tierUpgrade) for (const u of upgraded) await queueAutomaticReward(tx, shopId, u.customerId, 'tier_upgrade', { tierId: u.tierId }, now)
+}
+
+/**
+ * Converges the orders of a startConvergenceRead: the fast path set-based, the rest through convergeOrder.
+ * only: converge just these (the ones the transaction holds locks on); the others' rows are ignored.
+ * defer (pipelinedTransaction): when the fast path's statement is the last one, it is handed over unawaited.
+ */
+export async function finishConvergence (tx: Db, read: ConvergenceRead, only?: Set<number>, defer?: Defer): Promise<void> {
+  const { shopId, nowOf } = read
+  const rows = only ? (await read.rows).filter(r => only.has(Number(r.id))) : await read.rows
+  const first = rows[0]
+  if (!first) return
+  const rules = readRules(first)
+  const paths = choosePaths(rows.map(readLockedOrder), rules.settings)
+  const memberOf = new Map(readLockedMembers(first))
+  if (paths.activating.size > 0) await activateBuyers(tx, shopId, rules, nowOf, paths, memberOf)
+  await lockUnreadMembers(tx, shopId, paths.claimed, memberOf)
+  const earnings = fastEarnings(paths, memberOf, rules, nowOf)
 
   const batchNow = batchNowOf(nowOf)
-  // Tier upgrades (recomputeTiers, upgrades only) for the members who gained rank points. With lifetime rank points
-  // the new tier is known here (the members are locked, and each has one fast order), so the statement runs only
-  // when someone may move up; a rolling window needs the ledger.
-  const candidates = earnedRank.filter(m => settings.ranking.window !== 'lifetime' || mayMoveUp(rules.tiers, m))
-  const firstPurchases = rules.firstPurchase ? earnedPoints : []
-  const posting = touched.length > 0 ? postEarningsAndTotals(tx, shopId, postings, touched, batchNow) : undefined
+  // With lifetime rank points the new tier is known here (the members are locked, and each has one fast order), so
+  // the tier statement runs only when someone may move up; a rolling window needs the ledger.
+  const candidates = earnings.earnedRank.filter(m => rules.settings.ranking.window !== 'lifetime' || mayMoveUp(rules.tiers, m))
+  const firstPurchases = rules.firstPurchase ? earnings.earnedPoints : []
+  const posting = earnings.touched.length > 0 ? postEarningsAndTotals(tx, shopId, earnings.entries, earnings.touched, batchNow) : undefined
+  const { general, convergeAll } = paths
   general.sort((a, b) => a - b)
   if (defer && candidates.length === 0 && firstPurchases.length === 0 && general.length === 0 && convergeAll.length === 0) {
     // Nothing follows: the caller sends COMMIT right behind it.
@@ -352,13 +331,7 @@ export async function finishConvergence (tx: Db, read: ConvergenceRead, only?: S
     return
   }
   await posting
-  for (const m of firstPurchases) await queueAutomaticReward(tx, shopId, m.customerId, 'first_purchase', {}, m.now) // once per member (key)
-  if (candidates.length > 0) {
-    const upgraded = await recomputeTierRows(tx, shopId, {
-      now: batchNow, window: settings.ranking.window, allowDowngrade: false, customerIds: candidates.map(m => m.customerId), timeZone: rules.timeZone,
-    }, rules.tiers)
-    if (rules.tierUpgrade) for (const u of upgraded) await queueAutomaticReward(tx, shopId, u.customerId, 'tier_upgrade', { tierId: u.tierId }, batchNow)
-  }
+  await rewardEarnings(tx, shopId, rules, firstPurchases, candidates, batchNow)
   for (const id of general) await convergeOrder(tx, shopId, id, nowOf.get(id) as Date)
   for (const id of convergeAll) await convergeCustomerOrders(tx, shopId, id, batchNow)
 }

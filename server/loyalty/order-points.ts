@@ -17,7 +17,7 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm'
 import { intArray, queryRows, type Db } from '../../db/client.ts'
 import { customers, ledgerEntries, members, orders } from '../../db/schema/index.ts'
-import { activateMember, lockMember, postLedgerEntry, type MemberRow, type NewEntry } from './ledger.ts'
+import { activateMember, lockMember, writeLedgerEntries, type MemberRow, type NewEntry } from './ledger.ts'
 import {
   addCalendarDays, addMonths, computeOrderTarget, multiplierToHundredths,
   type EarningRule, type LoyaltySettings, type OrderFacts, type RankingRule, type Tier,
@@ -101,16 +101,18 @@ async function postReversal (ctx: PostContext, customerId: number, points: numbe
   let remaining = -points // positive amount to take back
   let rank = rankPoints
   const base = { customerId, kind: 'reverse' as const, source: 'order' as const, sourceId: String(orderId), reason: `Điều chỉnh theo đơn hàng ${orderId}`, rule, actor: 'system' }
+  const entries: NewEntry[] = []
   for (const lot of remaining > 0 ? await pendingLots(tx, shopId, orderId, customerId) : []) {
     if (remaining === 0) break
     const take = Math.min(lot.points, remaining)
-    await postLedgerEntry(tx, shopId, { ...base, points: -take, rankPoints: rank, state: 'pending', availableAt: lot.availableAt, idempotencyKey: `order:${orderId}:e${ctx.nextSeq()}` }, now)
+    entries.push({ ...base, points: -take, rankPoints: rank, state: 'pending', availableAt: lot.availableAt, idempotencyKey: `order:${orderId}:e${ctx.nextSeq()}` })
     remaining -= take
     rank = 0
   }
   if (remaining > 0 || rank !== 0) {
-    await postLedgerEntry(tx, shopId, { ...base, points: -remaining, rankPoints: rank, state: 'available', availableAt: now, idempotencyKey: `order:${orderId}:e${ctx.nextSeq()}` }, now)
+    entries.push({ ...base, points: -remaining, rankPoints: rank, state: 'available', availableAt: now, idempotencyKey: `order:${orderId}:e${ctx.nextSeq()}` })
   }
+  await writeLedgerEntries(tx, shopId, entries, now)
 }
 
 /** What the order is worth to this member now, under the order's frozen rule (or the current one if it never earned). */
@@ -215,9 +217,9 @@ export async function convergeOrder (tx: Db, shopId: string, orderId: number, no
   const kind = differenceKind(dPoints, dRank)
   const timeZone = kind === 'earn' || dRank > 0 ? await shopTimeZone(tx, shopId) : undefined
   if (kind === 'earn' && timeZone !== undefined) {
-    await postLedgerEntry(tx, shopId, earnEntry({
+    await writeLedgerEntries(tx, shopId, [earnEntry({
       orderId, orderName: order.name, customerId: memberId, dPoints, dRank, seq: ctx.nextSeq(), ruleRecord, settings, timeZone, now,
-    }), now)
+    })], now)
     if (dPoints > 0) await queueAutomaticReward(tx, shopId, memberId, 'first_purchase', {}, now) // once per member (idempotency key)
   } else if (kind === 'reverse') {
     await postReversal(ctx, memberId, dPoints, dRank, ruleRecord)
@@ -269,14 +271,17 @@ export function memberTotalsQuery (shopId: string, customerIds: number[]): SQL {
     group by m.customer_id`
 }
 
-/** The SET list applying memberTotalsQuery's row `t` to the member row `u`; `activity`: another activity time, or null. */
-export function memberTotalsSet (now: Date, activity: SQL = sql`null`): SQL {
-  // greatest() skips nulls: the latest of the known activity, the last order and the other activity.
-  return sql`
+/** The totals of memberTotalsQuery's row `t` as assignments to the member row `u` (each followed by a comma). */
+export const memberTotalsAssignments = sql`
     total_spent = u.spend_baseline + t.spent,
     orders_count = t.n,
-    last_order_at = t.last,
-    last_activity_at = greatest(u.last_activity_at, t.last, ${activity}),
+    last_order_at = t.last,`
+
+/** The SET list applying memberTotalsQuery's row `t` to the member row `u`: the totals, and the last order as activity. */
+export function memberTotalsSet (now: Date): SQL {
+  // greatest() skips nulls: the latest of the known activity and the last order.
+  return sql`${memberTotalsAssignments}
+    last_activity_at = greatest(u.last_activity_at, t.last),
     updated_at = ${now.toISOString()}::timestamptz`
 }
 

@@ -16,7 +16,7 @@ import { members, rewardOptions, rewards } from '../../db/schema/index.ts'
 import { logActivity } from '../activity.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
 import { HaravanApiError, type HaravanClient } from '../haravan/client.ts'
-import { postLedgerEntry, spendPoints } from './ledger.ts'
+import { spendPoints, writeLedgerEntries } from './ledger.ts'
 import {
   describeDiscount, discountPayload, newRewardCode, reserveKey, rewardView, shopTimeZone, validityWindow, voidKey,
   type RewardRow, type RewardView,
@@ -147,7 +147,7 @@ async function release (deps: RewardDeps, row: RewardRow, status: 'held' | 'void
       .where(and(eq(rewards.shopId, row.shopId), eq(rewards.id, row.id), inArray(rewards.status, OPEN))).returning()
     if (!updated) return (await findReward(tx, row.shopId, eq(rewards.id, row.id)))!
     if (updated.points > 0) {
-      await postLedgerEntry(tx, row.shopId, {
+      await writeLedgerEntries(tx, row.shopId, [{
         customerId: updated.customerId,
         kind: 'redeem',
         points: updated.points,
@@ -158,7 +158,7 @@ async function release (deps: RewardDeps, row: RewardRow, status: 'held' | 'void
         idempotencyKey: voidKey(updated.id, updated.attempt),
         reason: status === 'held' ? `Hoàn điểm: chưa tạo được mã ${updated.code} trên Haravan (chờ xử lý)` : `Hoàn điểm: huỷ mã ${updated.code}`,
         actor: 'system',
-      }, now)
+      }], now)
     }
     await logActivity(tx, row.shopId, {
       actor: updated.createdBy ?? 'system',

@@ -5,7 +5,7 @@ import { queryRows } from '../../db/client.ts'
 import { imports, ledgerEntries, members } from '../../db/schema/index.ts'
 import { applyImport, entryForRow, importRuleOf, loadImport } from '../../server/imports/apply.ts'
 import { undoImport } from '../../server/imports/undo.ts'
-import { activateMember, postLedgerEntry } from '../../server/loyalty/ledger.ts'
+import { activateMember, writeLedgerEntries } from '../../server/loyalty/ledger.ts'
 import { getLoyaltySettings, updateLoyaltySettings } from '../../server/loyalty/settings.ts'
 import { verifyLedger } from '../../scripts/ledger-verify.ts'
 import { authHeaders, build } from '../helper.ts'
@@ -19,9 +19,9 @@ t.test('apply and undo in batches keep cached balances equal to the entries, for
   await app.db.transaction(async (tx) => {
     await activateMember(tx, shopId, 102, 'manual', 'test', now)
     const base = { customerId: 102, availableAt: now, source: 'adjustment' as const, actor: 'test' }
-    await postLedgerEntry(tx, shopId, { ...base, kind: 'adjust', points: 50, rankPoints: 1_000_000, state: 'available', idempotencyKey: 'seed-1' }, now)
-    await postLedgerEntry(tx, shopId, { ...base, kind: 'earn', points: 25, state: 'pending', idempotencyKey: 'seed-2' }, now)
-    await postLedgerEntry(tx, shopId, { ...base, kind: 'redeem', points: -10, state: 'available', idempotencyKey: 'seed-3' }, now)
+    await writeLedgerEntries(tx, shopId, [{ ...base, kind: 'adjust', points: 50, rankPoints: 1_000_000, state: 'available', idempotencyKey: 'seed-1' }], now)
+    await writeLedgerEntries(tx, shopId, [{ ...base, kind: 'earn', points: 25, state: 'pending', idempotencyKey: 'seed-2' }], now)
+    await writeLedgerEntries(tx, shopId, [{ ...base, kind: 'redeem', points: -10, state: 'available', idempotencyKey: 'seed-3' }], now)
   })
   const before = await member(app, shopId, 102)
 

@@ -5,7 +5,7 @@ import t from 'tap'
 import type { Db } from '../../db/client.ts'
 import { importRows, ledgerEntries, members } from '../../db/schema/index.ts'
 import { applyImport, loadImport } from '../../server/imports/apply.ts'
-import { activateMember, postLedgerEntry } from '../../server/loyalty/ledger.ts'
+import { activateMember, writeLedgerEntries } from '../../server/loyalty/ledger.ts'
 import { verifyLedger } from '../../scripts/ledger-verify.ts'
 import { authHeaders, build, installShop } from '../helper.ts'
 import { messyFile, seedCustomers, upload } from './helpers.ts'
@@ -18,7 +18,7 @@ async function prepare (app: Awaited<ReturnType<typeof build>>['app'], shopId: s
   const now = app.clock()
   await app.db.transaction(async (tx) => {
     await activateMember(tx, shopId, 102, 'manual', 'test', now)
-    await postLedgerEntry(tx, shopId, { customerId: 102, availableAt: now, source: 'adjustment', actor: 'test', kind: 'adjust', points: 50, rankPoints: 1_000_000, state: 'available', idempotencyKey: 'seed-1' }, now)
+    await writeLedgerEntries(tx, shopId, [{ customerId: 102, availableAt: now, source: 'adjustment', actor: 'test', kind: 'adjust', points: 50, rankPoints: 1_000_000, state: 'available', idempotencyKey: 'seed-1' }], now)
   })
   const { id } = (await upload(app, shopId, messyFile())).json()
   await app.inject({ method: 'POST', url: `/api/imports/${id}/confirm`, headers: await authHeaders(app, shopId) })

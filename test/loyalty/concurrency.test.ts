@@ -1,7 +1,7 @@
 // Real Postgres only: concurrent order convergence and spends never double count or overspend.
 import t from 'tap'
 import { freshDatabase } from '../helper.ts'
-import { applyOrderEffects } from '../../server/loyalty/effects.ts'
+import { convergeOrder } from '../../server/loyalty/order-points.ts'
 import { activateMember, InsufficientPointsError, spendPoints } from '../../server/loyalty/ledger.ts'
 import { replaceTiers } from '../../server/loyalty/tiers.ts'
 import { verifyLedger } from '../../scripts/ledger-verify.ts'
@@ -20,7 +20,7 @@ t.test('concurrency', { skip: process.env.DATABASE_URL ? false : 'needs real Pos
 
   t.test('50 simultaneous order convergences (25 orders, each twice)', async t => {
     for (let i = 0; i < 25; i++) await putOrder(db, SHOP, 500 + i, { customerId: 1, totalPrice: 100_000 * (i + 1), financialStatus: 'paid' })
-    const calls = Array.from({ length: 50 }, (_, k) => inTx(db, tx => applyOrderEffects(tx, SHOP, 500 + (k % 25), now)))
+    const calls = Array.from({ length: 50 }, (_, k) => inTx(db, tx => convergeOrder(tx, SHOP, 500 + (k % 25), now)))
     await Promise.all(calls)
     const expected = Array.from({ length: 25 }, (_, i) => 10 * (i + 1)).reduce((a, b) => a + b, 0)
     const m = await member(db, SHOP, 1)

@@ -2,7 +2,7 @@
 import t from 'tap'
 import fc from 'fast-check'
 import { freshDatabase } from '../helper.ts'
-import { applyOrderEffects } from '../../server/loyalty/effects.ts'
+import { convergeOrder } from '../../server/loyalty/order-points.ts'
 import { convergeOrders } from '../../server/loyalty/order-batch.ts'
 import { DEFAULT_SETTINGS } from '../../server/loyalty/rules.ts'
 import { updateLoyaltySettings } from '../../server/loyalty/settings.ts'
@@ -52,7 +52,7 @@ t.test('messy delivery converges to the clean result', async t => {
     const deliver = async (shopId: string, i: number, state: OrderState) => {
       const o = scenario.orders[i]!
       await putOrder(db, shopId, 1000 + i, { ...state, ...owner(o) }, now)
-      await inTx(db, tx => applyOrderEffects(tx, shopId, 1000 + i, now))
+      await inTx(db, tx => convergeOrder(tx, shopId, 1000 + i, now))
     }
     // Clean: each order's final state once. Customer 1 is activated first so guest orders have someone to match.
     await deliver(shops.clean, -1 + 1, scenario.orders[0]!.states.at(-1)!)

@@ -1,7 +1,7 @@
 // The ledger core: idempotent entries, cached balances, spending, maturing, expiry and the tier run.
 import t from 'tap'
 import { freshDatabase } from '../helper.ts'
-import { activateMember, balanceDelta, InsufficientPointsError, postLedgerEntry, spendPoints } from '../../server/loyalty/ledger.ts'
+import { activateMember, balanceDelta, InsufficientPointsError, spendPoints, writeLedgerEntries } from '../../server/loyalty/ledger.ts'
 import { expirePoints, recomputeRankTiers, simulateExpiry } from '../../server/loyalty/jobs.ts'
 import { updateLoyaltySettings } from '../../server/loyalty/settings.ts'
 import { DEFAULT_SETTINGS } from '../../server/loyalty/rules.ts'
@@ -30,10 +30,10 @@ t.test('post, duplicate, missing member, activation freezes identifiers', async 
   t.match(m, { phoneE164: '+84912345678', email: 'a@b.vn', activationSource: 'import', tierId: 'member' })
 
   const entry = { customerId: 1, kind: 'opening' as const, points: 120, rankPoints: 1_200_000, state: 'available' as const, availableAt: now, source: 'import' as const, idempotencyKey: 'opening:1' }
-  t.equal(await inTx(db, tx => postLedgerEntry(tx, SHOP, entry, now)), true)
-  t.equal(await inTx(db, tx => postLedgerEntry(tx, SHOP, entry, now)), false, 'duplicate key changes nothing')
+  t.equal(await inTx(db, tx => writeLedgerEntries(tx, SHOP, [entry], now)), 1)
+  t.equal(await inTx(db, tx => writeLedgerEntries(tx, SHOP, [entry], now)), 0, 'duplicate key changes nothing')
   t.match(balances(await member(db, SHOP, 1)), { available: 120, rank: 1_200_000 })
-  await t.rejects(inTx(db, tx => postLedgerEntry(tx, SHOP, { ...entry, customerId: 2, idempotencyKey: 'x' }, now)), NotFoundError)
+  await t.rejects(inTx(db, tx => writeLedgerEntries(tx, SHOP, [{ ...entry, customerId: 2, idempotencyKey: 'x' }], now)), NotFoundError)
   t.same((await verifyLedger(db)).problems, [])
 })
 
@@ -42,11 +42,11 @@ t.test('spending refuses overdraft; clawbacks may go negative', async t => {
   await addShop(db, SHOP)
   await addCustomer(db, SHOP, 1)
   await inTx(db, tx => activateMember(tx, SHOP, 1, 'manual', 'u', now))
-  await inTx(db, tx => postLedgerEntry(tx, SHOP, { customerId: 1, kind: 'adjust', points: 50, state: 'available', availableAt: now, source: 'adjustment', idempotencyKey: 'a1' }, now))
+  await inTx(db, tx => writeLedgerEntries(tx, SHOP, [{ customerId: 1, kind: 'adjust', points: 50, state: 'available', availableAt: now, source: 'adjustment', idempotencyKey: 'a1' }], now))
   t.equal(await inTx(db, tx => spendPoints(tx, SHOP, { customerId: 1, points: 30, idempotencyKey: 'r1' }, now)), true)
   t.equal(await inTx(db, tx => spendPoints(tx, SHOP, { customerId: 1, points: 30, idempotencyKey: 'r1' }, now)), false)
   await t.rejects(inTx(db, tx => spendPoints(tx, SHOP, { customerId: 1, points: 21, idempotencyKey: 'r2' }, now)), InsufficientPointsError)
-  await inTx(db, tx => postLedgerEntry(tx, SHOP, { customerId: 1, kind: 'adjust', points: -40, state: 'available', availableAt: now, source: 'adjustment', idempotencyKey: 'a2' }, now))
+  await inTx(db, tx => writeLedgerEntries(tx, SHOP, [{ customerId: 1, kind: 'adjust', points: -40, state: 'available', availableAt: now, source: 'adjustment', idempotencyKey: 'a2' }], now))
   t.match(balances(await member(db, SHOP, 1)), { available: -20, used: 30 })
   t.same((await verifyLedger(db)).problems, [])
 })
@@ -71,7 +71,7 @@ t.test('expiry jobs (after earning, inactivity) are idempotent; tier run downgra
   await addCustomer(db, SHOP, 1)
   await addCustomer(db, SHOP, 2)
   for (const id of [1, 2]) await inTx(db, tx => activateMember(tx, SHOP, id, 'manual', 'u', now))
-  await inTx(db, tx => postLedgerEntry(tx, SHOP, { customerId: 1, kind: 'earn', points: 100, rankPoints: 6_000_000, state: 'available', availableAt: now, expiresAt: new Date('2025-07-15T00:00:00Z'), source: 'system', idempotencyKey: 'e1' }, now))
+  await inTx(db, tx => writeLedgerEntries(tx, SHOP, [{ customerId: 1, kind: 'earn', points: 100, rankPoints: 6_000_000, state: 'available', availableAt: now, expiresAt: new Date('2025-07-15T00:00:00Z'), source: 'system', idempotencyKey: 'e1' }], now))
   await inTx(db, tx => spendPoints(tx, SHOP, { customerId: 1, points: 30, idempotencyKey: 's1' }, now))
   await updateLoyaltySettings(db, SHOP, { ...DEFAULT_SETTINGS, expiry: { mode: 'after_earning', months: 6 } }, 'u', now)
   t.equal(await expirePoints(db, { now: new Date('2025-07-14T00:00:00Z') }), 0)
@@ -79,7 +79,7 @@ t.test('expiry jobs (after earning, inactivity) are idempotent; tier run downgra
   t.equal(await expirePoints(db, { now: new Date('2025-07-17T00:00:00Z') }), 0)
   t.match(balances(await member(db, SHOP, 1)), { available: 0, used: 30, expired: 70 })
 
-  await inTx(db, tx => postLedgerEntry(tx, SHOP, { customerId: 2, kind: 'adjust', points: 40, state: 'available', availableAt: now, source: 'adjustment', idempotencyKey: 'a2' }, now))
+  await inTx(db, tx => writeLedgerEntries(tx, SHOP, [{ customerId: 2, kind: 'adjust', points: 40, state: 'available', availableAt: now, source: 'adjustment', idempotencyKey: 'a2' }], now))
   await updateLoyaltySettings(db, SHOP, { ...DEFAULT_SETTINGS, expiry: { mode: 'inactivity', months: 12 }, ranking: { vndPerRankPoint: 1, window: 'rolling_12_months' } }, 'u', now)
   t.equal(await expirePoints(db, { now: new Date('2026-01-01T00:00:00Z') }), 0)
   t.equal(await expirePoints(db, { now: new Date('2026-02-01T00:00:00Z') }), 1)

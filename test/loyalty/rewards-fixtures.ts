@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.ts'
 import { createHaravanClient, type HaravanClient } from '../../server/haravan/client.ts'
 import type { HaravanDiscount } from '../../server/haravan/wire.ts'
 import { createTokenStore } from '../../server/haravan/tokens.ts'
-import { activateMember, postLedgerEntry } from '../../server/loyalty/ledger.ts'
+import { activateMember, writeLedgerEntries } from '../../server/loyalty/ledger.ts'
 import type { RewardDeps } from '../../server/loyalty/rewards.ts'
 import type { App } from '../../server/app.ts'
 import { authHeaders } from '../helper.ts'
@@ -36,9 +36,9 @@ export async function memberWithPoints (db: Db, shopId: string, customerId: numb
   await inTx(db, async tx => {
     await activateMember(tx, shopId, customerId, 'manual', 'test', new Date())
     if (points !== 0) {
-      await postLedgerEntry(tx, shopId, {
+      await writeLedgerEntries(tx, shopId, [{
         customerId, kind: 'adjust', points, state: 'available', availableAt: new Date(), source: 'adjustment', idempotencyKey: `test-adjust:${customerId}`,
-      }, new Date())
+      }], new Date())
     }
   })
 }

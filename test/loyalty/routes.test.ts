@@ -3,7 +3,7 @@ import t from 'tap'
 import { authHeaders, build, installShop } from '../helper.ts'
 import { verifyLedger } from '../../scripts/ledger-verify.ts'
 import { addCustomer, putOrder } from './fixtures.ts'
-import { applyOrderEffects } from '../../server/loyalty/effects.ts'
+import { convergeOrder } from '../../server/loyalty/order-points.ts'
 
 t.test('settings: defaults, validation in Vietnamese, update with activity log', async t => {
   const { app } = await build(t)
@@ -41,7 +41,7 @@ t.test('tiers: defaults, validation, replace and recompute', async t => {
 
   await addCustomer(app.db, shopId, 7)
   await putOrder(app.db, shopId, 70, { customerId: 7, totalPrice: 600_000, financialStatus: 'paid' })
-  await app.db.transaction(async tx => applyOrderEffects(tx, shopId, 70, app.clock()))
+  await app.db.transaction(async tx => convergeOrder(tx, shopId, 70, app.clock()))
   const put = await app.inject({
     method: 'PUT',
     url: '/api/tiers',

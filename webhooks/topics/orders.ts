@@ -1,7 +1,7 @@
 // orders/*: mirror the order, then converge its points (the loyalty engine computes the target from the stored state).
 import { haravanIdOnlySchema, haravanOrderSchema } from '../../server/haravan/mappers.ts'
 import { insertOrderCustomer, markOrderDeleted, upsertOrder } from '../../server/haravan/store.ts'
-import { applyOrderEffects } from '../../server/loyalty/effects.ts'
+import { convergeOrder } from '../../server/loyalty/order-points.ts'
 import { topicHandler } from './handler.ts'
 
 const upsert = topicHandler(haravanOrderSchema, async (tx, shopId, order, now) => {
@@ -9,12 +9,12 @@ const upsert = topicHandler(haravanOrderSchema, async (tx, shopId, order, now) =
   // A buyer never seen before is known from the order itself (so auto-activation makes it a member at once).
   await insertOrderCustomer(tx, shopId, order, now)
   if (await upsertOrder(tx, shopId, order, now) === 'stale') return
-  await applyOrderEffects(tx, shopId, order.id, now)
+  await convergeOrder(tx, shopId, order.id, now)
 })
 
 const remove = topicHandler(haravanIdOnlySchema, async (tx, shopId, { id }, now) => {
   await markOrderDeleted(tx, shopId, id, now)
-  await applyOrderEffects(tx, shopId, id, now)
+  await convergeOrder(tx, shopId, id, now)
 })
 
 export const orderTopics = {
