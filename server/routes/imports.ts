@@ -1,17 +1,16 @@
 // /api/imports: CSV templates, upload → preview, confirm → apply job, progress, problem lines, error report, undo.
 import { Readable } from 'node:stream'
 import multipart from '@fastify/multipart'
-import { and, asc, count, desc, eq, isNotNull, ne, or, sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { importRows, imports } from '../../db/schema/index.ts'
-import { AppError, BadRequestError, ConflictError, NotFoundError } from '../errors.ts'
-import { lineAppliedAt, loadImport, type ImportRow, type ImportRule } from '../imports/apply.ts'
+import { AppError, BadRequestError, ConflictError } from '../errors.ts'
+import { lineAppliedAt, type ImportRow, type ImportRule } from '../imports/apply.ts'
 import { errorReport } from '../imports/report.ts'
 import { APPLY_QUEUE, enqueue, registerImportJobs, UNDO_QUEUE } from '../imports/jobs.ts'
 import { TEMPLATES, type ImportKind } from '../imports/kinds.ts'
 import { createImport } from '../imports/preview.ts'
+import { confirmImport, findImport, listImportLines, listImports, startUndo } from '../imports/store.ts'
 
 export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
@@ -52,7 +51,6 @@ const rowSchema = z.object({
   appliedAt: z.string().nullable(),
 })
 const idParams = z.object({ id: z.string() })
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const iso = (d: Date | null) => (d === null ? null : d.toISOString())
 
 function ruleView (imp: ImportRow): z.infer<typeof importSchema>['rule'] {
@@ -78,13 +76,6 @@ export function importView (imp: ImportRow): z.infer<typeof importSchema> {
     finishedAt: iso(imp.finishedAt),
     undoneAt: iso(imp.undoneAt),
   }
-}
-
-// Another shop's id, or not an id at all, is simply not found.
-async function findImport (app: FastifyInstance, shopId: string, id: string): Promise<ImportRow> {
-  const imp = UUID.test(id) ? await loadImport(app.db, shopId, id) : undefined
-  if (!imp) throw new NotFoundError('Không tìm thấy lần nhập dữ liệu này')
-  return imp
 }
 
 const tooLarge = (limit: number) => `File quá lớn: tối đa ${+(limit / 1024 / 1024).toFixed(2)} MB. Không dòng nào được nhập; hãy chia file thành nhiều file nhỏ hơn.`
@@ -151,18 +142,13 @@ export default async function importRoutes (fastify: FastifyInstance, opts: Impo
       response: { 200: z.object({ items: z.array(importSchema), total: z.number() }) },
     },
   }, async (request) => {
-    const { page, limit, kind } = request.query
-    const where = and(eq(imports.shopId, request.shop.shopId), kind ? eq(imports.kind, kind) : undefined)
-    const [items, [total]] = await Promise.all([
-      app.db.select().from(imports).where(where).orderBy(desc(imports.createdAt), desc(imports.id)).limit(limit).offset((page - 1) * limit),
-      app.db.select({ n: count() }).from(imports).where(where),
-    ])
-    return { items: items.map(importView), total: Number(total?.n ?? 0) }
+    const { items, total } = await listImports(app.db, request.shop.shopId, request.query)
+    return { items: items.map(importView), total }
   })
 
   app.get('/imports/:id', {
     schema: { summary: 'One import: status, progress, preview, result', tags: ['imports'], params: idParams, response: { 200: importSchema } },
-  }, async (request) => importView(await findImport(fastify, request.shop.shopId, request.params.id)))
+  }, async (request) => importView(await findImport(app.db, request.shop.shopId, request.params.id)))
 
   app.get('/imports/:id/rows', {
     schema: {
@@ -173,24 +159,19 @@ export default async function importRoutes (fastify: FastifyInstance, opts: Impo
       response: { 200: z.object({ items: z.array(rowSchema), total: z.number() }) },
     },
   }, async (request) => {
-    const imp = await findImport(fastify, request.shop.shopId, request.params.id)
+    const imp = await findImport(app.db, request.shop.shopId, request.params.id)
     const { page, limit, problems } = request.query
-    const where = and(eq(importRows.shopId, imp.shopId), eq(importRows.importId, imp.id),
-      problems === 'true' ? or(ne(importRows.status, 'matched'), isNotNull(importRows.warning)) : undefined)
-    const [items, [total]] = await Promise.all([
-      app.db.select().from(importRows).where(where).orderBy(asc(importRows.line)).limit(limit).offset((page - 1) * limit),
-      app.db.select({ n: count() }).from(importRows).where(where),
-    ])
+    const { items, total } = await listImportLines(app.db, imp, { page, limit, problemsOnly: problems === 'true' })
     return {
       items: items.map((r) => ({ line: r.line, status: r.status, reason: r.reason, warning: r.warning, phone: r.phoneE164, name: r.name, raw: r.raw, appliedAt: iso(lineAppliedAt(imp, r)) })),
-      total: Number(total?.n ?? 0),
+      total,
     }
   })
 
   app.get('/imports/:id/errors.csv', {
     schema: { summary: 'Every rejected, skipped or warned line with its line number and reason (CSV, BOM)', tags: ['imports'], params: idParams },
   }, async (request, reply) => {
-    const imp = await findImport(fastify, request.shop.shopId, request.params.id)
+    const imp = await findImport(app.db, request.shop.shopId, request.params.id)
     return reply.type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="bao-cao-loi-${imp.id}.csv"`)
       .send(Readable.from(errorReport(app.db, imp)))
@@ -199,18 +180,8 @@ export default async function importRoutes (fastify: FastifyInstance, opts: Impo
   app.post('/imports/:id/confirm', {
     schema: { summary: 'Start applying a previewed import (background job)', tags: ['imports'], params: idParams, response: { 202: importSchema } },
   }, async (request, reply) => {
-    const imp = await findImport(fastify, request.shop.shopId, request.params.id)
-    const [updated] = await app.db.update(imports).set({
-      status: 'applying',
-      doneRows: 0,
-      appliedPoints: 0,
-      appliedRankPoints: 0,
-      skippedRows: 0,
-      skippedWarnings: 0,
-      totalRows: sql`(select count(*) from import_rows where shop_id = ${imp.shopId} and import_id = ${imp.id}::uuid and status = 'matched')`,
-      confirmedAt: app.clock(),
-      options: { ...imp.options, confirmedBy: request.shop.userId },
-    }).where(and(eq(imports.shopId, imp.shopId), eq(imports.id, imp.id), eq(imports.status, 'previewed'))).returning()
+    const imp = await findImport(app.db, request.shop.shopId, request.params.id)
+    const updated = await confirmImport(app.db, imp, request.shop.userId, app.clock())
     if (!updated) throw new ConflictError(`Chỉ xác nhận được lần nhập đang chờ xác nhận; lần nhập này ${STATUS_LABEL[imp.status] ?? imp.status}`)
     await enqueue(fastify, APPLY_QUEUE, { shopId: imp.shopId, importId: imp.id })
     return reply.code(202).send(importView(updated))
@@ -219,13 +190,8 @@ export default async function importRoutes (fastify: FastifyInstance, opts: Impo
   app.post('/imports/:id/undo', {
     schema: { summary: 'Undo a finished import with compensating entries (background job)', tags: ['imports'], params: idParams, response: { 202: importSchema } },
   }, async (request, reply) => {
-    const imp = await findImport(fastify, request.shop.shopId, request.params.id)
-    const [updated] = await app.db.update(imports).set({
-      status: 'undoing',
-      doneRows: 0,
-      totalRows: sql`(select count(*) from import_rows where shop_id = ${imp.shopId} and import_id = ${imp.id}::uuid and status = 'matched')`,
-      options: { ...imp.options, undoneBy: request.shop.userId },
-    }).where(and(eq(imports.shopId, imp.shopId), eq(imports.id, imp.id), eq(imports.status, 'done'))).returning()
+    const imp = await findImport(app.db, request.shop.shopId, request.params.id)
+    const updated = await startUndo(app.db, imp, request.shop.userId)
     if (!updated) throw new ConflictError(`Chỉ hoàn tác được lần nhập đã hoàn tất; lần nhập này ${STATUS_LABEL[imp.status] ?? imp.status}`)
     await enqueue(fastify, UNDO_QUEUE, { shopId: imp.shopId, importId: imp.id })
     return reply.code(202).send(importView(updated))
