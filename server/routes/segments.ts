@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { BadRequestError } from '../errors.ts'
-import { definitionSchema, parseDefinition, type Condition } from '../segments/compile.ts'
+import { segmentBody, segmentList, segmentOut, segmentPreviewBody, segmentPreviewResponse, type Condition } from '../../api-types/segments.ts'
+import { parseDefinition } from '../segments/compile.ts'
 import { sendCsv } from '../segments/csv.ts'
 import { listResponse, pageQuery, pageRequest } from '../segments/http.ts'
 import { countMatching, listBatches, listPage, listWhere, type ListContext } from '../segments/lists.ts'
@@ -12,17 +13,6 @@ import { unknownTierProblems } from '../segments/tiers.ts'
 import { getTiers } from '../loyalty/tiers.ts'
 import type { Tier } from '../loyalty/rules.ts'
 
-const segmentBody = z.object({ name: z.string().trim().min(1).max(120), definition: definitionSchema })
-const segmentOut = z.object({
-  id: z.string(),
-  name: z.string(),
-  definition: z.record(z.string(), z.unknown()),
-  count: z.number().int(),
-  // Vietnamese sentences on what makes the saved group match wrongly (a tier deleted since); empty when fine.
-  problems: z.array(z.string()),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-})
 const idParams = z.object({ id: z.string().max(64) })
 
 export default async function segmentRoutes (fastify: FastifyInstance) {
@@ -48,7 +38,7 @@ export default async function segmentRoutes (fastify: FastifyInstance) {
   }
 
   app.get('/segments', {
-    schema: { summary: 'Customer groups with live counts', tags: ['segments'], response: { 200: z.object({ items: z.array(segmentOut) }) } },
+    schema: { summary: 'Customer groups with live counts', tags: ['segments'], response: { 200: segmentList } },
   }, async (request) => {
     const rows = await listSegments(app.db, request.shop.shopId)
     const tiers = await getTiers(app.db, request.shop.shopId)
@@ -56,7 +46,7 @@ export default async function segmentRoutes (fastify: FastifyInstance) {
   })
 
   app.post('/segments/preview', {
-    schema: { summary: 'How many customers a definition matches now', tags: ['segments'], body: z.object({ definition: definitionSchema }), response: { 200: z.object({ count: z.number().int() }) } },
+    schema: { summary: 'How many customers a definition matches now', tags: ['segments'], body: segmentPreviewBody, response: { 200: segmentPreviewResponse } },
   }, async (request) => ({ count: await count(request, await checkedDefinition(request.shop.shopId, request.body.definition)) }))
 
   app.post('/segments', {

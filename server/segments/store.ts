@@ -6,12 +6,12 @@ import type { Db } from '../../db/client.ts'
 import { segments } from '../../db/schema/index.ts'
 import { logActivity } from '../activity.ts'
 import { ConflictError, NotFoundError } from '../errors.ts'
-import type { Condition } from './compile.ts'
+import type { Definition } from '../../api-types/segments.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export type SegmentRow = typeof segments.$inferSelect
-export interface SegmentInput { name: string, definition: { match: 'all' | 'any', conditions: Condition[] } }
+export interface SegmentInput { name: string, definition: Definition }
 /** Who saves and when: the merchant's Haravan user id and the app clock's now. */
 export interface SegmentChange { actor: string, now: Date }
 
