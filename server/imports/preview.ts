@@ -10,6 +10,7 @@ import { imports } from '../../db/schema/index.ts'
 import { readCsvBatches, type CsvRecord } from './csv.ts'
 import { FirstLines } from './first-lines.ts'
 import { checkRow, COLUMNS, nameKey, type CheckedRow, type ImportKind } from './kinds.ts'
+import type { ImportPreview as Preview } from '../../api-types/imports.ts'
 
 // Rows per classify round (one customer query), and rounds under way at once, each on its own connection, while the
 // next batch is parsed. Every row of a batch outlives a few young-generation collections and is promoted, so the rows
@@ -19,16 +20,8 @@ import { checkRow, COLUMNS, nameKey, type CheckedRow, type ImportKind } from './
 const BATCH_SIZE = 2000
 const LOOKUPS_IN_FLIGHT = 2
 
-export interface Preview {
-  rows: number
-  valid: number
-  matched: number
-  notFound: number
-  alreadyImported: number
-  invalid: number
-  duplicates: number
-  warnings: number
-}
+// The preview's counts, as the API answers them.
+export type { Preview }
 
 type RowStatus = 'matched' | 'not_found' | 'already_imported' | 'invalid' | 'duplicate'
 

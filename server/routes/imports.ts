@@ -9,6 +9,7 @@ import { lineAppliedAt, type ImportRow, type ImportRule } from '../imports/apply
 import { errorReport } from '../imports/report.ts'
 import { APPLY_QUEUE, enqueue, registerImportJobs, UNDO_QUEUE } from '../imports/jobs.ts'
 import { TEMPLATES, type ImportKind } from '../imports/kinds.ts'
+import { createdSchema, IMPORT_KINDS, importList, importSchema, lineList, type ImportPreview, type ImportView } from '../../api-types/imports.ts'
 import { createImport } from '../imports/preview.ts'
 import { confirmImport, findImport, listImportLines, listImports, startUndo } from '../imports/store.ts'
 
@@ -18,55 +19,23 @@ const STATUS_LABEL: Record<string, string> = {
   parsing: 'đang đọc file', previewed: 'chờ xác nhận', applying: 'đang cập nhật', done: 'đã hoàn tất', failed: 'bị lỗi', undoing: 'đang hoàn tác', undone: 'đã hoàn tác',
 }
 
-const previewSchema = z.object({
-  rows: z.number(), valid: z.number(), matched: z.number(), notFound: z.number(), alreadyImported: z.number(), invalid: z.number(), duplicates: z.number(), warnings: z.number(),
-})
-const importSchema = z.object({
-  id: z.string(),
-  kind: z.enum(['opening_balance', 'point_adjustment']),
-  status: z.enum(['parsing', 'previewed', 'applying', 'done', 'failed', 'undoing', 'undone']),
-  progress: z.object({ done: z.number(), total: z.number() }),
-  preview: previewSchema.nullable(),
-  result: z.record(z.string(), z.unknown()).nullable(),
-  // Opening balances: the conversion the apply uses, frozen when it starts (null until then).
-  rule: z.object({
-    vndPerPoint: z.number(), pointsPerStep: z.number(), rounding: z.enum(['floor', 'half_up']), vndPerRankPoint: z.number(),
-  }).nullable(),
-  fileName: z.string().nullable(),
-  error: z.string().nullable(),
-  createdAt: z.string(),
-  confirmedAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
-  undoneAt: z.string().nullable(),
-})
-const createdSchema = z.object({ id: z.string(), status: z.literal('previewed'), preview: previewSchema })
-const rowSchema = z.object({
-  line: z.number(),
-  status: z.string(),
-  reason: z.string().nullable(),
-  warning: z.string().nullable(),
-  phone: z.string().nullable(),
-  name: z.string().nullable(),
-  raw: z.record(z.string(), z.string()).nullable(),
-  appliedAt: z.string().nullable(),
-})
 const idParams = z.object({ id: z.string() })
 const iso = (d: Date | null) => (d === null ? null : d.toISOString())
 
-function ruleView (imp: ImportRow): z.infer<typeof importSchema>['rule'] {
+function ruleView (imp: ImportRow): ImportView['rule'] {
   const rule = imp.rule as unknown as ImportRule | null
   if (!rule) return null
   const { vndPerPoint, pointsPerStep, rounding } = rule.earning
   return { vndPerPoint, pointsPerStep, rounding, vndPerRankPoint: rule.ranking.vndPerRankPoint }
 }
 
-export function importView (imp: ImportRow): z.infer<typeof importSchema> {
+export function importView (imp: ImportRow): ImportView {
   return {
     id: imp.id,
     kind: imp.kind,
     status: imp.status,
     progress: { done: imp.doneRows, total: imp.totalRows },
-    preview: (imp.preview as z.infer<typeof previewSchema> | null) ?? null,
+    preview: (imp.preview as ImportPreview | null) ?? null,
     result: imp.result ?? null,
     rule: ruleView(imp),
     fileName: imp.fileName,
@@ -138,8 +107,8 @@ export default async function importRoutes (fastify: FastifyInstance, opts: Impo
     schema: {
       summary: 'Recent imports of the shop',
       tags: ['imports'],
-      querystring: z.object({ page: z.coerce.number().int().min(1).default(1), limit: z.coerce.number().int().min(1).max(100).default(20), kind: z.enum(['opening_balance', 'point_adjustment']).optional() }),
-      response: { 200: z.object({ items: z.array(importSchema), total: z.number() }) },
+      querystring: z.object({ page: z.coerce.number().int().min(1).default(1), limit: z.coerce.number().int().min(1).max(100).default(20), kind: z.enum(IMPORT_KINDS).optional() }),
+      response: { 200: importList },
     },
   }, async (request) => {
     const { items, total } = await listImports(app.db, request.shop.shopId, request.query)
@@ -156,7 +125,7 @@ export default async function importRoutes (fastify: FastifyInstance, opts: Impo
       tags: ['imports'],
       params: idParams,
       querystring: z.object({ page: z.coerce.number().int().min(1).default(1), limit: z.coerce.number().int().min(1).max(200).default(50), problems: z.enum(['true', 'false']).default('true') }),
-      response: { 200: z.object({ items: z.array(rowSchema), total: z.number() }) },
+      response: { 200: lineList },
     },
   }, async (request) => {
     const imp = await findImport(app.db, request.shop.shopId, request.params.id)
