@@ -31,3 +31,8 @@ export async function migrate (db: Db): Promise<{ applied: number }> {
     return { applied }
   })
 }
+
+/** Readiness: the migrations' bookkeeping table answers (so migrations ran and the database is reachable). */
+export async function migrationsReadable (db: Db): Promise<void> {
+  await db.execute(sql`select 1 from drizzle.__drizzle_migrations limit 1`)
+}

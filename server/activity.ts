@@ -3,6 +3,7 @@ import { sql, type SQL } from 'drizzle-orm'
 import { activityLog } from '../db/schema/index.ts'
 import { queryRows, type Db } from '../db/client.ts'
 import { escapeLike } from './segments/search.ts'
+import type { ActivityItem, ActorKind } from '../api-types/activity.ts'
 
 export interface ActivityInput {
   /** Haravan user id of the merchant staff, or 'system' / 'haravan' for automatic actions. */
@@ -17,8 +18,7 @@ export async function logActivity (db: Db, shopId: string, input: ActivityInput,
   await db.insert(activityLog).values({ shopId, actor: input.actor, action: input.action, subject: input.subject, details: input.details ?? {}, createdAt: at })
 }
 
-export const ACTOR_KINDS = ['merchant', 'haravan', 'system'] as const
-export type ActorKind = typeof ACTOR_KINDS[number]
+export type { ActivityItem, ActorKind }
 
 export interface ActivityQuery {
   /** Prefix of the action code ('import.' lists every import action). */
@@ -29,18 +29,6 @@ export interface ActivityQuery {
   to?: Date
   page: number
   limit: number
-}
-
-export interface ActivityItem {
-  id: number
-  actor: string | null
-  actorKind: ActorKind
-  action: string
-  subject: string | null
-  /** What the subject is called: the member's name, the import's file name, the group's name; null when unknown. */
-  subjectLabel: string | null
-  details: Record<string, unknown>
-  createdAt: string
 }
 
 // Who acted: Haravan (install/uninstall webhooks), the app itself (jobs, automatic rewards), else a merchant's staff.

@@ -2,10 +2,10 @@
 import { sql } from 'drizzle-orm'
 import { bigint, boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 
-export const DISCOUNT_TYPES = ['fixed_amount', 'percentage', 'shipping'] as const
-export const AUTO_TRIGGERS = ['first_purchase', 'registration', 'tier_upgrade'] as const
-export const REWARD_TRIGGERS = ['redeem', ...AUTO_TRIGGERS] as const
-export const REWARD_STATUSES = ['reserved', 'issued', 'held', 'voided', 'pending'] as const
+import { AUTO_TRIGGERS, DISCOUNT_TYPES, REWARD_STATUSES, REWARD_TRIGGERS } from '../../api-types/rewards.ts'
+
+// The API's vocabulary (api-types/rewards.ts) is the columns' enums.
+export { AUTO_TRIGGERS, DISCOUNT_TYPES, REWARD_STATUSES, REWARD_TRIGGERS }
 
 export const rewardOptions = pgTable('reward_options', {
   shopId: text('shop_id').notNull(),

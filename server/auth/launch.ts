@@ -1,10 +1,9 @@
 // Embedded launch: Haravan opens `/?orgid&shop&timestamp&hmac` in its admin iframe; a valid signature yields a session token.
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import { and, eq } from 'drizzle-orm'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { shops } from '../../db/schema/index.ts'
 import { sendPage } from './pages.ts'
 import { mintSessionToken } from './session.ts'
+import { isShopInstalled, shopDomain } from './store.ts'
 
 export const LAUNCH_MAX_SKEW_SECONDS = 300
 // There is no user id in the launch URL, so launch sessions carry this fixed subject.
@@ -64,10 +63,9 @@ export async function handleLaunch (app: FastifyInstance, request: FastifyReques
   }
   const orgid = q.orgid ?? ''
   if (!/^\d{1,20}$/.test(orgid)) return refuse(reply, 'Missing or malformed orgid.')
-  const [shop] = await app.db.select({ shopId: shops.shopId }).from(shops)
-    .where(and(eq(shops.shopId, orgid), eq(shops.status, 'installed'))).limit(1)
+  const installed = await isShopInstalled(app.db, orgid)
   reply.header('Cache-Control', 'no-store')
-  if (!shop) return reply.redirect(`/install/start?orgid=${encodeURIComponent(orgid)}`, 302)
+  if (!installed) return reply.redirect(`/install/start?orgid=${encodeURIComponent(orgid)}`, 302)
   const token = await mintSessionToken(app.config.sessionSecret, { orgid, sub: LAUNCH_SUBJECT }, { now: app.clock() })
   return reply.redirect(`/#token=${token}`, 302)
 }
@@ -76,10 +74,9 @@ export async function handleLaunch (app: FastifyInstance, request: FastifyReques
 export function registerSandboxOpen (app: FastifyInstance) {
   app.get<{ Querystring: { orgid?: string } }>('/sandbox/open', { schema: { hide: true } }, async (request, reply) => {
     const orgid = request.query.orgid ?? ''
-    const [shop] = await app.db.select({ domain: shops.domain }).from(shops).where(eq(shops.shopId, orgid)).limit(1)
     const query = signLaunchQuery(app.config.haravan.clientSecret, {
       orgid,
-      shop: shop?.domain ?? `${orgid}.myharavan.com`,
+      shop: await shopDomain(app.db, orgid) ?? `${orgid}.myharavan.com`,
       timestamp: String(Math.floor(app.clock().getTime() / 1000)),
     })
     return reply.header('Cache-Control', 'no-store').redirect(`/?${query}`, 302)

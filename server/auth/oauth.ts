@@ -4,23 +4,20 @@
 import { randomBytes } from 'node:crypto'
 import formbody from '@fastify/formbody'
 import rateLimit from '@fastify/rate-limit'
-import { and, eq, lt } from 'drizzle-orm'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose'
 import { request as undiciRequest } from 'undici'
-import { oauthStates, shops } from '../../db/schema/index.ts'
 import { completeInstall } from '../haravan/install.ts'
 import { tokenEndpoint } from '../haravan/tokens.ts'
 import { registerSandboxOpen } from './launch.ts'
 import { sendPage } from './pages.ts'
 import { mintSessionToken } from './session.ts'
+import { isShopInstalled, saveOAuthState, takeOAuthState, type Purpose } from './store.ts'
 
 export const LOGIN_SCOPES = 'openid profile email org userinfo'
 export const INSTALL_SCOPES = 'openid profile email org userinfo grant_service wh_api offline_access ' +
   'com.read_customers com.write_customers com.read_orders com.read_shop com.write_discounts'
 const STATE_TTL_MS = 10 * 60_000
-
-type Purpose = 'login' | 'reconnect' | 'install'
 
 export interface IdentityClaims { sub: string, orgid: string, orgname: string, roles: string[], email?: string, name?: string }
 
@@ -67,16 +64,15 @@ async function newState (app: FastifyInstance, purpose: Purpose, orgid: string |
   const state = randomBytes(24).toString('base64url')
   const nonce = randomBytes(24).toString('base64url')
   const now = app.clock()
-  await app.db.delete(oauthStates).where(lt(oauthStates.expiresAt, now))
-  await app.db.insert(oauthStates).values({ state, nonce, purpose, orgid, expiresAt: new Date(now.getTime() + STATE_TTL_MS), createdAt: now })
+  await saveOAuthState(app.db, { state, nonce, purpose, orgid, expiresAt: new Date(now.getTime() + STATE_TTL_MS) }, now)
   return { state, nonce }
 }
 
 /** Single use: the row is deleted whether or not the rest of the callback succeeds. */
 async function takeState (app: FastifyInstance, state: string | undefined, purposes: Purpose[]) {
   if (!state) return undefined
-  const [row] = await app.db.delete(oauthStates).where(eq(oauthStates.state, state)).returning()
-  if (!row || row.expiresAt < app.clock() || !purposes.includes(row.purpose as Purpose)) return undefined
+  const row = await takeOAuthState(app.db, state)
+  if (!row || row.expiresAt < app.clock() || !purposes.includes(row.purpose)) return undefined
   return row
 }
 
@@ -125,11 +121,6 @@ async function verifyOrRefuse (app: FastifyInstance, reply: FastifyReply, idToke
   }
 }
 
-async function isInstalled (app: FastifyInstance, shopId: string) {
-  const [row] = await app.db.select({ shopId: shops.shopId }).from(shops).where(and(eq(shops.shopId, shopId), eq(shops.status, 'installed'))).limit(1)
-  return row !== undefined
-}
-
 async function sessionRedirect (app: FastifyInstance, reply: FastifyReply, orgid: string, sub: string) {
   const token = await mintSessionToken(app.config.sessionSecret, { orgid, sub }, { now: app.clock() })
   return reply.header('Cache-Control', 'no-store').redirect(`/#token=${token}`, 302)
@@ -157,7 +148,7 @@ export default async function installRoutes (app: FastifyInstance) {
     if (body.error) return oauthError(reply, body, 'login', row.orgid)
     const claims = await verifyOrRefuse(app, reply, body.id_token, row.nonce)
     if (!claims) return reply
-    if (row.purpose === 'login' && await isInstalled(app, claims.orgid)) return sessionRedirect(app, reply, claims.orgid, claims.sub)
+    if (row.purpose === 'login' && await isShopInstalled(app.db, claims.orgid)) return sessionRedirect(app, reply, claims.orgid, claims.sub)
     if (!claims.roles.includes('admin')) {
       request.log.info({ orgid: claims.orgid, sub: claims.sub }, 'install refused: not an admin')
       return sendPage(reply, 403, { title: 'Không cài đặt được ứng dụng', paragraphs: [NOT_ADMIN], englishHint: 'Only a shop admin can install the app.' })

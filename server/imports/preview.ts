@@ -10,6 +10,7 @@ import { imports } from '../../db/schema/index.ts'
 import { readCsvBatches, type CsvRecord } from './csv.ts'
 import { FirstLines } from './first-lines.ts'
 import { checkRow, COLUMNS, nameKey, type CheckedRow, type ImportKind } from './kinds.ts'
+import type { ImportPreview as Preview } from '../../api-types/imports.ts'
 
 // Rows per classify round (one customer query), and rounds under way at once, each on its own connection, while the
 // next batch is parsed. Every row of a batch outlives a few young-generation collections and is promoted, so the rows
@@ -19,16 +20,8 @@ import { checkRow, COLUMNS, nameKey, type CheckedRow, type ImportKind } from './
 const BATCH_SIZE = 2000
 const LOOKUPS_IN_FLIGHT = 2
 
-export interface Preview {
-  rows: number
-  valid: number
-  matched: number
-  notFound: number
-  alreadyImported: number
-  invalid: number
-  duplicates: number
-  warnings: number
-}
+// The preview's counts, as the API answers them.
+export type { Preview }
 
 type RowStatus = 'matched' | 'not_found' | 'already_imported' | 'invalid' | 'duplicate'
 
@@ -75,88 +68,94 @@ function checkBatch (kind: ImportKind, records: CsvRecord[], seen: FirstLines): 
   return { records, checked, firstLines }
 }
 
-async function classifyBatch (db: Db, shopId: string, kind: ImportKind, b: CheckedBatch, anyMember: boolean): Promise<StoredRow[]> {
-  const { records: batch, checked } = b
+/** The shop's customers with the batch's phones, and which of them are members (with their opening import, if any). */
+interface PhoneLookup { byPhone: Map<string, Customer[]>, memberOf: Map<number, { openingImportId: string | null }> }
+
+async function customersByPhone (db: Db, shopId: string, checked: CheckedRow[], anyMember: boolean): Promise<PhoneLookup> {
   const unique = new Set<string>()
   for (const row of checked) if (row.reason === null && row.phoneE164) unique.add(row.phoneE164)
   const phones = [...unique]
   const byPhone = new Map<string, Customer[]>()
   const memberOf = new Map<number, { openingImportId: string | null }>()
-  if (phones.length > 0) {
-    // One query per batch: customers by phone with their member row, if any. Each phone is an index probe (a lateral
-    // subquery behind `offset 0` cannot be turned into a join): with 10,000 phones against 1,000,000 customers the
-    // planner otherwise prefers a parallel scan of every customer, 200 ms a batch. Phones are normalised E.164
-    // (+ and digits), so the array literal needs no quoting; sorted, the probes walk the index in order.
-    phones.sort()
-    // Each customer comes back with the position of its phone in the array (an int is cheaper to send and parse than
-    // the phone), and with its member row only when the shop had members when the preview started (a first import
-    // has none: half the probes and two columns saved).
-    // lateral + limit: always a primary-key probe per customer, whatever the planner believes about members
-    const memberJoin = sql`left join lateral (select m.customer_id, m.opening_import_id from members m
-      where m.shop_id = ${shopId} and m.customer_id = c.id limit 1) m on true`
-    const found = await queryRows<{ i: number, id: number | string, email: string | null, full_name: string, member?: boolean, opening_import_id?: string | null }>(db, sql`
-      select p.i::int as i, c.id, c.email, c.full_name ${anyMember ? sql`, m.customer_id is not null as member, m.opening_import_id` : sql``}
-      from unnest(${`{${phones.join(',')}}`}::text[]) with ordinality as p(phone, i)
-        join lateral (
-          select c.id, c.email, c.full_name from customers c where c.shop_id = ${shopId} and c.phone_e164 = p.phone offset 0
-        ) c on true
-        ${anyMember ? memberJoin : sql``}
-      order by c.id`)
-    for (const row of found) {
-      const phone = phones[row.i - 1] as string
-      const c: Customer = { id: Number(row.id), phoneE164: phone, email: row.email, fullName: row.full_name }
-      const list = byPhone.get(phone) ?? []
-      list.push(c)
-      byPhone.set(phone, list)
-      if (row.member === true) memberOf.set(c.id, { openingImportId: row.opening_import_id ?? null })
-    }
+  if (phones.length === 0) return { byPhone, memberOf }
+  // One query per batch: customers by phone with their member row, if any. Each phone is an index probe (a lateral
+  // subquery behind `offset 0` cannot be turned into a join): with 10,000 phones against 1,000,000 customers the
+  // planner otherwise prefers a parallel scan of every customer, 200 ms a batch. Phones are normalised E.164
+  // (+ and digits), so the array literal needs no quoting; sorted, the probes walk the index in order.
+  phones.sort()
+  // Each customer comes back with the position of its phone in the array (an int is cheaper to send and parse than
+  // the phone), and with its member row only when the shop had members when the preview started (a first import
+  // has none: half the probes and two columns saved).
+  // lateral + limit: always a primary-key probe per customer, whatever the planner believes about members
+  const memberJoin = sql`left join lateral (select m.customer_id, m.opening_import_id from members m
+    where m.shop_id = ${shopId} and m.customer_id = c.id limit 1) m on true`
+  const found = await queryRows<{ i: number, id: number | string, email: string | null, full_name: string, member?: boolean, opening_import_id?: string | null }>(db, sql`
+    select p.i::int as i, c.id, c.email, c.full_name ${anyMember ? sql`, m.customer_id is not null as member, m.opening_import_id` : sql``}
+    from unnest(${`{${phones.join(',')}}`}::text[]) with ordinality as p(phone, i)
+      join lateral (
+        select c.id, c.email, c.full_name from customers c where c.shop_id = ${shopId} and c.phone_e164 = p.phone offset 0
+      ) c on true
+      ${anyMember ? memberJoin : sql``}
+    order by c.id`)
+  for (const row of found) {
+    const phone = phones[row.i - 1] as string
+    const c: Customer = { id: Number(row.id), phoneE164: phone, email: row.email, fullName: row.full_name }
+    const list = byPhone.get(phone) ?? []
+    list.push(c)
+    byPhone.set(phone, list)
+    if (row.member === true) memberOf.set(c.id, { openingImportId: row.opening_import_id ?? null })
   }
+  return { byPhone, memberOf }
+}
 
-  const classify = (record: CsvRecord, i: number): StoredRow => {
-    const row = checked[i] as CheckedRow
-    const stored: StoredRow = {
-      line: record.line,
-      status: 'invalid',
-      customer_id: null,
-      phone: row.phoneE164,
-      name: row.name,
-      email: row.email,
-      raw: record.fields,
-      amount: row.amount,
-      second_amount: row.secondAmount,
-      points: row.points,
-      reason: row.reason,
-      warning: null,
-    }
-    if (row.reason !== null) return stored
-    let candidates = byPhone.get(row.phoneE164 as string) ?? []
-    if (candidates.length === 0) return Object.assign(stored, { status: 'not_found', reason: REASONS.notFound })
-    if (row.email !== null) {
-      const withEmail = candidates.filter((c) => sameEmail(c.email, row.email))
-      if (withEmail.length === 0) return Object.assign(stored, { reason: REASONS.emailMismatch(candidates[0]?.email ?? null) })
-      candidates = withEmail
-    }
-    if (candidates.length > 1) {
-      // One Haravan customer per phone is the norm; with several, the activated member is the one that holds points.
-      const activated = candidates.filter((c) => memberOf.has(c.id))
-      if (activated.length !== 1) return Object.assign(stored, { reason: REASONS.ambiguous(candidates.length) })
-      candidates = activated
-    }
-    const customer = candidates[0] as Customer
-    stored.customer_id = customer.id
-    if (kind === 'opening_balance' && memberOf.get(customer.id)?.openingImportId) {
-      return Object.assign(stored, { status: 'already_imported', reason: REASONS.alreadyImported })
-    }
-    // Equal strings have equal keys: the usual case skips the normalisation (~2 µs a name).
-    if (row.name !== null && row.name !== customer.fullName && customer.fullName.trim() !== '' && nameKey(row.name) !== nameKey(customer.fullName)) {
-      stored.warning = REASONS.nameMismatch(customer.fullName)
-    }
-    stored.status = 'matched'
-    return stored
+/** One checked line against the customers found for its phone: matched (maybe with a warning), or why not. */
+function classifyLine (kind: ImportKind, record: CsvRecord, row: CheckedRow, { byPhone, memberOf }: PhoneLookup): StoredRow {
+  const stored: StoredRow = {
+    line: record.line,
+    status: 'invalid',
+    customer_id: null,
+    phone: row.phoneE164,
+    name: row.name,
+    email: row.email,
+    raw: record.fields,
+    amount: row.amount,
+    second_amount: row.secondAmount,
+    points: row.points,
+    reason: row.reason,
+    warning: null,
   }
+  if (row.reason !== null) return stored
+  let candidates = byPhone.get(row.phoneE164 as string) ?? []
+  if (candidates.length === 0) return Object.assign(stored, { status: 'not_found', reason: REASONS.notFound })
+  if (row.email !== null) {
+    const withEmail = candidates.filter((c) => sameEmail(c.email, row.email))
+    if (withEmail.length === 0) return Object.assign(stored, { reason: REASONS.emailMismatch(candidates[0]?.email ?? null) })
+    candidates = withEmail
+  }
+  if (candidates.length > 1) {
+    // One Haravan customer per phone is the norm; with several, the activated member is the one that holds points.
+    const activated = candidates.filter((c) => memberOf.has(c.id))
+    if (activated.length !== 1) return Object.assign(stored, { reason: REASONS.ambiguous(candidates.length) })
+    candidates = activated
+  }
+  const customer = candidates[0] as Customer
+  stored.customer_id = customer.id
+  if (kind === 'opening_balance' && memberOf.get(customer.id)?.openingImportId) {
+    return Object.assign(stored, { status: 'already_imported', reason: REASONS.alreadyImported })
+  }
+  // Equal strings have equal keys: the usual case skips the normalisation (~2 µs a name).
+  if (row.name !== null && row.name !== customer.fullName && customer.fullName.trim() !== '' && nameKey(row.name) !== nameKey(customer.fullName)) {
+    stored.warning = REASONS.nameMismatch(customer.fullName)
+  }
+  stored.status = 'matched'
+  return stored
+}
+
+async function classifyBatch (db: Db, shopId: string, kind: ImportKind, b: CheckedBatch, anyMember: boolean): Promise<StoredRow[]> {
+  const lookup = await customersByPhone(db, shopId, b.checked, anyMember)
   // The later line of a repeated phone is the duplicate, unless it is invalid (it keeps its own reason, as in SQL).
-  return batch.map((record, i) => {
-    const stored = classify(record, i)
+  return b.records.map((record, i) => {
+    const stored = classifyLine(kind, record, b.checked[i] as CheckedRow, lookup)
     const first = b.firstLines[i] ?? null
     if (first === null || first === record.line || stored.status === 'invalid') return stored
     return Object.assign(stored, { status: 'duplicate', reason: REASONS.duplicate + first, warning: null })
@@ -255,9 +254,12 @@ async function markDuplicates (db: Db, shopId: string, importId: string): Promis
   })
 }
 
-const emptyTally = (): Record<RowStatus, number> => ({ matched: 0, not_found: 0, already_imported: 0, invalid: 0, duplicate: 0 })
+/** The preview's counts, kept as the rows are stored (and moved by the duplicates pass), not counted afterwards. */
+interface Tally { status: Record<RowStatus, number>, warnings: number }
 
-function previewOf (tally: Record<RowStatus, number>, warnings: number): Preview {
+const emptyTally = (): Tally => ({ status: { matched: 0, not_found: 0, already_imported: 0, invalid: 0, duplicate: 0 }, warnings: 0 })
+
+function previewOf ({ status: tally, warnings }: Tally): Preview {
   return {
     rows: tally.matched + tally.not_found + tally.already_imported + tally.invalid + tally.duplicate,
     valid: tally.matched + tally.not_found + tally.already_imported,
@@ -300,70 +302,92 @@ export interface CreateImportInput {
   firstLines?: FirstLines
 }
 
-/** Parses and previews a whole file; the header is checked before anything is stored (a wrong file leaves no trace). */
-export async function createImport (db: Db, input: CreateImportInput): Promise<{ id: string, preview: Preview }> {
-  const { shopId, kind } = input
-  const chunks = readCsvBatches(input.source, COLUMNS[kind])
-  let next = await chunks.next() // throws on a wrong header before the import exists
-  const id = randomUUID()
-  await db.insert(imports).values({ shopId, id, kind, status: 'parsing', fileName: input.fileName, createdBy: input.actor, createdAt: input.now })
-  let sink: RowSink | null = null
-  try {
-    sink = await rowSink(db, shopId, id)
-    const out = sink
-    // A pipeline: while a batch is parsed, the LOOKUPS_IN_FLIGHT batches before it are classified (their customer
-    // queries) and earlier ones are written to the sink, in order; a bounded number of batches waits in each stage,
-    // so memory stays flat.
-    const [members] = await queryRows<{ any: boolean }>(db, sql`select exists (select 1 from members where shop_id = ${shopId}) as any`)
-    const anyMember = members?.any === true
-    // The preview's counts are kept as the rows are stored (and moved by the duplicates), not counted afterwards.
-    const tally = emptyTally()
-    let warnings = 0
-    // Oldest first: the classify rounds under way, and the writes not yet taken by the sink.
-    const classifying: Array<Promise<unknown>> = []
-    const writing: Array<Promise<void>> = []
-    let written: Promise<void> = Promise.resolve()
-    // Repeated phones, marked as the lines are read while the table holds them all (always, up to 1,500,000 phones).
-    const seen = input.firstLines ?? new FirstLines()
-    const flush = (records: CsvRecord[]) => {
-      const classified = classifyBatch(db, shopId, kind, checkBatch(kind, records, seen), anyMember).then((rows) => {
+/**
+ * A pipeline: while a batch is parsed, the LOOKUPS_IN_FLIGHT batches before it are classified (their customer
+ * queries) and earlier ones are written to the sink, in order; a bounded number of batches waits in each stage, so
+ * memory stays flat. add() takes a batch once room() resolved; drained() resolves when every batch is written.
+ */
+function previewPipeline (classify: (records: CsvRecord[]) => Promise<StoredRow[]>, out: RowSink, tally: Tally) {
+  // Oldest first: the classify rounds under way, and the writes not yet taken by the sink.
+  const classifying: Array<Promise<unknown>> = []
+  const writing: Array<Promise<void>> = []
+  let written: Promise<void> = Promise.resolve()
+  return {
+    async room () {
+      while (classifying.length >= LOOKUPS_IN_FLIGHT) await classifying.shift()
+      while (writing.length > LOOKUPS_IN_FLIGHT) await writing.shift()
+    },
+    add (records: CsvRecord[]) {
+      const classified = classify(records).then((rows) => {
         for (const row of rows) {
-          tally[row.status]++
-          if (row.warning !== null) warnings++
+          tally.status[row.status]++
+          if (row.warning !== null) tally.warnings++
         }
         return out.encode(rows)
       })
       const write = written.then(async () => { await out.write(await classified) })
-      // Both are awaited below; these only stop unhandled-rejection warnings meanwhile.
+      // Both are awaited (room, drained); these only stop unhandled-rejection warnings meanwhile.
       classified.catch(() => {})
       write.catch(() => {})
       classifying.push(classified)
       writing.push(write)
       written = write
+    },
+    drained: () => written,
+  }
+}
+
+/** The rest of the file, from the batch already read, regrouped into BATCH_SIZE lines for the pipeline. */
+async function feed (chunks: AsyncGenerator<CsvRecord[]>, first: IteratorResult<CsvRecord[]>, pipeline: ReturnType<typeof previewPipeline>): Promise<void> {
+  let next = first
+  let batch: CsvRecord[] = []
+  while (next.done !== true) {
+    for (const record of next.value) batch.push(record)
+    if (batch.length >= BATCH_SIZE) {
+      await pipeline.room()
+      pipeline.add(batch)
+      batch = []
     }
-    let batch: CsvRecord[] = []
-    while (next.done !== true) {
-      for (const record of next.value) batch.push(record)
-      if (batch.length >= BATCH_SIZE) {
-        while (classifying.length >= LOOKUPS_IN_FLIGHT) await classifying.shift()
-        while (writing.length > LOOKUPS_IN_FLIGHT) await writing.shift()
-        flush(batch)
-        batch = []
-      }
-      next = await chunks.next()
-    }
-    flush(batch)
-    await written
+    next = await chunks.next()
+  }
+  pipeline.add(batch)
+  await pipeline.drained()
+}
+
+/** The SQL duplicates pass, for a file with more distinct phones than FirstLines holds; the tally follows its changes. */
+async function markRemainingDuplicates (db: Db, shopId: string, importId: string, tally: Tally): Promise<void> {
+  for (const changed of await markDuplicates(db, shopId, importId)) {
+    tally.status[changed.status as RowStatus]--
+    tally.status.duplicate++
+    if (changed.warned) tally.warnings--
+  }
+}
+
+async function shopHasMembers (db: Db, shopId: string): Promise<boolean> {
+  const [members] = await queryRows<{ any: boolean }>(db, sql`select exists (select 1 from members where shop_id = ${shopId}) as any`)
+  return members?.any === true
+}
+
+/** Parses and previews a whole file; the header is checked before anything is stored (a wrong file leaves no trace). */
+export async function createImport (db: Db, input: CreateImportInput): Promise<{ id: string, preview: Preview }> {
+  const { shopId, kind } = input
+  const chunks = readCsvBatches(input.source, COLUMNS[kind])
+  const first = await chunks.next() // throws on a wrong header before the import exists
+  const id = randomUUID()
+  await db.insert(imports).values({ shopId, id, kind, status: 'parsing', fileName: input.fileName, createdBy: input.actor, createdAt: input.now })
+  let sink: RowSink | null = null
+  try {
+    sink = await rowSink(db, shopId, id)
+    const anyMember = await shopHasMembers(db, shopId)
+    const tally = emptyTally()
+    // Repeated phones, marked as the lines are read while the table holds them all (always, up to 1,500,000 phones).
+    const seen = input.firstLines ?? new FirstLines()
+    const classify = (records: CsvRecord[]) => classifyBatch(db, shopId, kind, checkBatch(kind, records, seen), anyMember)
+    await feed(chunks, first, previewPipeline(classify, sink, tally))
     await sink.end()
     sink = null
-    if (seen.gaveUp) {
-      for (const changed of await markDuplicates(db, shopId, id)) {
-        tally[changed.status as RowStatus]--
-        tally.duplicate++
-        if (changed.warned) warnings--
-      }
-    }
-    const preview = previewOf(tally, warnings)
+    if (seen.gaveUp) await markRemainingDuplicates(db, shopId, id, tally)
+    const preview = previewOf(tally)
     await db.update(imports).set({ status: 'previewed', preview: { ...preview }, totalRows: preview.rows })
       .where(and(eq(imports.shopId, shopId), eq(imports.id, id)))
     return { id, preview }

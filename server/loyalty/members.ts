@@ -102,6 +102,31 @@ export async function activateManually (db: Db, shopId: string, customerId: numb
   })
 }
 
+export interface BulkActivation { activated: number[], alreadyMembers: number[], notFound: number[] }
+
+/**
+ * Kích hoạt thành viên from the customers list, one or many: each customer in its own transaction (the clock read for
+ * each), so one unknown id does not undo the rest. Unlike activateManually it does not converge past orders.
+ */
+export async function activateCustomers (db: Db, shopId: string, customerIds: Iterable<number>, actor: string, clock: () => Date): Promise<BulkActivation> {
+  const result: BulkActivation = { activated: [], alreadyMembers: [], notFound: [] }
+  for (const customerId of new Set(customerIds)) {
+    const now = clock()
+    try {
+      await db.transaction(async (tx) => {
+        const { created } = await activateMember(tx, shopId, customerId, 'manual', actor, now)
+        if (!created) { result.alreadyMembers.push(customerId); return }
+        await logActivity(tx, shopId, { actor, action: 'member.activated', subject: String(customerId), details: { source: 'manual' } }, now)
+        result.activated.push(customerId)
+      })
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) result.notFound.push(customerId)
+      else throw err
+    }
+  }
+  return result
+}
+
 /** A manual adjustment: positive credits available points, negative is a clawback (may leave a debt). */
 export async function adjustPoints (
   db: Db, shopId: string, customerId: number, input: { points: number, reason: string, idempotencyKey?: string }, actor: string, now: Date,

@@ -1,54 +1,16 @@
 // The shop's redemption options and automatic rewards (first purchase, registration, tier upgrade), and queueing the latter.
 import { randomUUID } from 'node:crypto'
 import { and, asc, eq, notInArray } from 'drizzle-orm'
-import { z } from 'zod'
 import type { Db } from '../../db/client.ts'
-import { AUTO_TRIGGERS, autoRewards, DISCOUNT_TYPES, rewardOptions, rewards } from '../../db/schema/index.ts'
+import { AUTO_TRIGGERS, autoInputSchema, optionsInputSchema, type AutoTrigger } from '../../api-types/rewards.ts'
+import { autoRewards, rewardOptions, rewards } from '../../db/schema/index.ts'
 import { logActivity } from '../activity.ts'
 import { newRewardCode, shopTimeZone, validityWindow } from './rewards-terms.ts'
 import { BadRequestError } from '../errors.ts'
 import { getTiers } from './tiers.ts'
 import { parseVi } from './validation.ts'
 
-export type AutoTrigger = typeof AUTO_TRIGGERS[number]
-
-const terms = {
-  discountType: z.enum(DISCOUNT_TYPES),
-  value: z.number().int().min(0).max(1_000_000_000),
-  validDays: z.number().int().min(1).max(3650),
-  minimumOrderAmount: z.number().int().min(0).max(100_000_000_000).default(0),
-}
-
-// Percent between 1 and 100, an amount above 0; free shipping carries no value.
-function checkValue (v: { discountType: string, value: number }, ctx: z.RefinementCtx) {
-  if (v.discountType === 'percentage' && (v.value < 1 || v.value > 100)) ctx.addIssue({ code: 'custom', path: ['value'], message: 'Phần trăm giảm phải từ 1 đến 100' })
-  if (v.discountType === 'fixed_amount' && v.value < 1) ctx.addIssue({ code: 'custom', path: ['value'], message: 'Số tiền giảm phải lớn hơn 0' })
-}
-
-export const optionsInputSchema = z.array(z.object({
-  id: z.string().uuid().optional(),
-  name: z.string().trim().min(1).max(200),
-  pointsCost: z.number().int().min(1).max(1_000_000_000),
-  ...terms,
-  active: z.boolean().default(true),
-}).superRefine(checkValue)).max(100)
-
-export const autoInputSchema = z.array(z.object({
-  trigger: z.enum(AUTO_TRIGGERS),
-  tierId: z.string().trim().min(1).max(100).nullable().default(null),
-  enabled: z.boolean(),
-  ...terms,
-}).superRefine((v, ctx) => {
-  if (v.enabled) checkValue(v, ctx)
-  if (v.tierId !== null && v.trigger !== 'tier_upgrade') ctx.addIssue({ code: 'custom', path: ['tierId'], message: 'Chỉ ưu đãi lên hạng mới chọn được hạng' })
-})).max(50).superRefine((rows, ctx) => {
-  const seen = new Set<string>()
-  rows.forEach((r, i) => {
-    const k = `${r.trigger}:${r.tierId ?? ''}`
-    if (seen.has(k)) ctx.addIssue({ code: 'custom', path: [i], message: 'Trùng ưu đãi tự động (cùng sự kiện và hạng)' })
-    seen.add(k)
-  })
-})
+export type { AutoTrigger }
 
 function optionView (r: typeof rewardOptions.$inferSelect) {
   return { id: r.id, name: r.name, pointsCost: r.pointsCost, discountType: r.discountType, value: r.value, validDays: r.validDays, minimumOrderAmount: r.minimumOrderAmount, active: r.active }

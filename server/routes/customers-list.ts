@@ -2,8 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { logActivity } from '../activity.ts'
-import { activateMember } from '../loyalty/ledger.ts'
+import { activateCustomers } from '../loyalty/members.ts'
 import { sendCsv } from '../segments/csv.ts'
 import { filterQuery, listResponse, pageQuery, pageRequest, registeredQuery } from '../segments/http.ts'
 import { listBatches, listPage, type ListContext, type ListFilters } from '../segments/lists.ts'
@@ -44,7 +43,7 @@ export default async function customersListRoutes (fastify: FastifyInstance) {
     return sendCsv(reply, 'khach-hang-haravan.csv', batches, { timeZone: request.shop.timezone, withMemberColumn: true })
   })
 
-  // Kích hoạt thành viên, one or many: each customer in its own transaction, so one unknown id does not undo the rest.
+  // Kích hoạt thành viên, one or many (each customer in its own transaction).
   app.post('/customers/activate', {
     schema: {
       summary: 'Activate customers as members (manual)',
@@ -53,22 +52,6 @@ export default async function customersListRoutes (fastify: FastifyInstance) {
       response: { 200: z.object({ activated: z.array(z.number().int()), alreadyMembers: z.array(z.number().int()), notFound: z.array(z.number().int()) }) },
     },
   }, async (request) => {
-    const { shopId, userId } = request.shop
-    const result = { activated: [] as number[], alreadyMembers: [] as number[], notFound: [] as number[] }
-    for (const customerId of new Set(request.body.customerIds)) {
-      const now = app.clock()
-      try {
-        await app.db.transaction(async (tx) => {
-          const { created } = await activateMember(tx, shopId, customerId, 'manual', userId, now)
-          if (!created) { result.alreadyMembers.push(customerId); return }
-          await logActivity(tx, shopId, { actor: userId, action: 'member.activated', subject: String(customerId), details: { source: 'manual' } }, now)
-          result.activated.push(customerId)
-        })
-      } catch (err) {
-        if ((err as { statusCode?: number }).statusCode === 404) result.notFound.push(customerId)
-        else throw err
-      }
-    }
-    return result
+    return activateCustomers(app.db, request.shop.shopId, request.body.customerIds, request.shop.userId, app.clock)
   })
 }

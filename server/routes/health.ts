@@ -1,7 +1,7 @@
 // GET /healthz: 200 once migrations ran and the database answers; 503 when it fails or does not answer within 3 s.
-import { sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { migrationsReadable } from '../../db/migrate.ts'
 import { sendError } from '../plugins/error-handler.ts'
 
 const HEALTH_TIMEOUT_MS = 3000
@@ -15,7 +15,7 @@ export default async function healthRoutes (app: FastifyInstance) {
     // A wedged database never answers: the check must, so an operator (or a load balancer) sees it.
     const timeout = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${HEALTH_TIMEOUT_MS} ms`)), HEALTH_TIMEOUT_MS) })
     try {
-      await Promise.race([app.db.execute(sql`select 1 from drizzle.__drizzle_migrations limit 1`), timeout])
+      await Promise.race([migrationsReadable(app.db), timeout])
       return { status: 'ok' as const }
     } catch (err) {
       request.log.error({ error: (err as Error).message }, 'health check failed')

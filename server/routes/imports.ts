@@ -1,17 +1,17 @@
 // /api/imports: CSV templates, upload → preview, confirm → apply job, progress, problem lines, error report, undo.
 import { Readable } from 'node:stream'
 import multipart from '@fastify/multipart'
-import { and, asc, count, desc, eq, isNotNull, ne, or, sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { importRows, imports } from '../../db/schema/index.ts'
-import { AppError, BadRequestError, ConflictError, NotFoundError } from '../errors.ts'
-import { lineAppliedAt, loadImport, type ImportRow, type ImportRule } from '../imports/apply.ts'
+import { AppError, BadRequestError, ConflictError } from '../errors.ts'
+import { lineAppliedAt, type ImportRow, type ImportRule } from '../imports/apply.ts'
 import { errorReport } from '../imports/report.ts'
 import { APPLY_QUEUE, enqueue, registerImportJobs, UNDO_QUEUE } from '../imports/jobs.ts'
 import { TEMPLATES, type ImportKind } from '../imports/kinds.ts'
+import { createdSchema, IMPORT_KINDS, importList, importSchema, lineList, type ImportPreview, type ImportView } from '../../api-types/imports.ts'
 import { createImport } from '../imports/preview.ts'
+import { confirmImport, findImport, listImportLines, listImports, startUndo } from '../imports/store.ts'
 
 export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
@@ -19,56 +19,23 @@ const STATUS_LABEL: Record<string, string> = {
   parsing: 'đang đọc file', previewed: 'chờ xác nhận', applying: 'đang cập nhật', done: 'đã hoàn tất', failed: 'bị lỗi', undoing: 'đang hoàn tác', undone: 'đã hoàn tác',
 }
 
-const previewSchema = z.object({
-  rows: z.number(), valid: z.number(), matched: z.number(), notFound: z.number(), alreadyImported: z.number(), invalid: z.number(), duplicates: z.number(), warnings: z.number(),
-})
-const importSchema = z.object({
-  id: z.string(),
-  kind: z.enum(['opening_balance', 'point_adjustment']),
-  status: z.enum(['parsing', 'previewed', 'applying', 'done', 'failed', 'undoing', 'undone']),
-  progress: z.object({ done: z.number(), total: z.number() }),
-  preview: previewSchema.nullable(),
-  result: z.record(z.string(), z.unknown()).nullable(),
-  // Opening balances: the conversion the apply uses, frozen when it starts (null until then).
-  rule: z.object({
-    vndPerPoint: z.number(), pointsPerStep: z.number(), rounding: z.enum(['floor', 'half_up']), vndPerRankPoint: z.number(),
-  }).nullable(),
-  fileName: z.string().nullable(),
-  error: z.string().nullable(),
-  createdAt: z.string(),
-  confirmedAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
-  undoneAt: z.string().nullable(),
-})
-const createdSchema = z.object({ id: z.string(), status: z.literal('previewed'), preview: previewSchema })
-const rowSchema = z.object({
-  line: z.number(),
-  status: z.string(),
-  reason: z.string().nullable(),
-  warning: z.string().nullable(),
-  phone: z.string().nullable(),
-  name: z.string().nullable(),
-  raw: z.record(z.string(), z.string()).nullable(),
-  appliedAt: z.string().nullable(),
-})
 const idParams = z.object({ id: z.string() })
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const iso = (d: Date | null) => (d === null ? null : d.toISOString())
 
-function ruleView (imp: ImportRow): z.infer<typeof importSchema>['rule'] {
+function ruleView (imp: ImportRow): ImportView['rule'] {
   const rule = imp.rule as unknown as ImportRule | null
   if (!rule) return null
   const { vndPerPoint, pointsPerStep, rounding } = rule.earning
   return { vndPerPoint, pointsPerStep, rounding, vndPerRankPoint: rule.ranking.vndPerRankPoint }
 }
 
-export function importView (imp: ImportRow): z.infer<typeof importSchema> {
+export function importView (imp: ImportRow): ImportView {
   return {
     id: imp.id,
     kind: imp.kind,
     status: imp.status,
     progress: { done: imp.doneRows, total: imp.totalRows },
-    preview: (imp.preview as z.infer<typeof previewSchema> | null) ?? null,
+    preview: (imp.preview as ImportPreview | null) ?? null,
     result: imp.result ?? null,
     rule: ruleView(imp),
     fileName: imp.fileName,
@@ -78,13 +45,6 @@ export function importView (imp: ImportRow): z.infer<typeof importSchema> {
     finishedAt: iso(imp.finishedAt),
     undoneAt: iso(imp.undoneAt),
   }
-}
-
-// Another shop's id, or not an id at all, is simply not found.
-async function findImport (app: FastifyInstance, shopId: string, id: string): Promise<ImportRow> {
-  const imp = UUID.test(id) ? await loadImport(app.db, shopId, id) : undefined
-  if (!imp) throw new NotFoundError('Không tìm thấy lần nhập dữ liệu này')
-  return imp
 }
 
 const tooLarge = (limit: number) => `File quá lớn: tối đa ${+(limit / 1024 / 1024).toFixed(2)} MB. Không dòng nào được nhập; hãy chia file thành nhiều file nhỏ hơn.`
@@ -147,22 +107,17 @@ export default async function importRoutes (fastify: FastifyInstance, opts: Impo
     schema: {
       summary: 'Recent imports of the shop',
       tags: ['imports'],
-      querystring: z.object({ page: z.coerce.number().int().min(1).default(1), limit: z.coerce.number().int().min(1).max(100).default(20), kind: z.enum(['opening_balance', 'point_adjustment']).optional() }),
-      response: { 200: z.object({ items: z.array(importSchema), total: z.number() }) },
+      querystring: z.object({ page: z.coerce.number().int().min(1).default(1), limit: z.coerce.number().int().min(1).max(100).default(20), kind: z.enum(IMPORT_KINDS).optional() }),
+      response: { 200: importList },
     },
   }, async (request) => {
-    const { page, limit, kind } = request.query
-    const where = and(eq(imports.shopId, request.shop.shopId), kind ? eq(imports.kind, kind) : undefined)
-    const [items, [total]] = await Promise.all([
-      app.db.select().from(imports).where(where).orderBy(desc(imports.createdAt), desc(imports.id)).limit(limit).offset((page - 1) * limit),
-      app.db.select({ n: count() }).from(imports).where(where),
-    ])
-    return { items: items.map(importView), total: Number(total?.n ?? 0) }
+    const { items, total } = await listImports(app.db, request.shop.shopId, request.query)
+    return { items: items.map(importView), total }
   })
 
   app.get('/imports/:id', {
     schema: { summary: 'One import: status, progress, preview, result', tags: ['imports'], params: idParams, response: { 200: importSchema } },
-  }, async (request) => importView(await findImport(fastify, request.shop.shopId, request.params.id)))
+  }, async (request) => importView(await findImport(app.db, request.shop.shopId, request.params.id)))
 
   app.get('/imports/:id/rows', {
     schema: {
@@ -170,27 +125,22 @@ export default async function importRoutes (fastify: FastifyInstance, opts: Impo
       tags: ['imports'],
       params: idParams,
       querystring: z.object({ page: z.coerce.number().int().min(1).default(1), limit: z.coerce.number().int().min(1).max(200).default(50), problems: z.enum(['true', 'false']).default('true') }),
-      response: { 200: z.object({ items: z.array(rowSchema), total: z.number() }) },
+      response: { 200: lineList },
     },
   }, async (request) => {
-    const imp = await findImport(fastify, request.shop.shopId, request.params.id)
+    const imp = await findImport(app.db, request.shop.shopId, request.params.id)
     const { page, limit, problems } = request.query
-    const where = and(eq(importRows.shopId, imp.shopId), eq(importRows.importId, imp.id),
-      problems === 'true' ? or(ne(importRows.status, 'matched'), isNotNull(importRows.warning)) : undefined)
-    const [items, [total]] = await Promise.all([
-      app.db.select().from(importRows).where(where).orderBy(asc(importRows.line)).limit(limit).offset((page - 1) * limit),
-      app.db.select({ n: count() }).from(importRows).where(where),
-    ])
+    const { items, total } = await listImportLines(app.db, imp, { page, limit, problemsOnly: problems === 'true' })
     return {
       items: items.map((r) => ({ line: r.line, status: r.status, reason: r.reason, warning: r.warning, phone: r.phoneE164, name: r.name, raw: r.raw, appliedAt: iso(lineAppliedAt(imp, r)) })),
-      total: Number(total?.n ?? 0),
+      total,
     }
   })
 
   app.get('/imports/:id/errors.csv', {
     schema: { summary: 'Every rejected, skipped or warned line with its line number and reason (CSV, BOM)', tags: ['imports'], params: idParams },
   }, async (request, reply) => {
-    const imp = await findImport(fastify, request.shop.shopId, request.params.id)
+    const imp = await findImport(app.db, request.shop.shopId, request.params.id)
     return reply.type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="bao-cao-loi-${imp.id}.csv"`)
       .send(Readable.from(errorReport(app.db, imp)))
@@ -199,18 +149,8 @@ export default async function importRoutes (fastify: FastifyInstance, opts: Impo
   app.post('/imports/:id/confirm', {
     schema: { summary: 'Start applying a previewed import (background job)', tags: ['imports'], params: idParams, response: { 202: importSchema } },
   }, async (request, reply) => {
-    const imp = await findImport(fastify, request.shop.shopId, request.params.id)
-    const [updated] = await app.db.update(imports).set({
-      status: 'applying',
-      doneRows: 0,
-      appliedPoints: 0,
-      appliedRankPoints: 0,
-      skippedRows: 0,
-      skippedWarnings: 0,
-      totalRows: sql`(select count(*) from import_rows where shop_id = ${imp.shopId} and import_id = ${imp.id}::uuid and status = 'matched')`,
-      confirmedAt: app.clock(),
-      options: { ...imp.options, confirmedBy: request.shop.userId },
-    }).where(and(eq(imports.shopId, imp.shopId), eq(imports.id, imp.id), eq(imports.status, 'previewed'))).returning()
+    const imp = await findImport(app.db, request.shop.shopId, request.params.id)
+    const updated = await confirmImport(app.db, imp, request.shop.userId, app.clock())
     if (!updated) throw new ConflictError(`Chỉ xác nhận được lần nhập đang chờ xác nhận; lần nhập này ${STATUS_LABEL[imp.status] ?? imp.status}`)
     await enqueue(fastify, APPLY_QUEUE, { shopId: imp.shopId, importId: imp.id })
     return reply.code(202).send(importView(updated))
@@ -219,13 +159,8 @@ export default async function importRoutes (fastify: FastifyInstance, opts: Impo
   app.post('/imports/:id/undo', {
     schema: { summary: 'Undo a finished import with compensating entries (background job)', tags: ['imports'], params: idParams, response: { 202: importSchema } },
   }, async (request, reply) => {
-    const imp = await findImport(fastify, request.shop.shopId, request.params.id)
-    const [updated] = await app.db.update(imports).set({
-      status: 'undoing',
-      doneRows: 0,
-      totalRows: sql`(select count(*) from import_rows where shop_id = ${imp.shopId} and import_id = ${imp.id}::uuid and status = 'matched')`,
-      options: { ...imp.options, undoneBy: request.shop.userId },
-    }).where(and(eq(imports.shopId, imp.shopId), eq(imports.id, imp.id), eq(imports.status, 'done'))).returning()
+    const imp = await findImport(app.db, request.shop.shopId, request.params.id)
+    const updated = await startUndo(app.db, imp, request.shop.userId)
     if (!updated) throw new ConflictError(`Chỉ hoàn tác được lần nhập đã hoàn tất; lần nhập này ${STATUS_LABEL[imp.status] ?? imp.status}`)
     await enqueue(fastify, UNDO_QUEUE, { shopId: imp.shopId, importId: imp.id })
     return reply.code(202).send(importView(updated))

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { AUTO_TRIGGERS, DISCOUNT_TYPES, REWARD_STATUSES, REWARD_TRIGGERS } from '../../db/schema/index.ts'
+import { autoSchema, optionSchema, redeemBody, REWARD_STATUSES, rewardList, rewardSchema } from '../../api-types/rewards.ts'
 import { BadRequestError } from '../errors.ts'
 import { getAutoRewards, getRewardOptions, replaceAutoRewards, replaceRewardOptions } from '../loyalty/rewards-catalogue.ts'
 import { confirmManualReward, listRewards, redeemReward, retryHeldReward, type RewardDeps } from '../loyalty/rewards.ts'
@@ -15,52 +15,6 @@ const listQuery = z.object({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   limit: z.coerce.number().int().min(1).max(200).default(20),
 })
-
-const optionSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  pointsCost: z.number().int(),
-  discountType: z.enum(DISCOUNT_TYPES),
-  value: z.number().int(),
-  validDays: z.number().int(),
-  minimumOrderAmount: z.number().int(),
-  active: z.boolean(),
-})
-const autoSchema = z.object({
-  trigger: z.enum(AUTO_TRIGGERS),
-  tierId: z.string().nullable(),
-  enabled: z.boolean(),
-  discountType: z.enum(DISCOUNT_TYPES),
-  value: z.number().int(),
-  validDays: z.number().int(),
-  minimumOrderAmount: z.number().int(),
-  // The tier (tier_upgrade) is not one of the shop's tiers any more: the reward cannot fire until a tier is chosen again.
-  tierMissing: z.boolean(),
-})
-const rewardSchema = z.object({
-  id: z.string(),
-  customerId: z.number().int(),
-  trigger: z.enum(REWARD_TRIGGERS),
-  optionId: z.string().nullable(),
-  status: z.enum(REWARD_STATUSES),
-  points: z.number().int(),
-  discountType: z.enum(DISCOUNT_TYPES),
-  value: z.number().int(),
-  minimumOrderAmount: z.number().int(),
-  description: z.string(),
-  code: z.string(),
-  haravanDiscountId: z.number().int().nullable(),
-  startsAt: z.string(),
-  endsAt: z.string(),
-  error: z.string().nullable(),
-  // Vietnamese: what to create by hand in Haravan admin, or to grant the discount permission (held only).
-  instruction: z.string().nullable(),
-  createdBy: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-})
-const rewardList = z.object({ items: z.array(rewardSchema), total: z.number().int(), page: z.number().int(), limit: z.number().int() })
-const redeemBody = z.object({ optionId: z.string().uuid() })
 
 export default async function rewardRoutes (fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>()

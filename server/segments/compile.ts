@@ -4,21 +4,10 @@ import { z } from 'zod'
 import { BadRequestError } from '../errors.ts'
 import { escapeLike, normalizeSearchText, phoneSearch } from './search.ts'
 import { startOfLocalDay } from './time.ts'
+import { conditionSchema, definitionSchema, FIELDS, OPERATORS, type Condition, type Definition, type Field, type Operator, type SegmentDefinition } from '../../api-types/segments.ts'
 
-export const FIELDS = ['lastOrderDaysAgo', 'ordersCount', 'totalSpent', 'avgOrderValue', 'birthdayMonth', 'tier', 'pointsAvailable',
-  'rankPoints', 'gender', 'province', 'tags', 'memberStatus', 'text'] as const
-export const OPERATORS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'contains'] as const
-export type Field = typeof FIELDS[number]
-export type Operator = typeof OPERATORS[number]
-
-// Loose on purpose: field and operator are checked below so the 400 names the offending one.
-export const conditionSchema = z.object({ field: z.string().max(64), op: z.string().max(16), value: z.unknown() })
-export const definitionSchema = z.object({
-  match: z.enum(['all', 'any']).default('all'),
-  conditions: z.array(conditionSchema).max(50),
-})
-export type SegmentDefinition = z.input<typeof definitionSchema>
-export interface Condition { field: string, op: string, value?: unknown }
+export { conditionSchema, definitionSchema, FIELDS, OPERATORS } from '../../api-types/segments.ts'
+export type { Condition, Definition, Field, Operator, SegmentDefinition } from '../../api-types/segments.ts'
 
 export interface CompileOptions {
   now: Date
@@ -67,17 +56,17 @@ export type BuiltinFilter = keyof typeof BUILTIN_FILTERS
 export const BUILTIN_FILTER_NAMES = Object.keys(BUILTIN_FILTERS) as [BuiltinFilter, ...BuiltinFilter[]]
 
 /** Validates a definition: unknown field/operator or a wrong value → BadRequestError naming it. */
-export function parseDefinition (input: unknown): { match: 'all' | 'any', conditions: Condition[] } {
+export function parseDefinition (input: unknown): Definition {
   const parsed = definitionSchema.safeParse(input)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     throw new BadRequestError(`Điều kiện lọc không hợp lệ: ${issue?.path.join(' › ') ?? ''} ${issue?.message ?? ''}`)
   }
   for (const [i, c] of parsed.data.conditions.entries()) checkCondition(c, i)
-  return parsed.data
+  return parsed.data as Definition
 }
 
-function checkCondition (c: Condition, index: number): void {
+function checkCondition (c: z.infer<typeof conditionSchema>, index: number): void {
   if (!(FIELDS as readonly string[]).includes(c.field)) {
     throw new BadRequestError(`Trường lọc không hợp lệ: "${c.field}" (điều kiện ${index + 1})`)
   }

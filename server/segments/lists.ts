@@ -3,6 +3,7 @@ import { sql, type SQL } from 'drizzle-orm'
 import { queryRows, type Db } from '../../db/client.ts'
 import { formatVietnamPhone } from '../loyalty/phone.ts'
 import { DEFAULT_TIERS } from '../loyalty/rules.ts'
+import type { ListItem } from '../../api-types/lists.ts'
 import { BUILTIN_FILTERS, compileSegment, segmentColumns, type BuiltinFilter } from './compile.ts'
 
 export type Scope = 'members' | 'customers'
@@ -20,23 +21,7 @@ export interface ListFilters {
 
 export interface ListContext { shopId: string, scope: Scope, now: Date, timeZone: string }
 
-export interface ListItem {
-  customerId: number
-  name: string
-  phone: string | null
-  email: string | null
-  tier: { id: string, name: string } | null
-  pointsAvailable: number
-  pointsPending: number
-  pointsUsed: number
-  rankPoints: number
-  totalSpent: number
-  ordersCount: number
-  avgOrderValue: number
-  lastOrderAt: string | null
-  memberSince: string | null
-  isMember: boolean
-}
+export type { ListItem }
 
 // A left join on the customers primary key: Postgres drops it when nothing reads c (fast totals), and every member has its customer.
 function fromClause (scope: Scope): SQL {

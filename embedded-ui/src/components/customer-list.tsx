@@ -12,24 +12,7 @@ import { Tabs } from './tabs.tsx'
 import { Banner, Badge, Card, EmptyState } from './feedback.tsx'
 import { confirmDialog } from './dialog.tsx'
 import { toast } from './toast.tsx'
-
-export interface ListItem {
-  customerId: number
-  name: string
-  phone: string | null
-  email: string | null
-  tier: { id: string, name: string } | null
-  pointsAvailable: number
-  pointsPending: number
-  pointsUsed: number
-  rankPoints: number
-  totalSpent: number
-  ordersCount: number
-  avgOrderValue: number
-  lastOrderAt: string | null
-  memberSince: string | null
-  isMember: boolean
-}
+import type { ListItem } from '../../../api-types/lists.ts'
 
 type ColumnKey = 'tier' | 'pointsAvailable' | 'pointsPending' | 'pointsUsed' | 'rankPoints' | 'totalSpent' | 'ordersCount' | 'avgOrderValue' | 'lastOrderAt' | 'memberSince'
 const OPTIONAL_COLUMNS: ColumnKey[] = ['tier', 'pointsAvailable', 'pointsPending', 'pointsUsed', 'rankPoints', 'totalSpent', 'ordersCount', 'avgOrderValue', 'lastOrderAt', 'memberSince']

@@ -1,18 +1,18 @@
-// Thêm điều kiện lọc: field, operator and a value widget per field type (tiers picked by name), match all/any; mirrors server/segments/compile.ts.
+// Thêm điều kiện lọc: field, operator and a value widget per field type (tiers picked by name), match all/any; the fields and
+// operators are the server's (api-types/segments.ts), which of them each field offers mirrors server/segments/compile.ts.
 import { t, type MessageKey } from '../i18n.ts'
 import { Button } from './button.tsx'
 import { Checkbox, NumberField, Select, TextField } from './form.tsx'
 import { Badge } from './feedback.tsx'
+import type { Condition, Definition, Field, Operator } from '../../../api-types/segments.ts'
 
 export interface TierOption { id: string, name: string }
 
-export type Field = 'lastOrderDaysAgo' | 'ordersCount' | 'totalSpent' | 'avgOrderValue' | 'birthdayMonth' | 'tier' | 'pointsAvailable' | 'rankPoints' | 'gender' | 'province' | 'tags' | 'memberStatus' | 'text'
-export interface Condition { field: Field, op: string, value: unknown }
-export interface Definition { match: 'all' | 'any', conditions: Condition[] }
+export type { Condition, Definition, Field } from '../../../api-types/segments.ts'
 
-const CMP = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte']
+const CMP: Operator[] = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte']
 type Kind = 'int' | 'month' | 'string' | 'gender' | 'memberStatus' | 'tier'
-const FIELDS: Record<Field, { kind: Kind, ops: string[] }> = {
+const FIELDS: Record<Field, { kind: Kind, ops: Operator[] }> = {
   lastOrderDaysAgo: { kind: 'int', ops: CMP },
   ordersCount: { kind: 'int', ops: CMP },
   totalSpent: { kind: 'int', ops: CMP },
@@ -123,7 +123,8 @@ export function SegmentBuilder ({ value, onChange, tiers }: { value: Definition,
               />
               <Select
                 label={t('segments.opLabel')} hideLabel value={c.op}
-                onValue={(op) => {
+                onValue={(v) => {
+                  const op = v as Operator
                   const wasIn = c.op === 'in'
                   update(i, { ...c, op, value: op === 'in' ? [] : wasIn ? defaultCondition(c.field).value : c.value })
                 }}

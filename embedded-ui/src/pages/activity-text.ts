@@ -1,19 +1,9 @@
 // Nhật ký hoạt động in words: action names, the actor as a name, and each action's details as a readable sentence.
 import { formatNumber, formatSignedPoints } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
+import type { ActivityItem } from '../../../api-types/activity.ts'
 
-export interface ActivityEntry {
-  id: number
-  actor: string | null
-  /** Who acted, as the server classifies it; older servers leave it out and it is derived from actor. */
-  actorKind?: 'merchant' | 'haravan' | 'system'
-  action: string
-  subject: string | null
-  /** The member's name or the import's file, when the server knows it. */
-  subjectLabel?: string | null
-  details: Record<string, unknown>
-  createdAt: string
-}
+export type ActivityEntry = ActivityItem
 
 export const ACTION_GROUPS = ['member', 'segment', 'settings', 'import', 'reward', 'app'] as const
 export const ACTIONS = [

@@ -10,7 +10,8 @@ import { Table } from '../components/table.tsx'
 import { Pager } from '../components/pager.tsx'
 import { formatDateTime } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
-import { ACTION_GROUPS, ACTIONS, actionLabel, actorLabel, detailsText, subjectOf, type ActivityEntry } from './activity-text.ts'
+import type { ActivityList } from '../../../api-types/activity.ts'
+import { ACTION_GROUPS, ACTIONS, actionLabel, actorLabel, detailsText, subjectOf } from './activity-text.ts'
 
 const PAGE_SIZE = 50
 
@@ -20,7 +21,7 @@ export function ActivityPage () {
   const [from, setFrom] = useState('')
   const [to, setTo] = useState('')
   const [page, setPage] = useState(1)
-  const [data, setData] = useState<{ items: ActivityEntry[], total: number } | null>(null)
+  const [data, setData] = useState<ActivityList | null>(null)
   const [error, setError] = useState('')
 
   const params = new URLSearchParams({ page: String(page), limit: String(PAGE_SIZE) })
@@ -34,7 +35,7 @@ export function ActivityPage () {
   useEffect(() => { setPage(1) }, [action, from, to])
   useEffect(() => {
     let current = true
-    api<{ items: ActivityEntry[], total: number }>(`/api/activity?${query}`)
+    api<ActivityList>(`/api/activity?${query}`)
       .then((b) => { if (current) { setData(b); setError('') } })
       .catch((err: unknown) => { if (current) setError(err instanceof ApiError ? err.message : String(err)) })
     return () => { current = false }

@@ -8,7 +8,7 @@ import { Badge, Banner, Card, EmptyState } from '../components/feedback.tsx'
 import { Table } from '../components/table.tsx'
 import { confirmDialog } from '../components/dialog.tsx'
 import { toast } from '../components/toast.tsx'
-import { discountLabel, errorText, newIdempotencyKey, statusLabel, triggerLabel, type Reward, type RewardList, type RewardOption } from './settings-rewards-shared.ts'
+import { discountLabel, errorText, newIdempotencyKey, statusLabel, triggerLabel, type RedeemBody, type Reward, type RewardList, type RewardOption } from './settings-rewards-shared.ts'
 
 export function MemberRewards ({ customerId, onChange }: { customerId: number | string, onChange?: () => void }) {
   const [list, setList] = useState<RewardList | null>(null)
@@ -37,7 +37,7 @@ export function MemberRewards ({ customerId, onChange }: { customerId: number | 
       const reward = await api<Reward>(`/api/members/${customerId}/rewards`, {
         method: 'POST',
         headers: { 'Idempotency-Key': newIdempotencyKey() },
-        body: JSON.stringify({ optionId: option.id }),
+        body: JSON.stringify({ optionId: option.id } satisfies RedeemBody),
       })
       toast(reward.status === 'held' ? t('rewards.member.heldNotice') : t('rewards.member.issued', { code: reward.code }), reward.status === 'held' ? 'critical' : 'default')
       setChoosing(false)

@@ -1,30 +1,7 @@
-// Tổng quan's data: the GET /api/dashboard shape, the period presets, and the small formatters the page and charts share.
+// Tổng quan's data: the GET /api/dashboard shape (api-types/overview.ts), the period presets, and the small formatters the page and charts share.
 import { formatNumber } from '../format.ts'
 
-export interface PeriodFigures {
-  period: { from: string, to: string }
-  members: { total: number, new: number, shareOfCustomers: number | null }
-  points: { earned: number, redeemed: number, expired: number, opening: number }
-  redemptionRate: number | null
-  revenue: { members: number, nonMembers: number, openingBalances: number }
-  orders: { members: number, nonMembers: number }
-  averageOrder: { members: number, nonMembers: number }
-  repeatRate: { members: number | null, nonMembers: number | null }
-  campaigns: { sent: number, orders: number, revenue: number }
-}
-
-export interface SeriesPoint { date: string, newMembers: number, pointsEarned: number, pointsRedeemed: number, memberRevenue: number, nonMemberRevenue: number }
-export type ChecklistId = 'loyaltyRules' | 'openingBalances' | 'messagingChannels' | 'firstCampaign'
-
-export interface Dashboard extends PeriodFigures {
-  previous: PeriodFigures
-  activity: { active7: number, active30: number, lapsed: number }
-  points: PeriodFigures['points'] & { outstanding: number, liabilityVnd: number | null, vndPerPoint: number | null }
-  tiers: Array<{ tierId: string | null, name: string | null, members: number }>
-  series: SeriesPoint[]
-  checklist: Array<{ id: ChecklistId, done: boolean, href: string }>
-  isNew: boolean
-}
+export type { ChecklistId, Dashboard, PeriodFigures, SeriesPoint } from '../../../api-types/overview.ts'
 
 export type Preset = '7' | '30' | '90' | 'month' | 'custom'
 export const PRESETS: Preset[] = ['7', '30', '90', 'month', 'custom']

@@ -11,8 +11,9 @@ import { TextField, Select } from '../components/form.tsx'
 import { toast } from '../components/toast.tsx'
 import { formatNumber } from '../format.ts'
 import { t } from '../i18n.ts'
+import type { Segment, SegmentBody, SegmentPreviewResponse } from '../../../api-types/segments.ts'
 
-interface Group { id: string, name: string, definition: Definition, count: number, problems?: string[] }
+type Group = Segment
 const EMPTY: Definition = { match: 'all', conditions: [] }
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err))
 
@@ -32,8 +33,8 @@ function SaveDialog ({ groups, editing, definition, onSaved, onCancel }: {
     setBusy(true)
     try {
       const saved = mode === 'new'
-        ? await api<Group>('/api/segments', { method: 'POST', body: JSON.stringify({ name: name.trim(), definition }) })
-        : await api<Group>(`/api/segments/${target!.id}`, { method: 'PUT', body: JSON.stringify({ name: target!.name, definition }) })
+        ? await api<Group>('/api/segments', { method: 'POST', body: JSON.stringify({ name: name.trim(), definition } satisfies SegmentBody) })
+        : await api<Group>(`/api/segments/${target!.id}`, { method: 'PUT', body: JSON.stringify({ name: target!.name, definition } satisfies SegmentBody) })
       onSaved(saved, mode === 'overwrite')
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err))
@@ -87,7 +88,7 @@ export function SegmentsPage () {
   useEffect(() => {
     let current = true
     setCount(null)
-    api<{ count: number }>('/api/segments/preview', { method: 'POST', body: JSON.stringify({ definition: JSON.parse(previewKey) }) })
+    api<SegmentPreviewResponse>('/api/segments/preview', { method: 'POST', body: JSON.stringify({ definition: JSON.parse(previewKey) }) })
       .then((b) => { if (current) { setCount(b.count); setError('') } })
       .catch((err: unknown) => { if (current) setError(message(err)) })
     return () => { current = false }

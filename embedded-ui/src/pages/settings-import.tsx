@@ -9,31 +9,19 @@ import { Tabs } from '../components/tabs.tsx'
 import { confirmDialog } from '../components/dialog.tsx'
 import { formatPhone } from '../format.ts'
 import { formatDateTime, formatNumber, formatVnd } from '../format.ts'
+import type { ImportCreated, ImportKind, ImportLineList, ImportList, ImportPreview, ImportView } from '../../../api-types/imports.ts'
 import { t, type MessageKey } from '../i18n.ts'
 import { getSessionToken } from '../session.ts'
 
-type Kind = 'opening_balance' | 'point_adjustment'
+type Kind = ImportKind
 const PATH: Record<Kind, string> = { opening_balance: 'opening-balance', point_adjustment: 'point-adjustment' }
 
-interface Preview { rows: number, valid: number, matched: number, notFound: number, alreadyImported: number, invalid: number, duplicates: number, warnings: number }
-interface Import {
-  id: string
-  kind: Kind
-  status: 'parsing' | 'previewed' | 'applying' | 'done' | 'failed' | 'undoing' | 'undone'
-  progress: { done: number, total: number }
-  preview: Preview | null
-  result: Record<string, number> | null
-  rule: { vndPerPoint: number, pointsPerStep: number, rounding: 'floor' | 'half_up', vndPerRankPoint: number } | null
-  fileName: string | null
-  error: string | null
-  createdAt: string
-}
-interface Line { line: number, status: string, reason: string | null, warning: string | null, phone: string | null, raw: Record<string, string> | null }
+type Import = ImportView
 
 const message = (err: unknown) => (err instanceof ApiError || err instanceof Error ? err.message : String(err))
 
 // XMLHttpRequest rather than fetch: only it reports upload progress.
-function uploadFile (kind: Kind, file: File, onProgress: (percent: number) => void): Promise<{ id: string }> {
+function uploadFile (kind: Kind, file: File, onProgress: (percent: number) => void): Promise<Pick<ImportCreated, 'id'>> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest()
     xhr.open('POST', `/api/imports/${PATH[kind]}`)
@@ -58,7 +46,7 @@ const STATUS_TONE: Record<Import['status'], 'info' | 'success' | 'warning' | 'cr
 }
 const StatusBadge = ({ status }: { status: Import['status'] }) => <Badge tone={STATUS_TONE[status]}>{t(`imports.st.${status}` as MessageKey)}</Badge>
 
-function Counts ({ preview }: { preview: Preview }) {
+function Counts ({ preview }: { preview: ImportPreview }) {
   const items: Array<[MessageKey, number]> = [
     ['imports.rows', preview.rows], ['imports.matched', preview.matched], ['imports.notFound', preview.notFound],
     ['imports.alreadyImported', preview.alreadyImported], ['imports.invalid', preview.invalid], ['imports.duplicates', preview.duplicates],
@@ -72,8 +60,8 @@ function Counts ({ preview }: { preview: Preview }) {
 }
 
 function ProblemLines ({ id }: { id: string }) {
-  const [data, setData] = useState<{ items: Line[], total: number } | null>(null)
-  useEffect(() => { api<{ items: Line[], total: number }>(`/api/imports/${id}/rows?limit=50`).then(setData).catch(() => setData(null)) }, [id])
+  const [data, setData] = useState<ImportLineList | null>(null)
+  useEffect(() => { api<ImportLineList>(`/api/imports/${id}/rows?limit=50`).then(setData).catch(() => setData(null)) }, [id])
   if (!data) return null
   if (data.total === 0) return <p class='muted'>{t('imports.noProblems')}</p>
   return (
@@ -130,7 +118,7 @@ function Current ({ imp, onChange }: { imp: Import, onChange: (imp: Import) => v
       {imp.preview && <Counts preview={imp.preview} />}
       {imp.status === 'applying' && <><p role='status'>{t('imports.applying', { done: formatNumber(imp.progress.done), total: formatNumber(imp.progress.total) })}</p><ProgressBar {...imp.progress} label={t('imports.st.applying')} testId='import-progress' /></>}
       {imp.status === 'undoing' && <><p role='status'>{t('imports.undoing', { done: formatNumber(imp.progress.done), total: formatNumber(imp.progress.total) })}</p><ProgressBar {...imp.progress} label={t('imports.st.undoing')} testId='import-progress' /></>}
-      {imp.status === 'done' && <Banner tone='success' testId='import-result'>{t('imports.done', { applied: formatNumber(imp.result?.applied ?? 0), points: formatNumber(imp.result?.points ?? 0) })}</Banner>}
+      {imp.status === 'done' && <Banner tone='success' testId='import-result'>{t('imports.done', { applied: formatNumber(Number(imp.result?.applied ?? 0)), points: formatNumber(Number(imp.result?.points ?? 0)) })}</Banner>}
       {imp.rule && (imp.status === 'applying' || imp.status === 'done') && (
         <p class='muted' data-testid='import-rule'>{t('imports.rule', {
           vnd: formatVnd(imp.rule.vndPerPoint),
@@ -191,7 +179,7 @@ function Uploader ({ kind, onUploaded }: { kind: Kind, onUploaded: (id: string) 
 
 function History ({ kind, refresh, onOpen }: { kind: Kind, refresh: number, onOpen: (imp: Import) => void }) {
   const [items, setItems] = useState<Import[]>([])
-  useEffect(() => { api<{ items: Import[] }>(`/api/imports?kind=${kind}&limit=20`).then((b) => setItems(b.items)).catch(() => {}) }, [kind, refresh])
+  useEffect(() => { api<ImportList>(`/api/imports?kind=${kind}&limit=20`).then((b) => setItems(b.items)).catch(() => {}) }, [kind, refresh])
   return (
     <Card title={t('imports.history')}>
       {items.length === 0

@@ -3,51 +3,15 @@ import { ApiError } from '../api.ts'
 import { formatVnd } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
 import { wholeOrNaN } from '../numbers.ts'
+import type { AutoReward as AutoRewardOut, DiscountType, Reward, RewardOption } from '../../../api-types/rewards.ts'
 
-export type DiscountType = 'fixed_amount' | 'percentage' | 'shipping'
+export type { AutoRewardsBody, DiscountType, RedeemBody, Reward, RewardList, RewardOption, RewardOptionsBody } from '../../../api-types/rewards.ts'
 export const DISCOUNT_TYPES: DiscountType[] = ['fixed_amount', 'percentage', 'shipping']
 
-export interface RewardOption {
-  id?: string
-  name: string
-  pointsCost: number
-  discountType: DiscountType
-  value: number
-  validDays: number
-  minimumOrderAmount: number
-  active: boolean
-}
-
-export interface AutoReward {
-  trigger: 'first_purchase' | 'registration' | 'tier_upgrade'
-  tierId: string | null
-  enabled: boolean
-  discountType: DiscountType
-  value: number
-  validDays: number
-  minimumOrderAmount: number
-  /** Set by the server when the tier this reward is for was deleted. */
-  tierMissing?: boolean
-}
-
-export interface Reward {
-  id: string
-  customerId: number
-  trigger: 'redeem' | AutoReward['trigger']
-  status: 'reserved' | 'issued' | 'held' | 'voided' | 'pending'
-  points: number
-  discountType: DiscountType
-  value: number
-  description: string
-  code: string
-  startsAt: string
-  endsAt: string
-  error: string | null
-  instruction: string | null
-  createdAt: string
-}
-
-export interface RewardList { items: Reward[], total: number }
+/** An option being edited: a new one has no id until it is saved. */
+export type OptionDraft = Omit<RewardOption, 'id'> & { id?: string }
+/** An automatic reward being edited: tierMissing is the server's (set when its tier was deleted), never sent. */
+export type AutoReward = Omit<AutoRewardOut, 'tierMissing'> & { tierMissing?: boolean }
 
 export function errorText (err: unknown): string {
   if (err instanceof ApiError && Array.isArray(err.issues) && err.issues.length > 0) {

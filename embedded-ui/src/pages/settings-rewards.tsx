@@ -9,11 +9,11 @@ import { confirmDialog } from '../components/dialog.tsx'
 import { toast } from '../components/toast.tsx'
 import { formatDate, formatVnd } from '../format.ts'
 import { t, type MessageKey } from '../i18n.ts'
-import { DISCOUNT_TYPES, discountLabel, errorText, num, triggerLabel, type AutoReward, type DiscountType, type Reward, type RewardList, type RewardOption } from './settings-rewards-shared.ts'
+import { DISCOUNT_TYPES, discountLabel, errorText, num, triggerLabel, type AutoReward, type AutoRewardsBody, type DiscountType, type OptionDraft, type Reward, type RewardList, type RewardOptionsBody } from './settings-rewards-shared.ts'
 
 interface TierOption { id: string, name: string }
 
-function useSaver<T> (path: string, setData: (v: T) => void) {
+function useSaver<T extends RewardOptionsBody | AutoRewardsBody> (path: string, setData: (v: T) => void) {
   const [saving, setSaving] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const save = async (body: T) => {
@@ -50,10 +50,10 @@ function TypeFields<R extends { discountType: DiscountType, value: number, valid
   )
 }
 
-function OptionsEditor ({ initial }: { initial: RewardOption[] }) {
+function OptionsEditor ({ initial }: { initial: OptionDraft[] }) {
   const [rows, setRows] = useState(initial)
-  const s = useSaver<RewardOption[]>('/api/rewards/options', setRows)
-  const patch = (i: number, p: Partial<RewardOption>) => setRows(rows.map((r, j) => (j === i ? { ...r, ...p } : r)))
+  const s = useSaver<OptionDraft[]>('/api/rewards/options', setRows)
+  const patch = (i: number, p: Partial<OptionDraft>) => setRows(rows.map((r, j) => (j === i ? { ...r, ...p } : r)))
   const remove = async (i: number) => {
     const ok = await confirmDialog({
       title: t('rewards.removeTitle'),
@@ -197,10 +197,10 @@ function HeldRewards () {
 }
 
 export function SettingsRewardsPage () {
-  const [data, setData] = useState<{ options: RewardOption[], auto: AutoReward[], tiers: TierOption[] } | null>(null)
+  const [data, setData] = useState<{ options: OptionDraft[], auto: AutoReward[], tiers: TierOption[] } | null>(null)
   const [error, setError] = useState<string | null>(null)
   useEffect(() => {
-    Promise.all([api<RewardOption[]>('/api/rewards/options'), api<AutoReward[]>('/api/rewards/automatic'), api<TierOption[]>('/api/tiers')])
+    Promise.all([api<OptionDraft[]>('/api/rewards/options'), api<AutoReward[]>('/api/rewards/automatic'), api<TierOption[]>('/api/tiers')])
       .then(([options, auto, tiers]) => setData({ options, auto, tiers }))
       .catch((err: unknown) => setError(errorText(err)))
   }, [])
