@@ -16,6 +16,8 @@ export interface SandboxSimulator {
   vietguysUrl: string
   smsPageUrl: string
   ipEchoUrl: string
+  /** the page where a paid order is placed as a demo customer (Haravan's webhooks follow) */
+  orderPageUrl: string
   addShop (shop: { orgid: string, name: string, handle: string }): unknown
   seedDemoData (orgid: string, opts: { customers: number, orders: number, seed: number }): void
   close (): Promise<void>
@@ -77,6 +79,7 @@ export async function startSandbox<S extends SandboxSimulator> (config: Config, 
   // The simulator plays VietGuys too, unless VIETGUYS_API_URL names another endpoint.
   const vietguysApiUrl = config.messaging.vietguysApiUrl === VIETGUYS_API_URL ? sim.vietguysUrl : config.messaging.vietguysApiUrl
   if (vietguysApiUrl === sim.vietguysUrl) log.info(`Sandbox: SMS go to the VietGuys simulator; see them at ${sim.smsPageUrl}`)
+  log.info(`Sandbox: place a paid order as a demo customer (points, thank-you campaigns, codes used) at ${sim.orderPageUrl}`)
   log.info(`Sandbox: email of shops without their own SMTP goes to ${config.smtpUrl ? config.smtpUrl.replace(/\/\/[^@/]*@/, '//') : `${config.dataDir}/outbox`}`)
   const sandboxConfig: Config = {
     ...config,

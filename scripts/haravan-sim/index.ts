@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { makeActions } from './actions.ts'
+import { registerOrderPage } from './order-page.ts'
 import { seedDemoData, type SeedOptions } from './demo-data.ts'
 import { registerDiscounts } from './discounts.ts'
 import { json, readBody, Router, send } from './http.ts'
@@ -36,6 +37,8 @@ export interface HaravanSim {
   /** the VietGuys stand-in: its send endpoint, the SMS page and the IP echo */
   vietguysUrl: string
   smsPageUrl: string
+  /** a page to place a paid order as one of a shop's customers (the webhooks follow) */
+  orderPageUrl: string
   ipEchoUrl: string
   vietguys: VietGuysSim
   addShop (s: NewShop): SimShop
@@ -114,6 +117,7 @@ export async function startHaravanSim (opts: SimOptions): Promise<HaravanSim> {
   registerDiscounts(router, deps)
   webhooks.register(router)
   const vietguys = registerVietGuys(router, now)
+  registerOrderPage(router, store, actions)
 
   const server = createServer((req, res) => {
     handle(router, req, res).catch((err: unknown) => {
@@ -135,6 +139,7 @@ export async function startHaravanSim (opts: SimOptions): Promise<HaravanSim> {
     webhookApiUrl: url,
     vietguysUrl: `${url}${VIETGUYS_PATH}`,
     smsPageUrl: `${url}/sms`,
+    orderPageUrl: `${url}/orders/new`,
     ipEchoUrl: `${url}/ip`,
     vietguys,
     addShop: (s) => store.addShop(s),

@@ -110,3 +110,33 @@ t.test('uninstall sends app/uninstalled and revokes the org token', async (t) =>
   t.same(sim.subscriptions(ORG), [])
   t.notOk(sim.isInstalled(ORG))
 })
+
+t.test('the order page places a paid order as a customer: orders/create and orders/paid follow; bad input is refused', async (t) => {
+  const receiver = await startReceiver(t)
+  const sim = await simFor(t, { webhookUrl: receiver.url, retry: FAST_RETRY })
+  sim.addShop({ orgid: ORG, name: 'Shop' })
+  const { access_token: token } = await install(sim, ORG)
+  await subscribe(sim, token)
+  const c = sim.createCustomer(ORG, { first_name: 'Lan', last_name: 'Nguyễn Thị', phone: '0912345678' })
+  const page = await fetch(sim.orderPageUrl)
+  t.equal(page.status, 200)
+  t.match(await page.text(), /Nguyễn Thị Lan · 0912345678/, 'the customers are offered by name and phone')
+
+  const post = (form: Record<string, string>) => fetch(sim.orderPageUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) })
+  const placed = await post({ orgid: ORG, customer_id: String(c.id), amount: '450000', code: 'CAMON10' })
+  t.equal(placed.status, 200)
+  t.match(await placed.text(), /Đã đặt đơn #\d+ \(480\.000 ₫\)/, 'the goods plus the standard shipping')
+  await sim.flushWebhooks()
+  const paid = receiver.received.find((r) => r.topic === 'orders/paid')
+  t.ok(receiver.received.some((r) => r.topic === 'orders/create'))
+  const order = JSON.parse(paid?.raw ?? '{}') as HaravanOrder
+  t.equal(order.customer?.id, c.id)
+  t.equal(order.financial_status, 'paid')
+  t.same(order.discount_codes.map((d) => d.code), ['CAMON10'])
+
+  for (const form of [{ orgid: ORG, customer_id: '999', amount: '1000' }, { orgid: ORG, customer_id: String(c.id), amount: '-5' }, { orgid: ORG, customer_id: String(c.id), amount: '1e12' }, { orgid: 'nope', customer_id: String(c.id), amount: '1000' }]) {
+    t.equal((await post(form)).status, 400, `refused: ${JSON.stringify(form)}`)
+  }
+  await sim.flushWebhooks()
+  t.equal(receiver.received.filter((r) => r.topic === 'orders/paid').length, 1, 'a refused form sends nothing')
+})
