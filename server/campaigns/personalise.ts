@@ -50,7 +50,15 @@ export async function loadRecipients (db: Db, shopId: string, customerIds: numbe
   })
 }
 
-const number = (n: number) => new Intl.NumberFormat('vi-VN').format(n)
+// Built once: constructing an Intl formatter costs tens of microseconds, once per recipient it was 5 % of a campaign.
+const vnNumber = new Intl.NumberFormat('vi-VN')
+const number = (n: number) => vnNumber.format(n)
+const dateFormats = new Map<string, Intl.DateTimeFormat>()
+function vnDate (timeZone: string): Intl.DateTimeFormat {
+  let f = dateFormats.get(timeZone)
+  if (!f) dateFormats.set(timeZone, f = new Intl.DateTimeFormat('vi-VN', { timeZone, day: '2-digit', month: '2-digit', year: 'numeric' }))
+  return f
+}
 
 /** Vietnamese names put the given name last: "Nguyễn Thị Lan" → "Lan" (Haravan's first_name when it has one). */
 export function givenName (fullName: string, firstName: string | null): string {
@@ -87,7 +95,7 @@ export function recipientValues (r: Recipient, ctx: { shopName: string, tiers: T
   if (offer) {
     values.ma_giam_gia = offer.code
     values.uu_dai = offer.description
-    values.han_su_dung = new Intl.DateTimeFormat('vi-VN', { timeZone: ctx.timeZone, day: '2-digit', month: '2-digit', year: 'numeric' }).format(offer.endsAt)
+    values.han_su_dung = vnDate(ctx.timeZone).format(offer.endsAt)
   }
   return values
 }

@@ -13,10 +13,15 @@ export function neutralizeCell (value: string | null | undefined): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
 }
 
+// One formatter per time zone: an export formats two dates per row, and building a formatter costs tens of µs.
+const dayFormats = new Map<string, Intl.DateTimeFormat>()
+
 export function csvDate (iso: string | null, timeZone: string): string {
   if (!iso) return ''
+  let format = dayFormats.get(timeZone)
+  if (!format) dayFormats.set(timeZone, format = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }))
   const parts: Record<string, string> = {}
-  for (const p of new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(iso))) {
+  for (const p of format.formatToParts(new Date(iso))) {
     parts[p.type] = p.value
   }
   return `${parts.day}/${parts.month}/${parts.year}`
