@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { makeActions } from './actions.ts'
 import { registerOrderPage } from './order-page.ts'
+import type { SandboxSimulator } from '../../server/sandbox.ts'
 import { seedDemoData, type SeedOptions } from './demo-data.ts'
 import { registerDiscounts } from './discounts.ts'
 import { json, readBody, Router, send } from './http.ts'
@@ -29,17 +30,8 @@ export { toHaravanJson } from './json.ts'
 
 export const DEFAULT_VERIFY_TOKEN = 'tich-diem-sandbox-verify-token'
 
-export interface HaravanSim {
-  url: string
-  accountsUrl: string
-  apiUrl: string
-  webhookApiUrl: string
-  /** the VietGuys stand-in: its send endpoint, the SMS page and the IP echo */
-  vietguysUrl: string
-  smsPageUrl: string
-  /** a page to place a paid order as one of a shop's customers (the webhooks follow) */
-  orderPageUrl: string
-  ipEchoUrl: string
+/** What the sandbox asks of it (its URLs, the demo shops, closing: server/sandbox.ts), and what tests drive. */
+export interface HaravanSim extends SandboxSimulator {
   vietguys: VietGuysSim
   addShop (s: NewShop): SimShop
   shop (orgid: string): SimShop
