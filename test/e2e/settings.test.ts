@@ -60,6 +60,8 @@ t.test('loyalty settings refuse a bad value then save; a reward is created and r
   t.match(await toastText(page), /Đã tạo mã /, 'the code is created')
   await page.getByTestId('member-reward-row').waitFor()
   await page.getByTestId('points-available').filter({ hasText: '300' }).waitFor()
+  // The history is fetched on its own: wait for it to show the redemption (the balance above may come first).
+  await page.getByTestId('history-row').first().filter({ hasText: 'Đổi điểm lấy mã ưu đãi' }).waitFor()
   t.match(await page.getByTestId('history-row').first().innerText(), /Ưu đãi\s+Đổi điểm lấy mã ưu đãi\s+-200/, 'the history says what the points went on')
   await checkPage(t, page, 'member-rewards')
 
