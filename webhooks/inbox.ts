@@ -23,10 +23,9 @@ export function bodyHash (raw: Buffer | string): string {
 }
 
 // Deliveries are kept only for shops we serve; app/uninstalled also for a shop already uninstalled (it is idempotent).
-function shopServed (shopId: string, topic: string): SQL {
-  return topic === UNINSTALL_TOPIC
-    ? sql`exists (select 1 from shops where shop_id = ${shopId})`
-    : sql`exists (select 1 from shops where shop_id = ${shopId} and status = 'installed')`
+// The one statement of that rule, over SQL expressions: a row's columns (batches) or one delivery's parameters.
+function shopServed (shopId: SQL, topic: SQL): SQL {
+  return sql`exists (select 1 from shops s where s.shop_id = ${shopId} and (s.status = 'installed' or ${topic} = ${UNINSTALL_TOPIC}))`
 }
 
 // The payload column is json (kept as sent, only checked): a body that is not JSON is kept as a JSON string, so it
@@ -59,7 +58,7 @@ export function insertAppliedSql (rows: SQL): SQL {
     insert into webhook_inbox (shop_id, topic, body_hash, payload, status, attempts, received_at, processed_at)
     select v.shop_id, v.topic, v.body_hash, v.payload, 'applied', 1, v.at, v.at
     from (${rows}) v
-    where exists (select 1 from shops s where s.shop_id = v.shop_id and (s.status = 'installed' or v.topic = ${UNINSTALL_TOPIC}))
+    where ${shopServed(sql`v.shop_id`, sql`v.topic`)}
     on conflict (shop_id, topic, body_hash) do nothing
     returning shop_id, topic, body_hash`
 }
@@ -103,7 +102,7 @@ export async function recordFailure (db: Db, d: Delivery, error: string, isJson:
   const rows = await queryRows(db, sql`
     insert into webhook_inbox as i (shop_id, topic, body_hash, payload, status, attempts, last_error, received_at, processed_at)
     select ${d.shopId}, ${d.topic}, ${d.bodyHash}, ${payloadValue(d.body, isJson)}, ${status}, 1, ${error}, ${at}::timestamptz, ${at}::timestamptz
-    where ${shopServed(d.shopId, d.topic)}
+    where ${shopServed(sql`${d.shopId}::text`, sql`${d.topic}::text`)}
     on conflict (shop_id, topic, body_hash) do update
       set status = excluded.status, attempts = i.attempts + 1, last_error = excluded.last_error, processed_at = excluded.processed_at
       where i.status <> 'applied'
