@@ -330,8 +330,9 @@ async function * csvRows (chunks: AsyncGenerator<Buffer>, delimiter: () => strin
       carry = buf.subarray(cut)
       const text = pending + buf.toString('utf8', 0, cut)
       // A CR at the very end may be the first half of a CRLF: that line waits for the next chunk, as in fast-csv.
+      // (lastIndexOf takes a negative start as 0: a text of just that CR would count it as a line break.)
       const last = text.endsWith('\r') ? text.length - 2 : text.length - 1
-      const end = Math.max(text.lastIndexOf('\n', last), text.lastIndexOf('\r', last))
+      const end = last < 0 ? -1 : Math.max(text.lastIndexOf('\n', last), text.lastIndexOf('\r', last))
       pending = text.slice(end + 1)
       if (pending.length > MAX_LINE_CHARS) throw new BadRequestError('File có một dòng dài hơn 1 MB: đây không phải bảng CSV theo mẫu.')
       if (end < 0) continue

@@ -121,6 +121,17 @@ t.test('a quote after thousands of plain lines hands the rest to fast-csv with t
   t.same(records.at(-1), { line: 5003, fields: { A: 'last', B: '1', C: '2' } })
 })
 
+t.test('a chunk of only a CR, before one that starts with LF: that CR LF is one line break', async (t) => {
+  // Found by the property above in CI: a chunk of just that CR made the text to split just that CR, lastIndexOf(…, -1)
+  // found it, so CR and LF counted as two line breaks and every later line number was one too high.
+  const bytes = Buffer.from('A;B;C\nệ\t,B\r\r\n\r\n\n\nệ')
+  for (const cuts of [[15, 16], [14, 15], [13, 14], [14]]) {
+    const read = await ours(bytes, cuts, 1)
+    t.same('records' in read && read.records.map((r) => r.line), [2, 7], `cut at ${cuts.join()}`)
+    t.same(read, await reference(bytes, cuts))
+  }
+})
+
 t.test('broken quoting is reported with the line it follows', async (t) => {
   // The plain lines of the first chunk are read before fast-csv meets the quote in the second.
   const bytes = Buffer.from('A;B;C\r\nx;1;2\r\n"a"b;1;2\r\n')
