@@ -68,7 +68,7 @@ export const campaignRecipients = pgTable('campaign_recipients', {
 }, (t) => [
   primaryKey({ columns: [t.shopId, t.campaignId, t.customerId, t.occurrence] }),
   uniqueIndex('campaign_recipients_code_uq').on(t.shopId, t.code).where(sql`code is not null`),
-  index('campaign_recipients_due_idx').on(t.shopId, t.campaignId, t.status, t.dueAt),
+  index('campaign_recipients_due_idx').on(t.shopId, t.campaignId, t.status, t.dueAt, t.customerId, t.occurrence),
   index('campaign_recipients_customer_idx').on(t.shopId, t.customerId),
 ])
 

@@ -1,5 +1,5 @@
 // Benchmark: a campaign of N emails (default 100,000) to a local SMTP server through the real sending loop, beside a bare
-// nodemailer pool to the same server in the same run. Usage: DATABASE_URL=postgres://… npm run bench:campaign [-- --recipients 100000]
+// nodemailer pool to the same server in the same run. Usage: DATABASE_URL=postgres://… npm run bench:campaign [-- --recipients 100000] [--lanes 2]
 import { fork } from 'node:child_process'
 import { once } from 'node:events'
 import { tmpdir } from 'node:os'
@@ -19,7 +19,7 @@ import { smtpTransport } from '../../server/messaging/email.ts'
 import { campaignConnections } from '../../server/campaigns/pools.ts'
 import { putEmailSettings } from '../../server/messaging/settings.ts'
 
-const { values: args } = parseArgs({ options: { recipients: { type: 'string', default: '100000' }, baseline: { type: 'string', default: '20000' } } })
+const { values: args } = parseArgs({ options: { recipients: { type: 'string', default: '100000' }, baseline: { type: 'string', default: '20000' }, lanes: { type: 'string' } } })
 const N = Number(args.recipients)
 const BASE = Number(args.baseline)
 const base = process.env.DATABASE_URL
@@ -67,6 +67,8 @@ console.log(`bare nodemailer pool: ${BASE.toLocaleString('en')} mails at ${baseR
 
 const row = await createCampaign(db, SHOP, { name: 'Bench', type: 'announcement', channels: ['email'], audience: { all: true }, email: { subject: '{{ten}} ơi, tin mới', html } }, 'bench', new Date())
 const engine = app.campaigns.engine
+// --lanes N: batches in flight at once (the engine's default otherwise), to compare
+if (args.lanes) app.campaigns.deps.lanes = Number(args.lanes)
 let peak = 0
 const samples: number[] = []
 const sampler = setInterval(() => { const rss = process.memoryUsage().rss; peak = Math.max(peak, rss); samples.push(rss) }, 250)

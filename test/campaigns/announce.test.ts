@@ -2,6 +2,7 @@
 // one-click unsubscribe honoured by the next campaign, the 3-per-24 h cap, pause and cancel.
 import t from 'tap'
 import { recordConsent } from '../../server/messaging/consent.ts'
+import { runCampaign } from '../../server/campaigns/run.ts'
 import { authHeaders, build } from '../helper.ts'
 import { announcement, createCampaign, seedMembers, smtpPeer, useSmtp } from './helpers.ts'
 
@@ -112,6 +113,21 @@ t.test('announcement campaigns', async (t) => {
     const list = (await app.inject({ method: 'GET', url: '/api/campaigns', headers })).json()
     const fourth = list.items.find((c: { email: { subject: string } | null }) => c.email?.subject === 'Số 4')
     t.equal(fourth.stats.skippedByReason.recipient_cap, 2, 'Bình and Châu are capped')
+  })
+
+  t.test('batches in several lanes at once: every recipient mailed exactly once, and the campaign finishes', async (t) => {
+    const ids = Array.from({ length: 61 }, (_, i) => 300 + i)
+    await seedMembers(app, shopId, ids.map(id => ({ id, name: `Làn ${id}`, email: `lan${id}@example.vn` })), ids)
+    const { id } = await createCampaign(app, headers, announcement({ audience: { all: true }, email: { subject: 'Nhiều làn', html: '<p>{{ho_ten}}</p>' } }))
+    t.equal((await app.inject({ method: 'POST', url: `/api/campaigns/${id}/start`, headers, payload: {} })).statusCode, 202)
+    // Batches of 7 in 3 lanes: 61 and more recipients in uneven batches, the lanes' cursor shared.
+    t.same(await runCampaign({ ...app.campaigns.deps, batchSize: 7, lanes: 3, concurrency: 2 }, shopId, id), { state: 'finished' })
+    const to = smtp.mails.filter(m => m.subject === 'Nhiều làn').map(m => m.to[0]!)
+    t.equal(new Set(to).size, to.length, 'nobody twice')
+    t.ok(ids.every(i => to.includes(`lan${i}@example.vn`)), 'every consenting member once')
+    const view = (await app.inject({ method: 'GET', url: `/api/campaigns/${id}`, headers })).json()
+    t.equal(view.status, 'sent')
+    t.equal(view.stats.sent, to.length)
   })
 
   t.test('pause stops a campaign, resume finishes it, cancel leaves the rest unsent', async (t) => {

@@ -1,0 +1,2 @@
+DROP INDEX "campaign_recipients_due_idx";--> statement-breakpoint
+CREATE INDEX "campaign_recipients_due_idx" ON "campaign_recipients" USING btree ("shop_id","campaign_id","status","due_at","customer_id","occurrence");
