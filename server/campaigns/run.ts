@@ -32,7 +32,7 @@ export interface RunDeps {
   batchSize?: number
   /** messages in flight at once in each batch (the SMTP pool and the database pool share them) */
   concurrency?: number
-  /** batches in flight at once (default two without codes, one with) */
+  /** batches in flight at once (default two for mail without codes, otherwise one) */
   lanes?: number
 }
 
@@ -217,7 +217,7 @@ function firmer (a: RunOutcome | null, b: RunOutcome): RunOutcome {
 /**
  * Runs a sending or active campaign until nothing is due, it is paused/cancelled, deferred, or held.
  *
- * Mail goes out in `lanes` batches at once (two without codes): while one batch's bookkeeping is in the database,
+ * Mail goes out in `lanes` batches at once (two for mail without codes): while one batch's bookkeeping is in the database,
  * the other's mail keeps the SMTP pool busy. The lanes take disjoint batches, in due order after a shared cursor;
  * the claim in sendBatch, not the cursor, is what keeps a message from going twice.
  */
@@ -247,7 +247,8 @@ export async function runCampaign (deps: RunDeps, shopId: string, campaignId: st
   }
   // With codes, small batches one at a time: Haravan creates about 4 a second, and mail should follow each batch's codes.
   const size = deps.batchSize ?? (promo ? 40 : 1000)
-  const lanes = Math.max(1, deps.lanes ?? (promo ? 1 : 2))
+  // Two lanes for mail alone; SMS keeps to the provider's one batch of requests at a time (SMS_CONCURRENCY).
+  const lanes = Math.max(1, deps.lanes ?? (promo || ctx.channels.includes('sms') ? 1 : 2))
   for (;;) {
     let cursor: DueKey | null = null
     let ended: RunOutcome | null = null
