@@ -249,7 +249,7 @@ export async function runCampaign (deps: RunDeps, shopId: string, campaignId: st
   const size = deps.batchSize ?? (promo ? 40 : 1000)
   // Two lanes for mail alone; SMS keeps to the provider's one batch of requests at a time (SMS_CONCURRENCY).
   const lanes = Math.max(1, deps.lanes ?? (promo || ctx.channels.includes('sms') ? 1 : 2))
-  for (;;) {
+  for (let pass = 1; ; pass++) {
     let cursor: DueKey | null = null
     let ended: RunOutcome | null = null
     let taken = 0
@@ -296,7 +296,7 @@ export async function runCampaign (deps: RunDeps, shopId: string, campaignId: st
       }
       return { state: 'idle' }
     }
-    // Nothing was due in this pass, yet a row is: it stays queued for a reason no batch resolves; look again later.
-    if (taken === 0) return { state: 'deferred', until: new Date(now.getTime() + 60_000) }
+    // Rows queued again and again (or due yet never taken) are left to a later run rather than spun on here.
+    if (taken === 0 || pass >= 3) return { state: 'deferred', until: new Date(now.getTime() + 60_000) }
   }
 }
