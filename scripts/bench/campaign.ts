@@ -70,6 +70,7 @@ const engine = app.campaigns.engine
 // --lanes N: batches in flight at once (the engine's default otherwise), to compare
 if (args.lanes) app.campaigns.deps.lanes = Number(args.lanes)
 let peak = 0
+const before = process.memoryUsage().rss // the bare pool's run is in this process too
 const samples: number[] = []
 const sampler = setInterval(() => { const rss = process.memoryUsage().rss; peak = Math.max(peak, rss); samples.push(rss) }, 250)
 const t1 = performance.now()
@@ -82,7 +83,8 @@ const rate = Number(counts?.sent) / seconds
 const mb = (b: number) => (b / 1048576).toFixed(0)
 const q = (p: number) => mb(samples[Math.min(samples.length - 1, Math.floor(p * samples.length))] ?? 0)
 console.log(`campaign (${outcome.state}): ${Number(counts?.sent).toLocaleString('en')} sent in ${seconds.toFixed(1)} s = ${rate.toFixed(0)} /s (snapshot + bookkeeping included), ${(rate / baseRate).toFixed(2)} of the bare pool`)
-console.log(`RSS: peak ${mb(peak)} MB; at 10% / 50% / 90% of the run ${q(0.1)} / ${q(0.5)} / ${q(0.9)} MB`)
+const peakAt = samples.indexOf(Math.max(...samples)) / Math.max(1, samples.length)
+console.log(`RSS: ${mb(before)} MB before the campaign; peak ${mb(peak)} MB (at ${(peakAt * 100).toFixed(0)}% of the run); at 10% / 50% / 90% of the run ${q(0.1)} / ${q(0.5)} / ${q(0.9)} MB`)
 sink.send('count')
 const [received] = await once(sink, 'message') as [number]
 console.log(`SMTP server received ${received.toLocaleString('en')} (baseline + campaign)`)
