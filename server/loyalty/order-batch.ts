@@ -24,7 +24,7 @@ import {
   convergeCustomerOrders, convergeOrder, currentRule, differenceKind, earnEntry, frozenFromStored, memberTotalsAssignments, memberTotalsQuery, targetUnder,
   type OrderRow,
 } from './order-points.ts'
-import { queueAutomaticReward } from './rewards-catalogue.ts'
+import { queueAutomaticRewards, type AutoRewardFor } from './rewards-catalogue.ts'
 import { DEFAULT_TIME_ZONE, tierForRankPoints, type LoyaltySettings, type Tier } from './rules.ts'
 import { settingsFromStored } from './settings.ts'
 import { recomputeTierRows, tiersFromRows } from './tiers.ts'
@@ -217,21 +217,25 @@ function choosePaths (locked: OrderWithLedger[], settings: LoyaltySettings): Pat
 }
 
 /** Buyers met for the first time become members in one statement; their order then takes the fast path. */
-async function activateBuyers (tx: Db, shopId: string, rules: ShopRules, nowOf: Map<number, Date>, paths: Paths, memberOf: Map<number, LockedMember>) {
+async function activateBuyers (tx: Db, shopId: string, rules: ShopRules, nowOf: Map<number, Date>, paths: Paths, memberOf: Map<number, LockedMember>, converging: number[]) {
   const ids = [...paths.activating.keys()].sort((a, b) => a - b)
-  const activated = await activateForOrders(tx, shopId, ids, [...paths.activating.values()].map(o => o.order.id),
+  // "Other orders" are the ones this batch does not converge: a buyer's later orders in the same batch follow their
+  // first on the general path, one at a time in id order (each tier reached, as when they come one by one).
+  const activated = await activateForOrders(tx, shopId, ids, converging,
     tierForRankPoints(rules.tiers, Number.MIN_SAFE_INTEGER).id, batchNowOf(nowOf))
   const created = new Map(activated.map(a => [a.customerId, a]))
+  const registered: AutoRewardFor[] = []
   for (const [customerId, o] of paths.activating) {
     const a = created.get(customerId)
     // No customer row (nothing to activate), or a member created meanwhile: the general routine decides.
     if (!a) { paths.general.push(o.order.id); continue }
-    if (rules.registration) await queueAutomaticReward(tx, shopId, customerId, 'registration', {}, nowOf.get(o.order.id) as Date)
+    registered.push({ customerId, now: nowOf.get(o.order.id) as Date })
     if (a.hasOtherOrders || paths.claimed.has(customerId)) { paths.convergeAll.push(customerId); continue }
     memberOf.set(customerId, { tierId: a.tierId, rankPoints: 0 })
     paths.claimed.add(customerId)
     paths.fast.push({ ...o, memberId: customerId })
   }
+  if (rules.registration) await queueAutomaticRewards(tx, shopId, 'registration', registered, rules.timeZone)
 }
 
 /** The fast members are the candidates readLockedOrders locked; one it did not lock (none expected) is locked here. */
@@ -292,12 +296,12 @@ function fastEarnings (paths: Paths, memberOf: Map<number, LockedMember>, rules:
 
 /** After the earnings: first-purchase rewards, and tier upgrades (recomputeTiers, upgrades only) with their rewards. */
 async function rewardEarnings (tx: Db, shopId: string, rules: ShopRules, firstPurchases: Earnings['earnedPoints'], candidates: Earnings['earnedRank'], now: Date) {
-  for (const m of firstPurchases) await queueAutomaticReward(tx, shopId, m.customerId, 'first_purchase', {}, m.now) // once per member (key)
+  await queueAutomaticRewards(tx, shopId, 'first_purchase', firstPurchases, rules.timeZone) // once per member (key)
   if (candidates.length === 0) return
   const upgraded = await recomputeTierRows(tx, shopId, {
     now, window: rules.settings.ranking.window, allowDowngrade: false, customerIds: candidates.map(m => m.customerId), timeZone: rules.timeZone,
   }, rules.tiers)
-  if (rules.tierUpgrade) for (const u of upgraded) await queueAutomaticReward(tx, shopId, u.customerId, 'tier_upgrade', { tierId: u.tierId }, now)
+  if (rules.tierUpgrade) await queueAutomaticRewards(tx, shopId, 'tier_upgrade', upgraded.map(u => ({ customerId: u.customerId, tierId: u.tierId, now })), rules.timeZone)
 }
 
 /**
@@ -313,7 +317,7 @@ export async function finishConvergence (tx: Db, read: ConvergenceRead, only?: S
   const rules = readRules(first)
   const paths = choosePaths(rows.map(readLockedOrder), rules.settings)
   const memberOf = new Map(readLockedMembers(first))
-  if (paths.activating.size > 0) await activateBuyers(tx, shopId, rules, nowOf, paths, memberOf)
+  if (paths.activating.size > 0) await activateBuyers(tx, shopId, rules, nowOf, paths, memberOf, rows.map(r => Number(r.id)))
   await lockUnreadMembers(tx, shopId, paths.claimed, memberOf)
   const earnings = fastEarnings(paths, memberOf, rules, nowOf)
 

@@ -84,28 +84,49 @@ export async function replaceAutoRewards (db: Db, shopId: string, input: unknown
 export async function queueAutomaticReward (
   tx: Db, shopId: string, customerId: number, trigger: AutoTrigger, opts: { tierId?: string | null }, now: Date,
 ): Promise<string | null> {
+  const [id] = await queueAutomaticRewards(tx, shopId, trigger, [{ customerId, tierId: opts.tierId, now }])
+  return id ?? null
+}
+
+/** One member's automatic reward of a trigger (tierId: the tier reached, for tier_upgrade). */
+export interface AutoRewardFor { customerId: number, tierId?: string | null, now: Date }
+
+/**
+ * queueAutomaticReward for many members at once (a webhook batch's activations, first earnings, upgrades): one read
+ * of the trigger's configuration and one insert, whatever their number. Answers the ids of the rewards queued now.
+ */
+export async function queueAutomaticRewards (tx: Db, shopId: string, trigger: AutoTrigger, items: AutoRewardFor[], timeZone?: string): Promise<string[]> {
+  if (items.length === 0) return []
   const configs = await tx.select().from(autoRewards)
     .where(and(eq(autoRewards.shopId, shopId), eq(autoRewards.trigger, trigger), eq(autoRewards.enabled, true)))
-  const tierId = trigger === 'tier_upgrade' ? (opts.tierId ?? null) : null
-  const config = configs.find(c => tierId !== null && c.tierId === tierId) ?? configs.find(c => c.tierId === null)
-  if (!config) return null
-  const id = randomUUID()
-  const [inserted] = await tx.insert(rewards).values({
-    shopId,
-    id,
-    customerId,
-    trigger,
-    status: 'pending',
-    points: 0,
-    discountType: config.discountType,
-    value: config.value,
-    minimumOrderAmount: config.minimumOrderAmount,
-    code: newRewardCode(),
-    ...validityWindow(now, config.validDays, await shopTimeZone(tx, shopId)),
-    idempotencyKey: `auto:${trigger}:${customerId}${tierId ? `:${tierId}` : ''}`,
-    createdBy: 'system',
-    createdAt: now,
-    updatedAt: now,
-  }).onConflictDoNothing({ target: [rewards.shopId, rewards.idempotencyKey] }).returning({ id: rewards.id })
-  return inserted?.id ?? null
+  if (configs.length === 0) return []
+  const zone = timeZone || await shopTimeZone(tx, shopId)
+  const byKey = new Map<string, typeof rewards.$inferInsert>()
+  for (const { customerId, now, ...opts } of items) {
+    const tierId = trigger === 'tier_upgrade' ? (opts.tierId ?? null) : null
+    const config = configs.find(c => tierId !== null && c.tierId === tierId) ?? configs.find(c => c.tierId === null)
+    const idempotencyKey = `auto:${trigger}:${customerId}${tierId ? `:${tierId}` : ''}`
+    if (!config || byKey.has(idempotencyKey)) continue // once per member (and tier), also within one call
+    byKey.set(idempotencyKey, {
+      shopId,
+      id: randomUUID(),
+      customerId,
+      trigger,
+      status: 'pending',
+      points: 0,
+      discountType: config.discountType,
+      value: config.value,
+      minimumOrderAmount: config.minimumOrderAmount,
+      code: newRewardCode(),
+      ...validityWindow(now, config.validDays, zone),
+      idempotencyKey,
+      createdBy: 'system',
+      createdAt: now,
+      updatedAt: now,
+    })
+  }
+  if (byKey.size === 0) return []
+  const inserted = await tx.insert(rewards).values([...byKey.values()])
+    .onConflictDoNothing({ target: [rewards.shopId, rewards.idempotencyKey] }).returning({ id: rewards.id })
+  return inserted.map(r => r.id)
 }

@@ -7,7 +7,7 @@ import type { App } from '../../server/app.ts'
 import { haravanOrderSchema } from '../../server/haravan/mappers.ts'
 import { KnownCustomers, OrderBatcher } from '../../webhooks/batch.ts'
 import { bodyHash } from '../../webhooks/inbox.ts'
-import { build, DEMO_SHOP_ID } from '../helper.ts'
+import { authHeaders, build, DEMO_SHOP_ID } from '../helper.ts'
 import { deliver, fixture, inboxRows } from './helpers.ts'
 
 const paid = fixture('order-paid.json')
@@ -77,6 +77,42 @@ t.test('40 concurrent order deliveries go in a few batches and give the balances
   t.same(await memberRows(together.database.db), expected)
   t.same((await inboxRows(together.database.db)).length, customers.length + deliveries.length - 1)
   t.same((await verifyLedger(together.database.db)).problems, [])
+})
+
+t.test('automatic rewards (registration, first purchase, tier upgrade) are queued once per member, batched or one by one alike', async (t) => {
+  // Buyers synced by customers/create and buyers seen only inside their orders, several orders each, big enough to
+  // move up tiers; every delivery sent twice. Rewards are compared with the same deliveries applied one at a time.
+  const buyers = Array.from({ length: 10 }, (_, i) => 810_000 + i)
+  const deliveries = buyers.flatMap((c, i) => [0, 1, 2].map(k => ({ topic: 'orders/paid', body: order(710_000 + i * 10 + k, c, 3_000_000 + k * 4_000_000) })))
+  const synced = buyers.filter((_, i) => i % 2 === 0)
+    .map(id => ({ ...fixture('customer.json'), id, phone: `09${String(10_000_000 + id % 10_000_000).padStart(8, '0')}`, email: `r${id}@example.vn` }))
+  const automatic = ['registration', 'first_purchase', 'tier_upgrade'].map(trigger => ({ trigger, enabled: true, discountType: 'percentage', value: 10, validDays: 7 }))
+  async function shop () {
+    const built = await build(t)
+    const put = await built.app.inject({ method: 'PUT', url: '/api/rewards/automatic', headers: await authHeaders(built.app), payload: automatic })
+    t.equal(put.statusCode, 200, put.body)
+    for (const body of synced) await deliver(built.app, { topic: 'customers/create', body })
+    return built
+  }
+  const rewardKeys = async (db: Parameters<typeof queryRows>[0]) => (await queryRows<{ key: string }>(db, sql`
+    select idempotency_key as key from rewards order by 1`)).map(r => r.key)
+
+  const together = await shop()
+  await Promise.all(deliveries.map(d => submit(together.app, d.topic, d.body)))
+  t.equal(together.app.orderBatcher.stats.failedBatches, 0, 'no batch fell back to one by one')
+  t.ok(together.app.orderBatcher.stats.batches < deliveries.length / 2, 'batched')
+  const keys = await rewardKeys(together.database.db)
+  await Promise.all(deliveries.map(d => submit(together.app, d.topic, d.body)))
+  t.same(await rewardKeys(together.database.db), keys, 'redelivered: nothing more')
+
+  const oneByOne = await shop()
+  for (const d of deliveries) await deliver(oneByOne.app, d)
+  t.same(keys, await rewardKeys(oneByOne.database.db), 'the same rewards as one at a time')
+  for (const c of buyers) {
+    t.equal(keys.filter(k => k === `auto:registration:${c}`).length, 1, `registration once for ${c}`)
+    t.equal(keys.filter(k => k === `auto:first_purchase:${c}`).length, 1, `first purchase once for ${c}`)
+  }
+  t.ok(keys.some(k => k.startsWith('auto:tier_upgrade:')), `tier upgrades queued (${keys.filter(k => k.startsWith('auto:tier_upgrade:')).length})`)
 })
 
 t.test('a batch that fails is taken again one by one: the bad delivery is stored as failed, the others apply', async (t) => {
