@@ -3,7 +3,7 @@
 // sandbox's OAuth, nothing seeded by SQL) receiving full-shape orders of --buyers customers who order --orders-each
 // times; a third are synced by customers/create first, the others are seen only inside their orders.
 // --seeded: the earlier load (members and order history seeded by SQL, production mode, one orders/paid each).
-// Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:webhooks -- [--seeded] [--connections 32]
+// Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:webhooks -- [--seeded] [--connections 32] [--auto-rewards]
 import { execFileSync, spawn } from 'node:child_process'
 import { createHmac } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
@@ -27,6 +27,7 @@ const { values: args } = parseArgs({
     buyers: { type: 'string', default: '2000' },
     'orders-each': { type: 'string', default: '5' },
     'synced-every': { type: 'string', default: '3' },
+    'auto-rewards': { type: 'boolean', default: false },
   },
 })
 const SEEDED = args.seeded
@@ -410,6 +411,12 @@ async function realTraffic () {
     await waitFor('the sandbox install', async () => (await sql`select 1 from shops where shop_id = ${SANDBOX_SHOP} and status = 'installed'`).length > 0)
     // The install's backfill (demo customers and orders) runs as jobs; the load starts once it is done.
     await waitFor('the backfill', async () => Number((await sql`select count(*)::int n from orders where shop_id = ${SANDBOX_SHOP}`)[0]!.n) >= 900)
+    // --auto-rewards: the shop gives a reward on registration, first purchase and every tier upgrade (Ưu đãi tự động),
+    // as Cấu hình → Ưu đãi saves them.
+    if (args['auto-rewards']) {
+      await sql`insert into auto_rewards (shop_id, trigger, enabled, discount_type, value, valid_days)
+        select ${SANDBOX_SHOP}, t, true, 'percentage', 10, 30 from unnest(array['registration', 'first_purchase', 'tier_upgrade']) t`
+    }
     const pool = new Pool(`http://127.0.0.1:${PORT}`, { connections: CONNECTIONS, pipelining: 1 })
     const warmBuyers = Math.max(1, Math.floor(WARMUP / ORDERS_EACH))
     await load(pool, traffic(BUYERS, warmBuyers, ORDERS_EACH), SANDBOX_SECRET)
@@ -430,6 +437,10 @@ async function realTraffic () {
     console.log(`\nreal traffic: ${deliveries.length} signed deliveries (${BUYERS} buyers × ${ORDERS_EACH} full-shape orders/paid, customers/create for a third first), ${CONNECTIONS} connections, app as npm start (sandbox, DATABASE_URL)`)
     console.log(`app:      ${result.rate.toFixed(0)} deliveries/s sustained over ${result.seconds.toFixed(1)} s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, non-200: ${result.failures}`)
     console.log(`buyers who are members: ${members!.n} (${members!.earning} with points), order ledger entries: ${ledger!.n}`)
+    if (args['auto-rewards']) {
+      const [queued] = await sql`select count(*)::int n from rewards where shop_id = ${SANDBOX_SHOP} and customer_id between 7000000 and ${7_000_000 + BUYERS - 1}`
+      console.log(`automatic rewards queued for them: ${queued!.n}`)
+    }
     console.log(`transactions committed during the app run: ${transactions} (${(deliveries.length / transactions).toFixed(1)} deliveries each)`)
     console.log(`cpu during the app run: ${cpu('app')}, ${cpu('pg')}, ${cpu('bench')} (% of one core; the machine has 2)`)
     console.log(`baseline: ${base.rate.toFixed(0)} tx/s (raw SQL, two-statement-per-row transactions), p50 ${base.p50.toFixed(1)} ms, p99 ${base.p99.toFixed(1)} ms`)
