@@ -14,7 +14,7 @@ import type { ParsedCustomer } from '../server/haravan/mappers.ts'
 import { activateForOrders } from '../server/loyalty/batch-activation.ts'
 import { syncHaravanConsent } from '../server/messaging/consent.ts'
 import { convergeCustomerOrders } from '../server/loyalty/order-points.ts'
-import { queueAutomaticReward } from '../server/loyalty/rewards-catalogue.ts'
+import { queueAutomaticRewards } from '../server/loyalty/rewards-catalogue.ts'
 import { tierForRankPoints } from '../server/loyalty/rules.ts'
 import { settingsFromStored } from '../server/loyalty/settings.ts'
 import { tiersFromRows } from '../server/loyalty/tiers.ts'
@@ -79,9 +79,7 @@ async function customerEffects (tx: Db, shopId: string, ids: number[], now: Date
   const tiers = tiersFromRows((json(shop?.tiers) ?? []) as Parameters<typeof tiersFromRows>[0])
   const activated = await activateForOrders(tx, shopId, missing, [], tierForRankPoints(tiers, Number.MIN_SAFE_INTEGER).id, now)
   const registration = shop?.registration === true || shop?.registration === 't'
-  for (const a of activated) {
-    if (registration) await queueAutomaticReward(tx, shopId, a.customerId, 'registration', {}, now)
-    // Orders that came before the customer now have a member.
-    if (a.hasOtherOrders) await convergeCustomerOrders(tx, shopId, a.customerId, now)
-  }
+  if (registration) await queueAutomaticRewards(tx, shopId, 'registration', activated.map(a => ({ customerId: a.customerId, now })))
+  // Orders that came before the customer now have a member.
+  for (const a of activated) if (a.hasOtherOrders) await convergeCustomerOrders(tx, shopId, a.customerId, now)
 }
