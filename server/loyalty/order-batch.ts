@@ -217,10 +217,12 @@ function choosePaths (locked: OrderWithLedger[], settings: LoyaltySettings): Pat
 }
 
 /** Buyers met for the first time become members in one statement; their order then takes the fast path. */
-async function activateBuyers (tx: Db, shopId: string, rules: ShopRules, nowOf: Map<number, Date>, paths: Paths, memberOf: Map<number, LockedMember>, converging: number[]) {
+async function activateBuyers (tx: Db, shopId: string, rules: ShopRules, nowOf: Map<number, Date>, paths: Paths, memberOf: Map<number, LockedMember>) {
   const ids = [...paths.activating.keys()].sort((a, b) => a - b)
   // "Other orders" are the ones this batch does not converge: a buyer's later orders in the same batch follow their
-  // first on the general path, one at a time in id order (each tier reached, as when they come one by one).
+  // first on the general path, one at a time in id order (each tier reached, as when they come one by one). An order
+  // the batch leaves alone (a guest's, with the buyer's phone) still counts: the buyer's history is converged.
+  const converging = [...paths.activating.values()].map(o => o.order.id).concat(paths.general)
   const activated = await activateForOrders(tx, shopId, ids, converging,
     tierForRankPoints(rules.tiers, Number.MIN_SAFE_INTEGER).id, batchNowOf(nowOf))
   const created = new Map(activated.map(a => [a.customerId, a]))
@@ -317,7 +319,7 @@ export async function finishConvergence (tx: Db, read: ConvergenceRead, only?: S
   const rules = readRules(first)
   const paths = choosePaths(rows.map(readLockedOrder), rules.settings)
   const memberOf = new Map(readLockedMembers(first))
-  if (paths.activating.size > 0) await activateBuyers(tx, shopId, rules, nowOf, paths, memberOf, rows.map(r => Number(r.id)))
+  if (paths.activating.size > 0) await activateBuyers(tx, shopId, rules, nowOf, paths, memberOf)
   await lockUnreadMembers(tx, shopId, paths.claimed, memberOf)
   const earnings = fastEarnings(paths, memberOf, rules, nowOf)
 
@@ -336,8 +338,10 @@ export async function finishConvergence (tx: Db, read: ConvergenceRead, only?: S
   }
   await posting
   await rewardEarnings(tx, shopId, rules, firstPurchases, candidates, batchNow)
-  for (const id of general) await convergeOrder(tx, shopId, id, nowOf.get(id) as Date)
+  // A buyer's history first (in id order, their orders of this batch included), then the rest one by one: an order
+  // of theirs in `general` converged before their earlier orders would earn at the tier they had before those.
   for (const id of convergeAll) await convergeCustomerOrders(tx, shopId, id, batchNow)
+  for (const id of general) await convergeOrder(tx, shopId, id, nowOf.get(id) as Date)
 }
 
 /** The latest delivery time of a batch. */

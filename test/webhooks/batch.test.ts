@@ -115,6 +115,27 @@ t.test('automatic rewards (registration, first purchase, tier upgrade) are queue
   t.ok(keys.some(k => k.startsWith('auto:tier_upgrade:')), `tier upgrades queued (${keys.filter(k => k.startsWith('auto:tier_upgrade:')).length})`)
 })
 
+t.test('a new buyer with several orders and a guest order on their phone in one batch: the balances of one-by-one delivery', async (t) => {
+  // The guest order (no customer, the buyer's phone) is one the batch leaves alone: it still makes the buyer's
+  // history converge, as it does when the orders come one at a time.
+  const deliveries = [
+    { topic: 'orders/paid', body: order(720_001, 820_000, 900_000, { customer: null }) },
+    { topic: 'orders/paid', body: order(720_002, 820_000, 3_000_000) },
+    { topic: 'orders/paid', body: order(720_003, 820_000, 4_000_000) },
+    { topic: 'orders/paid', body: order(720_004, 820_001, 2_500_000) },
+    { topic: 'orders/paid', body: order(720_005, 820_001, 6_000_000) },
+  ]
+  const together = await build(t)
+  await Promise.all(deliveries.map(d => submit(together.app, d.topic, d.body)))
+  t.equal(together.app.orderBatcher.stats.failedBatches, 0)
+  const oneByOne = await build(t)
+  for (const d of deliveries) await deliver(oneByOne.app, d)
+  const expected = await memberRows(oneByOne.database.db)
+  t.equal(expected.length, 2, 'both buyers are members')
+  t.same(await memberRows(together.database.db), expected)
+  t.same((await verifyLedger(together.database.db)).problems, [])
+})
+
 t.test('a batch that fails is taken again one by one: the bad delivery is stored as failed, the others apply', async (t) => {
   const { app, database } = await build(t)
   for (const id of [810_001, 810_002, 810_003]) {
