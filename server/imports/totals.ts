@@ -19,8 +19,9 @@ export async function refreshImportedTotals (tx: Db, shopId: string, customerIds
     select m.customer_id from members m join orders o on o.shop_id = m.shop_id and o.phone_e164 = m.phone_e164 and not o.deleted
     where m.shop_id = ${shopId} and m.customer_id = any(${ids}::bigint[])`)
   if (rows.length === 0) return
+  const found = intArray(rows.map((r) => Number(r.customer_id)))
   await tx.execute(sql`
     with t as (${memberTotalsQuery(shopId, rows.map((r) => Number(r.customer_id)))})
     update members u set ${memberTotalsSet(now)}
-    from t where u.shop_id = ${shopId} and u.customer_id = t.customer_id`)
+    from t where u.shop_id = ${shopId} and u.customer_id = t.customer_id and u.customer_id = any(${found}::bigint[])`)
 }

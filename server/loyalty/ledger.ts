@@ -189,7 +189,8 @@ export async function writeLedgerEntries (
         ${extras.set ?? sql``}
         updated_at = ${at}::timestamptz
       from k left join d on d.customer_id = k.customer_id left join t on t.customer_id = k.customer_id
-      where u.shop_id = ${shopId} and u.customer_id = k.customer_id
+      -- The = any(array(…)) gives the planner the index lookups; with the join alone a generic plan may scan the shop.
+      where u.shop_id = ${shopId} and u.customer_id = k.customer_id and u.customer_id = any(array(select customer_id from k))
       returning u.customer_id
     )
     select coalesce(sum(d.entries), 0) as inserted from d

@@ -134,7 +134,9 @@ async function readLockedOrders (tx: Db, shopId: string, ids: number[]): Promise
       from orders o where o.shop_id = ${shopId} and o.id = any(${intArray(ids)}::bigint[])
     ), lm as (
       select m.customer_id, m.tier_id, m.rank_points from members m
-      where m.shop_id = ${shopId} and m.customer_id in (select coalesce(c.by_customer, c.by_phone) from cand c)
+      -- = any(array(…)): an index lookup per candidate. An IN (subquery) is planned as a join, which generic plans
+      -- (force_generic_plan) turn into a scan of the shop's every member.
+      where m.shop_id = ${shopId} and m.customer_id = any(array(select coalesce(c.by_customer, c.by_phone) from cand c))
       order by m.customer_id
       for update
     )
@@ -296,13 +298,21 @@ function fastEarnings (paths: Paths, memberOf: Map<number, LockedMember>, rules:
   return out
 }
 
-/** After the earnings: first-purchase rewards, and tier upgrades (recomputeTiers, upgrades only) with their rewards. */
-async function rewardEarnings (tx: Db, shopId: string, rules: ShopRules, firstPurchases: Earnings['earnedPoints'], candidates: Earnings['earnedRank'], now: Date) {
-  await queueAutomaticRewards(tx, shopId, 'first_purchase', firstPurchases, rules.timeZone) // once per member (key)
-  if (candidates.length === 0) return
-  const upgraded = await recomputeTierRows(tx, shopId, {
+/** The tier statement for members whose rank points may have reached a higher tier (recomputeTiers, upgrades only). */
+function upgradeTiers (tx: Db, shopId: string, rules: ShopRules, candidates: Earnings['earnedRank'], now: Date) {
+  return recomputeTierRows(tx, shopId, {
     now, window: rules.settings.ranking.window, allowDowngrade: false, customerIds: candidates.map(m => m.customerId), timeZone: rules.timeZone,
   }, rules.tiers)
+}
+
+/**
+ * After the earnings: first-purchase rewards, and tier upgrades with their rewards. Sent behind the posting without
+ * waiting for it: one connection runs its statements in the order they were sent.
+ */
+async function rewardEarnings (tx: Db, shopId: string, rules: ShopRules, firstPurchases: Earnings['earnedPoints'], candidates: Earnings['earnedRank'], now: Date) {
+  const rewarding = queueAutomaticRewards(tx, shopId, 'first_purchase', firstPurchases, rules.timeZone) // once per member (key)
+  const upgraded = candidates.length === 0 ? [] : await upgradeTiers(tx, shopId, rules, candidates, now)
+  await rewarding
   if (rules.tierUpgrade) await queueAutomaticRewards(tx, shopId, 'tier_upgrade', upgraded.map(u => ({ customerId: u.customerId, tierId: u.tierId, now })), rules.timeZone)
 }
 
@@ -331,13 +341,14 @@ export async function finishConvergence (tx: Db, read: ConvergenceRead, only?: S
   const posting = earnings.touched.length > 0 ? postEarningsAndTotals(tx, shopId, earnings.entries, earnings.touched, batchNow) : undefined
   const { general, convergeAll } = paths
   general.sort((a, b) => a - b)
-  if (defer && candidates.length === 0 && firstPurchases.length === 0 && general.length === 0 && convergeAll.length === 0) {
-    // Nothing follows: the caller sends COMMIT right behind it.
+  if (defer && general.length === 0 && convergeAll.length === 0 && firstPurchases.length === 0 && (candidates.length === 0 || !rules.tierUpgrade)) {
+    // Nothing follows that needs an answer: the caller sends COMMIT right behind these one-statement steps.
     if (posting) defer(posting)
+    if (candidates.length > 0) defer(upgradeTiers(tx, shopId, rules, candidates, batchNow))
     return
   }
-  await posting
-  await rewardEarnings(tx, shopId, rules, firstPurchases, candidates, batchNow)
+  // Together: whichever fails first fails the transaction, and neither is left unhandled.
+  await Promise.all([posting, rewardEarnings(tx, shopId, rules, firstPurchases, candidates, batchNow)])
   // A buyer's history first (in id order, their orders of this batch included), then the rest one by one: an order
   // of theirs in `general` converged before their earlier orders would earn at the tier they had before those.
   for (const id of convergeAll) await convergeCustomerOrders(tx, shopId, id, batchNow)

@@ -241,7 +241,7 @@ export async function refreshMemberTotals (tx: Db, shopId: string, customerId: n
   await tx.execute(sql`
     with t as (${memberTotalsQuery(shopId, [customerId])})
     update members u set ${memberTotalsSet(now)}
-    from t where u.shop_id = ${shopId} and u.customer_id = t.customer_id`)
+    from t where u.shop_id = ${shopId} and u.customer_id = t.customer_id and u.customer_id = ${customerId}`)
 }
 
 /** Rows (customer_id, spent, n, last) of the members' totals as defined above; `t` in memberTotalsSet. */

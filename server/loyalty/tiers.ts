@@ -1,6 +1,6 @@
 // A shop's tiers (the four Vietnamese defaults until it saves its own), replacing them, and recomputing members' tiers.
 import { asc, eq, sql, type SQL } from 'drizzle-orm'
-import { intArray, queryRows, type Db } from '../../db/client.ts'
+import { intArray, queryPrepared, type Db } from '../../db/client.ts'
 import { tiers as tiersTable } from '../../db/schema/index.ts'
 import { logActivity } from '../activity.ts'
 import { getLoyaltySettings } from './settings.ts'
@@ -76,7 +76,8 @@ export async function recomputeTierRows (db: Db, shopId: string, opts: Recompute
   const upgradeOnly = opts.allowDowngrade
     ? sql``
     : sql`and coalesce((select t.threshold from t where t.id = n.new_id), 0) > coalesce((select t.threshold from t where t.id = n.old_id), -1)`
-  const rows = await queryRows<{ customer_id: unknown, tier_id: string }>(db, sql`
+  // Prepared: the webhook batch sends it behind its posting, unawaited when nothing needs its answer (order-batch.ts).
+  const rows = await queryPrepared<{ customer_id: unknown, tier_id: string }>(db, sql`
     with t(id, threshold) as (values ${values}),
     n as (
       select m.customer_id, m.tier_id as old_id,
@@ -85,7 +86,7 @@ export async function recomputeTierRows (db: Db, shopId: string, opts: Recompute
     )
     update members m set tier_id = n.new_id, updated_at = ${opts.now.toISOString()}::timestamptz
     from n
-    where m.shop_id = ${shopId} and m.customer_id = n.customer_id and m.tier_id is distinct from n.new_id ${upgradeOnly}
+    where m.shop_id = ${shopId} and m.customer_id = n.customer_id ${only} and m.tier_id is distinct from n.new_id ${upgradeOnly}
     returning m.customer_id, m.tier_id`)
   return rows.map(r => ({ customerId: Number(r.customer_id), tierId: r.tier_id }))
 }
