@@ -1,7 +1,7 @@
 // buildApp(deps): the whole HTTP app as a function of its dependencies; it never reads env or the wall clock itself.
 import helmet from '@fastify/helmet'
 import swagger from '@fastify/swagger'
-import Fastify, { type FastifyBaseLogger, type FastifyServerOptions } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyServerOptions } from 'fastify'
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type PgBoss from 'pg-boss'
 import type { Database } from '../db/client.ts'
@@ -89,6 +89,9 @@ export async function buildApp (deps: AppDeps) {
     bodyLimit: 2 * 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
+    // Haravan's deliveries are not logged one by one (two lines each, thousands a second at peak): the inbox records
+    // every one, the batcher logs a summary a minute, and failures are logged where they happen (webhooks/).
+    logController: new LogController({ disableRequestLogging: (request: { method?: string, url?: string }) => request.method === 'POST' && request.url?.startsWith('/webhooks/') === true }),
   })
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { FastifyBaseLogger } from 'fastify'
 import postgres from 'postgres'
 import { openPglite, openPostgres, type Database } from '../db/client.ts'
 import { migrate } from '../db/migrate.ts'
@@ -81,6 +82,8 @@ export interface BuildOptions {
   env?: NodeJS.ProcessEnv
   /** The CSV upload size limit (default the app's). */
   maxUploadBytes?: number
+  /** A logger to read what the app logs (default: none). */
+  logger?: FastifyBaseLogger
 }
 
 export interface Built { app: App, shopId: string, database: Database, config: Config }
@@ -89,7 +92,7 @@ export async function build (t: Teardown, opts: BuildOptions = {}): Promise<Buil
   const { database, dispose } = await createDatabase()
   const config = testConfig(opts.env)
   const boss = opts.jobs ? await startBoss(database, { onError: () => {} }) : null
-  const app = await buildApp({ config, database, boss, clock: opts.clock, logger: false, jobPollingSeconds: 0.5, maxUploadBytes: opts.maxUploadBytes })
+  const app = await buildApp({ config, database, boss, clock: opts.clock, logger: opts.logger ?? false, jobPollingSeconds: 0.5, maxUploadBytes: opts.maxUploadBytes })
   // One teardown, in order: the app (and its jobs) first, then the database under it.
   t.teardown(async () => { await app.close(); await dispose() })
   await app.ready()

@@ -67,6 +67,8 @@ export class OrderBatcher {
   /** batches committed, deliveries in them, and batches that failed and were taken one by one */
   readonly stats = { batches: 0, deliveries: 0, failedBatches: 0 }
   private readonly knownCustomers = new KnownCustomers()
+  /** What the next summary line reports (deliveries are not logged one by one: server/app.ts) */
+  private summary = { since: performance.now(), batches: 0, deliveries: 0, failedBatches: 0 }
 
   constructor (private readonly db: Db, private readonly log: FastifyBaseLogger, private readonly opts: BatcherOptions = { maxBatch: 100, maxInFlight: 1 }) {}
 
@@ -127,10 +129,12 @@ export class OrderBatcher {
       this.log.warn({ size: batch.length, error: errorText(err) }, 'webhook batch failed; applying its deliveries one by one')
       // Alone, each delivery either applies or is stored as failed for the retry job (receiveDelivery).
       for (const w of batch) await receiveDelivery(this.db, w.delivery, w.order ?? w.customer).then(w.resolve, w.reject)
+      this.summarise(batch.length, true)
       return
     }
     this.stats.batches++
     this.stats.deliveries += batch.length
+    this.summarise(batch.length, false)
     // Committed: the buyer or customer of every delivery applied here has its customers row (inserted now or before).
     batch.forEach((w, i) => {
       const customerId = w.order ? w.order.customer?.id : w.customer.id
@@ -138,7 +142,21 @@ export class OrderBatcher {
     })
     batch.forEach((w, i) => { w.resolve(outcomes[i] as DeliveryOutcome) })
   }
+
+  /** At most one info line a minute while deliveries arrive: how many, in how many transactions. */
+  private summarise (deliveries: number, failed: boolean): void {
+    const s = this.summary
+    s.batches++
+    s.deliveries += deliveries
+    if (failed) s.failedBatches++
+    const seconds = (performance.now() - s.since) / 1000
+    if (seconds < SUMMARY_SECONDS) return
+    this.log.info({ deliveries: s.deliveries, batches: s.batches, failedBatches: s.failedBatches, seconds: Math.round(seconds) }, 'webhook deliveries taken')
+    this.summary = { since: performance.now(), batches: 0, deliveries: 0, failedBatches: 0 }
+  }
 }
+
+const SUMMARY_SECONDS = 60
 
 /** The order's buyer as a customers row (customerJson), or null: none, or one whose row is known to exist. */
 function customerOf (w: Waiting & { order: ParsedOrder }, known: KnownCustomers): Record<string, unknown> | null {

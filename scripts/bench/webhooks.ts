@@ -6,7 +6,7 @@
 // Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:webhooks -- [--seeded] [--connections 32] [--auto-rewards]
 import { execFileSync, spawn } from 'node:child_process'
 import { createHmac } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -401,11 +401,16 @@ async function realTraffic () {
     APP_URL: `http://127.0.0.1:${PORT}`,
     DATABASE_URL: dbUrl.toString(),
     DATA_DIR: mkdtempSync(join(tmpdir(), 'tich-diem-bench-')),
-    LOG_LEVEL: 'warn',
+    // The log level npm start has (info) unless BENCH_LOG_LEVEL says otherwise; the log goes to a file, as in production.
+    ...(process.env.BENCH_LOG_LEVEL ? { LOG_LEVEL: process.env.BENCH_LOG_LEVEL } : {}),
     ...(process.env.WEBHOOK_BATCHES_IN_FLIGHT ? { WEBHOOK_BATCHES_IN_FLIGHT: process.env.WEBHOOK_BATCHES_IN_FLIGHT } : {}),
   }
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean)
-  const app = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', join(root, 'dist/server/index.js')], { env, stdio: ['ignore', 'inherit', 'inherit'] })
+  const logFile = join(env.DATA_DIR!, 'app.log')
+  const logFd = openSync(logFile, 'a')
+  const app = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', join(root, 'dist/server/index.js')], { env, stdio: ['ignore', logFd, 'inherit'] })
+  closeSync(logFd)
+  console.log(`app log: ${logFile}`)
   try {
     await waitHealthy(`http://127.0.0.1:${PORT}/healthz`)
     await waitFor('the sandbox install', async () => (await sql`select 1 from shops where shop_id = ${SANDBOX_SHOP} and status = 'installed'`).length > 0)

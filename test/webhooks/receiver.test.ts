@@ -1,5 +1,6 @@
 // POST /webhooks/haravan and the hub.challenge handshake: signature first, then topic, shop, inbox dedupe and apply.
 import { eq } from 'drizzle-orm'
+import { pino } from 'pino'
 import t from 'tap'
 import { customers } from '../../db/schema/index.ts'
 import { signWebhook } from '../../scripts/haravan-sim/index.ts'
@@ -88,4 +89,15 @@ t.test('unknown shop, unknown topic, missing org: 200 and nothing stored', async
   t.equal(await count(database.db, 'webhook_inbox', '999999'), 0)
   t.equal(await count(database.db, 'webhook_inbox'), 0)
   t.equal(await count(database.db, 'customers', '999999'), 0)
+})
+
+t.test("deliveries are not logged one by one (two lines each at Haravan's rate); other requests and problems are", async (t) => {
+  const lines: { msg?: string, req?: { url?: string }, level?: number }[] = []
+  const logger = pino({ level: 'info' }, { write: (line: string) => { lines.push(JSON.parse(line)) } })
+  const { app } = await build(t, { logger })
+  t.equal((await deliver(app, { topic: 'customers/create', body: fixture('customer.json') })).statusCode, 200)
+  t.equal((await deliver(app, { topic: 'customers/create', body: fixture('customer.json'), hmac: 'bm90IGEgc2lnbmF0dXJl' })).statusCode, 401)
+  t.equal((await app.inject({ url: '/api/members' })).statusCode, 401)
+  t.same(lines.filter(l => l.msg === 'incoming request').map(l => l.req?.url), ['/api/members'], 'only the other request is logged')
+  t.notOk(lines.some(l => JSON.stringify(l).includes('Nguyễn')), 'nothing of the customer reaches the log')
 })
