@@ -61,14 +61,15 @@ const orderLedgerColumns = sql`
 
 /**
  * Select-list columns with the shop's rules (see readRules). They name the shop, not the order row, so Postgres
- * computes each once per statement rather than once per order.
+ * computes each once per statement rather than once per order. Every row carries them; only the first row's are
+ * read, so they come as text (the driver would parse the JSON of every row) and are parsed once.
  */
 function shopRulesColumns (shopId: string) {
   return sql`
-  (select s.settings from loyalty_settings s where s.shop_id = ${shopId}) as rules_settings,
+  (select s.settings::text from loyalty_settings s where s.shop_id = ${shopId}) as rules_settings,
   (select s.timezone from shops s where s.shop_id = ${shopId}) as rules_tz,
   (select json_agg(json_build_object('id', t.id, 'name', t.name, 'threshold', t.threshold, 'earnMultiplierPct', t.earn_multiplier_pct)
-    order by t.position) from tiers t where t.shop_id = ${shopId}) as rules_tiers,
+    order by t.position)::text from tiers t where t.shop_id = ${shopId}) as rules_tiers,
   exists (select 1 from auto_rewards a where a.shop_id = ${shopId} and a.trigger = 'first_purchase' and a.enabled) as rules_first_purchase,
   exists (select 1 from auto_rewards a where a.shop_id = ${shopId} and a.trigger = 'tier_upgrade' and a.enabled) as rules_tier_upgrade,
   exists (select 1 from auto_rewards a where a.shop_id = ${shopId} and a.trigger = 'registration' and a.enabled) as rules_registration`
@@ -140,7 +141,7 @@ async function readLockedOrders (tx: Db, shopId: string, ids: number[]): Promise
       order by m.customer_id
       for update
     )
-    select c.*, (select json_agg(json_build_array(lm.customer_id, lm.tier_id, lm.rank_points)) from lm) as locked_members
+    select c.*, (select json_agg(json_build_array(lm.customer_id, lm.tier_id, lm.rank_points)) from lm)::text as locked_members
     from cand c
     order by c.id`)
 }

@@ -36,6 +36,25 @@ t.test('cleanJson cleans keys and values at any depth it keeps; cutDeepNesting c
   }))
 })
 
+t.test('cutDeepNesting gives what cutting the parsed value gives, whatever the strings hold (quotes, backslashes, brackets)', async (t) => {
+  const cutValue = (v: unknown, maxDepth: number, depth = 1): unknown => {
+    if (v === null || typeof v !== 'object') return v
+    if (depth > maxDepth) return null
+    if (Array.isArray(v)) return v.map(x => cutValue(x, maxDepth, depth + 1))
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, cutValue(x, maxDepth, depth + 1)]))
+  }
+  const tricky = fc.string({ unit: fc.constantFrom('"', '\\', '[', ']', '{', '}', 'a', 'ễ', '1', 'e', ',', ':') })
+  const value = fc.letrec(tie => ({
+    v: fc.oneof({ depthSize: 'small' }, tricky, fc.integer(), fc.constant(null), fc.array(tie('v'), { maxLength: 4 }),
+      fc.dictionary(tricky, tie('v'), { maxKeys: 4 })),
+  })).v
+  fc.assert(fc.property(value, fc.integer({ min: 1, max: 5 }), (v, maxDepth) => {
+    const text = JSON.stringify(v)
+    const { bytes } = cutDeepNesting(Buffer.from(text), maxDepth)
+    t.same(JSON.parse(bytes.toString()), cutValue(JSON.parse(text), maxDepth))
+  }), { numRuns: 3000 })
+})
+
 t.test('parseCleanJson: the fast path (text already clean) gives what cleaning every value gives, for any JSON', async (t) => {
   // Strings of any code units (controls, lone surrogates, combining marks, C1), raw or escaped in the text.
   const unit = fc.oneof(fc.integer({ min: 0, max: 0xffff }).map(c => String.fromCharCode(c)), fc.constantFrom('e', '\u0301', 'ễ', 'Đ', '\r', '\u0000', '\ud800', '\u0085', '"', '\\'))
