@@ -5,6 +5,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyServerOptio
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type PgBoss from 'pg-boss'
 import type { Database } from '../db/client.ts'
+import { keepStatisticsFresh } from '../db/statistics.ts'
 import type { HaravanClient } from './haravan/client.ts'
 import installRoutes from './auth/oauth.ts'
 import type { Config } from './config.ts'
@@ -154,6 +155,13 @@ export async function buildApp (deps: AppDeps) {
   let sweeper: NodeJS.Timeout | undefined
   app.addHook('preClose', async () => { sweeper = setInterval(() => app.server.closeIdleConnections(), 100).unref() })
   app.addHook('onClose', async () => { clearInterval(sweeper) })
+
+  if (deps.database.kind === 'postgres') {
+    // The hot tables' planner statistics, fresh while a new shop's traffic grows them (db/statistics.ts).
+    let statistics: ReturnType<typeof keepStatisticsFresh> | undefined
+    app.addHook('onReady', async () => { statistics = keepStatisticsFresh(deps.database.db, app.log) })
+    app.addHook('onClose', async () => { await statistics?.stop() })
+  }
 
   const boss = deps.boss
   // Closing the app finishes running jobs (or leaves them to expire and retry) before the database goes.

@@ -246,7 +246,7 @@ async function main () {
     const warmup = Array.from({ length: WARMUP }, (_, i) => orderBody(REQUESTS + i))
     await load(pool, warmup)
     // A live shop's tables have planner statistics (autovacuum); freshly seeded ones do not until it gets to them.
-    await sql`analyze`
+    if (process.env.BENCH_ANALYZE) await sql`analyze`
     const bodies = Array.from({ length: REQUESTS }, (_, i) => orderBody(i))
     const commits = async () => Number((await sql`select xact_commit from pg_stat_database where datname = current_database()`)[0]!.xact_commit)
     const commitsBefore = await commits()
@@ -425,7 +425,7 @@ async function realTraffic () {
     const pool = new Pool(`http://127.0.0.1:${PORT}`, { connections: CONNECTIONS, pipelining: 1 })
     const warmBuyers = Math.max(1, Math.floor(WARMUP / ORDERS_EACH))
     await load(pool, traffic(BUYERS, warmBuyers, ORDERS_EACH), SANDBOX_SECRET)
-    await sql`analyze`
+    if (process.env.BENCH_ANALYZE) await sql`analyze`
     const deliveries = traffic(0, BUYERS, ORDERS_EACH)
     const commits = async () => Number((await sql`select xact_commit from pg_stat_database where datname = current_database()`)[0]!.xact_commit)
     const commitsBefore = await commits()

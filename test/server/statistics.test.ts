@@ -1,0 +1,36 @@
+// Planner statistics of the hot tables follow a young shop's growth (db/statistics.ts), so the webhook path's
+// generic plans read by key instead of scanning the shop.
+import { sql } from 'drizzle-orm'
+import fc from 'fast-check'
+import t from 'tap'
+import { queryRows } from '../../db/client.ts'
+import { needsAnalyze, refreshStatistics } from '../../db/statistics.ts'
+import { build } from '../helper.ts'
+
+t.test('needsAnalyze: autovacuum\'s rule (more than 50 rows + 10 % changed), whatever the sizes', async (t) => {
+  fc.assert(fc.property(fc.nat(10_000_000), fc.nat(10_000_000), (live, modified) => {
+    t.equal(needsAnalyze({ live, modified }), modified > 50 + live / 10)
+  }))
+  t.notOk(needsAnalyze({ live: 0, modified: 50 }))
+  t.ok(needsAnalyze({ live: 0, modified: 51 }))
+})
+
+t.test('a table that grew is analysed within seconds, then left alone until it grows again', {
+  skip: process.env.DATABASE_URL ? false : 'needs real Postgres (set DATABASE_URL): PGlite keeps no table statistics',
+}, async (t) => {
+  const { database, shopId } = await build(t)
+  const db = database.db
+  await db.execute(sql`insert into customers (shop_id, id, synced_at) select ${shopId}, g, now() from generate_series(1, 3000) g`)
+  const analysed = async () => (await queryRows<{ n: unknown }>(db, sql`
+    select coalesce(analyze_count, 0) + coalesce(autoanalyze_count, 0) as n from pg_stat_user_tables where relname = 'customers'`))[0]?.n
+  // The counters reach pg_stat_user_tables when the writing session reports them (within a second or so). The
+  // app's own timer may get there first: either way the table is analysed within seconds.
+  for (let i = 0; i < 60 && Number(await analysed()) === 0; i++) {
+    await refreshStatistics(db)
+    if (Number(await analysed()) === 0) await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  t.ok(Number(await analysed()) >= 1, 'the grown table was analysed')
+  const [estimate] = await queryRows<{ n: unknown }>(db, sql`select reltuples as n from pg_class where relname = 'customers'`)
+  t.equal(Number(estimate?.n), 3000, 'the planner knows its size')
+  t.notOk((await refreshStatistics(db)).includes('customers'), 'unchanged since: not analysed again')
+})
