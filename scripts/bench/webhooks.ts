@@ -408,7 +408,7 @@ async function realTraffic () {
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean)
   const logFile = join(env.DATA_DIR!, 'app.log')
   const logFd = openSync(logFile, 'a')
-  const app = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', join(root, 'dist/server/index.js')], { env, stdio: ['ignore', logFd, 'inherit'] })
+  const app = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', process.env.BENCH_APP_ENTRY ?? join(root, 'dist/server/index.js')], { env, stdio: ['ignore', logFd, 'inherit'] })
   closeSync(logFd)
   console.log(`app log: ${logFile}`)
   try {

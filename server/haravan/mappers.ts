@@ -77,11 +77,11 @@ export const haravanCustomerSchema = z.looseObject({
 /** A customer payload after validation: ids as numbers, money in whole đồng, timestamps as Date (wire shape: HaravanCustomer). */
 export type ParsedCustomer = z.output<typeof haravanCustomerSchema>
 
-const orderAddressSchema = z.looseObject({ phone: text })
+const orderAddressSchema = z.object({ phone: text })
 
-const transactionSchema = z.looseObject({ kind: text, amount: refundAmount, status: text })
+const transactionSchema = z.object({ kind: text, amount: refundAmount, status: text })
 
-export const haravanOrderSchema = z.looseObject({
+export const haravanOrderSchema = z.object({
   id: haravanId,
   name: text,
   order_number: text,
@@ -93,9 +93,9 @@ export const haravanOrderSchema = z.looseObject({
   total_price: orderAmount,
   subtotal_price: orderAmount,
   total_discounts: orderAmount,
-  discount_codes: z.array(z.looseObject({ code: text })).nullish(),
-  shipping_lines: z.array(z.looseObject({ price: orderAmount })).nullish(),
-  refunds: z.array(z.looseObject({ transactions: z.array(transactionSchema).nullish() })).nullish(),
+  discount_codes: z.array(z.object({ code: text })).nullish(),
+  shipping_lines: z.array(z.object({ price: orderAmount })).nullish(),
+  refunds: z.array(z.object({ transactions: z.array(transactionSchema).nullish() })).nullish(),
   financial_status: text,
   fulfillment_status: text,
   cancelled_at: timestamp,
