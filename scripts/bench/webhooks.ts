@@ -28,6 +28,7 @@ const { values: args } = parseArgs({
     'orders-each': { type: 'string', default: '5' },
     'synced-every': { type: 'string', default: '3' },
     'auto-rewards': { type: 'boolean', default: false },
+    grouped: { type: 'boolean', default: false },
   },
 })
 const SEEDED = args.seeded
@@ -369,6 +370,14 @@ function fullOrderBody (b: number, k: number): string {
 /** Buyers [from, from + count): every SYNCED_EVERY-th synced by customers/create before its first order; orders round-robin. */
 function traffic (from: number, count: number, each: number): Delivery[] {
   const out: Delivery[] = []
+  if (args.grouped) {
+    // Each buyer's deliveries one after another: the 32 connections then carry several orders of one buyer at once.
+    for (let b = from; b < from + count; b++) {
+      if (SYNCED_EVERY > 0 && b % SYNCED_EVERY === 0) out.push({ topic: 'customers/create', body: customerCreateBody(b) })
+      for (let k = 0; k < each; k++) out.push({ topic: 'orders/paid', body: fullOrderBody(b, k) })
+    }
+    return out
+  }
   for (let k = 0; k < each; k++) {
     for (let b = from; b < from + count; b++) {
       if (k === 0 && SYNCED_EVERY > 0 && b % SYNCED_EVERY === 0) out.push({ topic: 'customers/create', body: customerCreateBody(b) })

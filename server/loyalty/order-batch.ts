@@ -3,25 +3,28 @@
  * The same rules as convergeOrder (order-points.ts), which stays the one general routine: this file handles the
  * common case set-based and hands every other order to convergeOrder, in the same transaction, afterwards.
  *
- * Fast path — an order whose member is known (customer id, else phone), that no other member holds points for,
- * whose member has no other order in the batch, and whose difference is zero or an earning. With the orders locked
- * (in id order) by an earlier statement:
+ * Fast path — an order whose member is known (customer id, else phone) or a buyer's first orders (activated here in
+ * one statement), that no other member holds points for, and whose difference is zero or an earning. With the
+ * orders locked (in id order) by an earlier statement:
  *   1. one statement reads, per order, its member candidates, what the ledger holds for it and the shop's rules,
  *      and locks the candidate members in id order (readLockedOrders);
  *   2. one statement, the ledger writer (writeLedgerEntries), inserts the earn entries, moves the cached balances of
  *      exactly the entries that inserted and refreshes the members' totals (postEarningsAndTotals);
- *   3. only when a member's rank points may reach a higher tier: the tier statement (recomputeTierRows), and the
- *      automatic rewards the shop enabled.
- * Everything else (activation of a new member, reversals, reassignment between members, a member's second
- * order in the batch) goes to convergeOrder, which sees the fast path's writes. Each member has at most one
- * fast order, so the outcome is the outcome of converging the orders one after another.
+ *   3. only when a member moved up a tier: the tier statement (recomputeTierRows), and the automatic rewards the
+ *      shop enabled.
+ * A member's several orders are taken one after another in the order they came, each at the tier the ones before it
+ * reached (Haravan sends one buyer's orders together: checkout, payment, fulfilment; a load of several orders per
+ * buyer is common). Everything else (reversals, reassignment between members, a new buyer with earlier orders, a
+ * rolling ranking window's second order) goes to convergeOrder, which sees the fast path's writes, one order at a
+ * time in the order they came. The outcome is the outcome of the deliveries one at a time, in the order they came
+ * (test/webhooks/batch.property.test.ts).
  */
 import { sql } from 'drizzle-orm'
 import { intArray, queryPrepared, queryRows, type Db, type Defer } from '../../db/client.ts'
 import { activateForOrders } from './batch-activation.ts'
 import { writeLedgerEntries, type NewEntry } from './ledger.ts'
 import {
-  convergeCustomerOrders, convergeOrder, currentRule, differenceKind, earnEntry, frozenFromStored, memberTotalsAssignments, memberTotalsQuery, targetUnder,
+  convergeOrder, currentRule, differenceKind, earnEntry, frozenFromStored, memberTotalsAssignments, memberTotalsQuery, targetUnder,
   type OrderRow,
 } from './order-points.ts'
 import { queueAutomaticRewards, type AutoRewardFor } from './rewards-catalogue.ts'
@@ -193,53 +196,77 @@ export function startConvergenceRead (tx: Db, shopId: string, items: BatchOrder[
 /** Which path each order of a batch takes (see the header); filled by choosePaths, then by the steps after it. */
 interface Paths {
   general: number[] // orders for convergeOrder
-  fast: (OrderWithLedger & { memberId: number })[]
+  fast: (OrderWithLedger & { memberId: number })[] // in the order they came, for each member
   claimed: Set<number> // members with a fast order
-  activating: Map<number, OrderWithLedger> // customer → its order, for activateForOrders
-  convergeAll: number[] // new members with other orders: convergeCustomerOrders
+  activating: Map<number, OrderWithLedger[]> // customer → its orders (in the order they came), for activateForOrders
+  /** orders without a member nor a customer to activate (a guest's): nothing to do, unless a buyer activated on the
+   * general path may take them (activateBuyers) */
+  idle: number[]
+  /** members (or customers to activate) whose later orders of the batch follow one at a time, on the general path */
+  stopped: Set<number>
 }
 
-/** The fast path for an order whose member is known, that no one else holds points for, one per member. */
+/**
+ * The fast path for the orders of a known member (or of a buyer activated here) that no one else holds points for.
+ * A member's several orders are folded in the order they came (`locked` is in that order), each at the tier the ones
+ * before it reached, as when they come one by one (fastEarnings). With a rolling ranking window the tier after an
+ * order needs the ledger: one order per member then, the others one at a time. From a member's first order that
+ * cannot take the fast path, their later ones follow it on the general path (after the fast path, in the same order).
+ */
 function choosePaths (locked: OrderWithLedger[], settings: LoyaltySettings): Paths {
-  const paths: Paths = { general: [], fast: [], claimed: new Set(), activating: new Map(), convergeAll: [] }
+  const paths: Paths = { general: [], fast: [], claimed: new Set(), activating: new Map(), idle: [], stopped: new Set() }
+  const oneEach = settings.ranking.window !== 'lifetime'
+  const toGeneral = (o: OrderWithLedger, who: number | null) => {
+    paths.general.push(o.order.id)
+    if (who !== null) paths.stopped.add(who)
+  }
   for (const o of locked) {
     const memberId = o.byCustomer ?? o.byPhone ?? undefined // memberForOrder: the customer's member, else the phone's
     const reassigned = o.held.some(h => h.customerId !== memberId && (h.points !== 0 || h.rankPoints !== 0))
     if (memberId === undefined) {
       // Nothing to do unless the order's customer is to be activated or someone holds points for it.
       const customerId = o.order.customerId
-      if (!reassigned && settings.autoActivate && customerId !== null && !paths.activating.has(customerId)) paths.activating.set(customerId, o)
-      else if (reassigned || (settings.autoActivate && customerId !== null)) paths.general.push(o.order.id)
+      const earlier = customerId === null ? undefined : paths.activating.get(customerId)
+      if (!reassigned && settings.autoActivate && customerId !== null && !paths.stopped.has(customerId) && !(oneEach && earlier)) {
+        paths.activating.set(customerId, [...earlier ?? [], o])
+      } else if (reassigned || (settings.autoActivate && customerId !== null)) toGeneral(o, customerId)
+      else paths.idle.push(o.order.id)
       continue
     }
-    if (reassigned || paths.claimed.has(memberId)) { paths.general.push(o.order.id); continue }
+    if (reassigned || paths.stopped.has(memberId) || (oneEach && paths.claimed.has(memberId))) { toGeneral(o, memberId); continue }
     paths.claimed.add(memberId)
     paths.fast.push({ ...o, memberId })
   }
   return paths
 }
 
-/** Buyers met for the first time become members in one statement; their order then takes the fast path. */
+/**
+ * Buyers met for the first time become members in one statement; their orders then take the fast path. A buyer with
+ * other orders (an earlier one, a guest order with their phone) is activated the general way, by their first order
+ * of the batch: its history converges then, before it, as when the orders come one at a time. The batch's guest
+ * orders go that way too, in the order they came, so that the ones that came later are not taken as history.
+ */
 async function activateBuyers (tx: Db, shopId: string, rules: ShopRules, nowOf: Map<number, Date>, paths: Paths, memberOf: Map<number, LockedMember>) {
   const ids = [...paths.activating.keys()].sort((a, b) => a - b)
-  // "Other orders" are the ones this batch does not converge: a buyer's later orders in the same batch follow their
-  // first on the general path, one at a time in id order (each tier reached, as when they come one by one). An order
-  // the batch leaves alone (a guest's, with the buyer's phone) still counts: the buyer's history is converged.
-  const converging = [...paths.activating.values()].map(o => o.order.id).concat(paths.general)
+  // "Other orders" are the ones this batch does not converge: the buyer's orders of the batch (folded on the fast
+  // path, or on the general path) are not. An order the batch leaves alone (a guest's, with the buyer's phone) still
+  // counts: the buyer's whole history is then converged.
+  const converging = [...paths.activating.values()].flat().map(o => o.order.id).concat(paths.general)
   const activated = await activateForOrders(tx, shopId, ids, converging,
-    tierForRankPoints(rules.tiers, Number.MIN_SAFE_INTEGER).id, batchNowOf(nowOf))
+    tierForRankPoints(rules.tiers, Number.MIN_SAFE_INTEGER).id, batchNowOf(nowOf), true)
   const created = new Map(activated.map(a => [a.customerId, a]))
   const registered: AutoRewardFor[] = []
-  for (const [customerId, o] of paths.activating) {
+  let general = false
+  for (const [customerId, list] of paths.activating) {
     const a = created.get(customerId)
-    // No customer row (nothing to activate), or a member created meanwhile: the general routine decides.
-    if (!a) { paths.general.push(o.order.id); continue }
-    registered.push({ customerId, now: nowOf.get(o.order.id) as Date })
-    if (a.hasOtherOrders || paths.claimed.has(customerId)) { paths.convergeAll.push(customerId); continue }
+    // Other orders, no customer row (nothing to activate), or a member created meanwhile: the general routine decides.
+    if (!a) { paths.general.push(...list.map(o => o.order.id)); general = true; continue }
+    registered.push({ customerId, now: nowOf.get((list[0] as OrderWithLedger).order.id) as Date })
     memberOf.set(customerId, { tierId: a.tierId, rankPoints: 0 })
     paths.claimed.add(customerId)
-    paths.fast.push({ ...o, memberId: customerId })
+    for (const o of list) paths.fast.push({ ...o, memberId: customerId })
   }
+  if (general) paths.general.push(...paths.idle)
   if (rules.registration) await queueAutomaticRewards(tx, shopId, 'registration', registered, rules.timeZone)
 }
 
@@ -257,25 +284,37 @@ async function lockUnreadMembers (tx: Db, shopId: string, claimed: Set<number>, 
 interface Earnings {
   entries: NewEntry[]
   touched: number[] // fast members, whose totals are refreshed
-  earnedRank: { customerId: number, rankPoints: number, tierId: string | null }[] // rank points after this batch
+  /** rolling window: rank points after each earning, for the tier statement to judge */
+  earnedRank: { customerId: number, rankPoints: number, tierId: string | null }[]
+  /** lifetime: every tier a member reached, in order (the tier each order after it earns at) */
+  upgrades: { customerId: number, tierId: string }[]
   earnedPoints: { customerId: number, now: Date }[]
 }
 
-/** The fast orders' differences as earn entries (convergeOrder's rules); a reversal goes to the general path. */
+/**
+ * The fast orders' differences as earn entries (convergeOrder's rules), a member's orders one after another: each at
+ * the tier the ones before reached (lifetime rank points: the tier follows from them). A reversal, or an earning that
+ * lowers rank points, goes to the general path with that member's later orders.
+ */
 function fastEarnings (paths: Paths, memberOf: Map<number, LockedMember>, rules: ShopRules, nowOf: Map<number, Date>): Earnings {
   const { settings } = rules
-  const out: Earnings = { entries: [], touched: [], earnedRank: [], earnedPoints: [] }
+  const lifetime = settings.ranking.window === 'lifetime'
+  const out: Earnings = { entries: [], touched: [], earnedRank: [], upgrades: [], earnedPoints: [] }
+  const touched = new Set<number>()
+  const left = new Set<number>() // members an earlier order of theirs left the fast path for
   for (const o of paths.fast) {
     const member = memberOf.get(o.memberId)
-    if (!member) { paths.general.push(o.order.id); continue } // deleted since the lookup: let the general routine decide
+    // Deleted since the lookup, or an earlier order of theirs left the fast path: the general routine decides.
+    if (!member || left.has(o.memberId)) { paths.general.push(o.order.id); left.add(o.memberId); continue }
     const mine = o.held.find(h => h.customerId === o.memberId)
     const rule = frozenFromStored(mine?.rule) ?? currentRule(settings, rules.tiers, member)
     const { facts, target } = targetUnder(o.order, rule, settings)
     const dPoints = target.points - (mine?.points ?? 0)
     const dRank = target.rankPoints - (mine?.rankPoints ?? 0)
     const kind = differenceKind(dPoints, dRank)
-    if (kind === 'reverse') { paths.general.push(o.order.id); continue }
-    out.touched.push(o.memberId)
+    if (kind === 'reverse' || dRank < 0) { paths.general.push(o.order.id); left.add(o.memberId); continue }
+    if (!touched.has(o.memberId)) out.touched.push(o.memberId)
+    touched.add(o.memberId)
     if (kind === 'none') continue
     const now = nowOf.get(o.order.id) as Date
     out.entries.push({
@@ -293,14 +332,24 @@ function fastEarnings (paths: Paths, memberOf: Map<number, LockedMember>, rules:
       }),
       createdAt: now,
     })
-    if (dRank > 0) out.earnedRank.push({ customerId: o.memberId, rankPoints: member.rankPoints + dRank, tierId: member.tierId })
     if (dPoints > 0) out.earnedPoints.push({ customerId: o.memberId, now })
+    if (dRank === 0) continue
+    member.rankPoints += dRank
+    if (!lifetime) {
+      out.earnedRank.push({ customerId: o.memberId, rankPoints: member.rankPoints, tierId: member.tierId })
+    } else if (mayMoveUp(rules.tiers, member)) {
+      // recomputeTiers' upgrade, as it happens after this order when they come one by one
+      member.tierId = tierForRankPoints(rules.tiers, member.rankPoints).id
+      out.upgrades.push({ customerId: o.memberId, tierId: member.tierId })
+    }
   }
   return out
 }
 
 /** The tier statement for members whose rank points may have reached a higher tier (recomputeTiers, upgrades only). */
-function upgradeTiers (tx: Db, shopId: string, rules: ShopRules, candidates: Earnings['earnedRank'], now: Date) {
+function upgradeTiers (tx: Db, shopId: string, rules: ShopRules, candidates: { customerId: number }[], now: Date) {
+  // With lifetime rank points recomputeTiers gives each member the tier of their final rank points: the last tier
+  // fastEarnings reached (rank points only grow there, and tiers only go up).
   return recomputeTierRows(tx, shopId, {
     now, window: rules.settings.ranking.window, allowDowngrade: false, customerIds: candidates.map(m => m.customerId), timeZone: rules.timeZone,
   }, rules.tiers)
@@ -308,12 +357,18 @@ function upgradeTiers (tx: Db, shopId: string, rules: ShopRules, candidates: Ear
 
 /**
  * After the earnings: first-purchase rewards, and tier upgrades with their rewards. Sent behind the posting without
- * waiting for it: one connection runs its statements in the order they were sent.
+ * waiting for it: one connection runs its statements in the order they were sent. The upgrades are known here with
+ * lifetime rank points (every tier reached, each rewarded as when the orders come one by one); with a rolling window
+ * they are what the tier statement answers.
  */
-async function rewardEarnings (tx: Db, shopId: string, rules: ShopRules, firstPurchases: Earnings['earnedPoints'], candidates: Earnings['earnedRank'], now: Date) {
+async function rewardEarnings (
+  tx: Db, shopId: string, rules: ShopRules, firstPurchases: Earnings['earnedPoints'], candidates: { customerId: number }[],
+  known: Earnings['upgrades'] | undefined, now: Date,
+) {
   const rewarding = queueAutomaticRewards(tx, shopId, 'first_purchase', firstPurchases, rules.timeZone) // once per member (key)
-  const upgraded = candidates.length === 0 ? [] : await upgradeTiers(tx, shopId, rules, candidates, now)
-  await rewarding
+  const upgrading = candidates.length === 0 ? Promise.resolve([]) : upgradeTiers(tx, shopId, rules, candidates, now)
+  const [, answered] = await Promise.all([rewarding, upgrading]) // together: neither is left unhandled if one fails
+  const upgraded = known ?? answered
   if (rules.tierUpgrade) await queueAutomaticRewards(tx, shopId, 'tier_upgrade', upgraded.map(u => ({ customerId: u.customerId, tierId: u.tierId, now })), rules.timeZone)
 }
 
@@ -328,32 +383,36 @@ export async function finishConvergence (tx: Db, read: ConvergenceRead, only?: S
   const first = rows[0]
   if (!first) return
   const rules = readRules(first)
-  const paths = choosePaths(rows.map(readLockedOrder), rules.settings)
+  // Locked in id order, converged in the order the deliveries came (nowOf keeps it): each of a member's orders at the
+  // tier the ones that came before it reached, as when they come one at a time.
+  const arrival = new Map([...nowOf.keys()].map((id, i) => [id, i]))
+  const came = (id: number) => arrival.get(id) ?? Number.MAX_SAFE_INTEGER
+  const paths = choosePaths(rows.map(readLockedOrder).sort((a, b) => came(a.order.id) - came(b.order.id)), rules.settings)
   const memberOf = new Map(readLockedMembers(first))
   if (paths.activating.size > 0) await activateBuyers(tx, shopId, rules, nowOf, paths, memberOf)
   await lockUnreadMembers(tx, shopId, paths.claimed, memberOf)
   const earnings = fastEarnings(paths, memberOf, rules, nowOf)
 
   const batchNow = batchNowOf(nowOf)
-  // With lifetime rank points the new tier is known here (the members are locked, and each has one fast order), so
-  // the tier statement runs only when someone may move up; a rolling window needs the ledger.
-  const candidates = earnings.earnedRank.filter(m => rules.settings.ranking.window !== 'lifetime' || mayMoveUp(rules.tiers, m))
+  // With lifetime rank points the new tiers are known here (the members are locked), so the tier statement runs only
+  // for the members that moved up; a rolling window needs the ledger: every member whose rank points grew.
+  const lifetime = rules.settings.ranking.window === 'lifetime'
+  const candidates = lifetime ? [...new Set(earnings.upgrades.map(u => u.customerId))].map(customerId => ({ customerId })) : earnings.earnedRank
   const firstPurchases = rules.firstPurchase ? earnings.earnedPoints : []
   const posting = earnings.touched.length > 0 ? postEarningsAndTotals(tx, shopId, earnings.entries, earnings.touched, batchNow) : undefined
-  const { general, convergeAll } = paths
-  general.sort((a, b) => a - b)
-  if (defer && general.length === 0 && convergeAll.length === 0 && firstPurchases.length === 0 && (candidates.length === 0 || !rules.tierUpgrade)) {
+  const { general } = paths
+  general.sort((a, b) => came(a) - came(b))
+  if (defer && general.length === 0 && firstPurchases.length === 0 && (candidates.length === 0 || !rules.tierUpgrade)) {
     // Nothing follows that needs an answer: the caller sends COMMIT right behind these one-statement steps.
     if (posting) defer(posting)
     if (candidates.length > 0) defer(upgradeTiers(tx, shopId, rules, candidates, batchNow))
     return
   }
   // Together: whichever fails first fails the transaction, and neither is left unhandled.
-  await Promise.all([posting, rewardEarnings(tx, shopId, rules, firstPurchases, candidates, batchNow)])
-  // A buyer's history first (in id order, their orders of this batch included), then the rest one by one: an order
-  // of theirs in `general` converged before their earlier orders would earn at the tier they had before those.
-  for (const id of convergeAll) await convergeCustomerOrders(tx, shopId, id, batchNow)
-  for (const id of general) await convergeOrder(tx, shopId, id, nowOf.get(id) as Date)
+  await Promise.all([posting, rewardEarnings(tx, shopId, rules, firstPurchases, candidates, lifetime ? earnings.upgrades : undefined, batchNow)])
+  // The rest one at a time, in the order they came; the batch's orders that came after one are not yet there for it.
+  const order = [...arrival.keys()]
+  for (const id of general) await convergeOrder(tx, shopId, id, nowOf.get(id) as Date, order.slice(came(id) + 1))
 }
 
 /** The latest delivery time of a batch. */

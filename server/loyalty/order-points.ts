@@ -174,7 +174,11 @@ export function earnEntry (e: {
 export interface ConvergeResult { customerId?: number, points: number, rankPoints: number, posted: number }
 
 /** Converges one order's points (safe to call any number of times, in any order, concurrently). */
-export async function convergeOrder (tx: Db, shopId: string, orderId: number, now: Date): Promise<ConvergeResult> {
+/**
+ * later: orders already stored that count as not yet arrived (a webhook batch converging its orders one by one in
+ * the order they came): a buyer activated here does not take them as history.
+ */
+export async function convergeOrder (tx: Db, shopId: string, orderId: number, now: Date, later: readonly number[] = []): Promise<ConvergeResult> {
   const [order] = await tx.select().from(orders).where(and(eq(orders.shopId, shopId), eq(orders.id, orderId))).for('update')
   if (!order) return { points: 0, rankPoints: 0, posted: 0 }
   const settings = await getLoyaltySettings(tx, shopId)
@@ -185,7 +189,7 @@ export async function convergeOrder (tx: Db, shopId: string, orderId: number, no
       const { created } = await activateMember(tx, shopId, order.customerId, 'auto', 'system', now)
       memberId = order.customerId
       // Earlier orders of this customer (e.g. guest orders with its phone) now have a member too.
-      if (created) await convergeCustomerOrders(tx, shopId, memberId, now, orderId)
+      if (created) await convergeCustomerOrders(tx, shopId, memberId, now, [orderId, ...later])
     }
   }
 
@@ -291,11 +295,11 @@ export function memberTotalsSet (now: Date): SQL {
  * deadlock against it (it holds its order and waits for our member row). It sees the member once we commit,
  * except a guest order matched only by phone in that same instant — ledger:verify reports such a leftover.
  */
-export async function convergeCustomerOrders (tx: Db, shopId: string, customerId: number, now: Date, exceptOrderId?: number): Promise<void> {
+export async function convergeCustomerOrders (tx: Db, shopId: string, customerId: number, now: Date, except: readonly number[] = []): Promise<void> {
   const [m] = await tx.select({ phone: members.phoneE164 }).from(members).where(and(eq(members.shopId, shopId), eq(members.customerId, customerId)))
   const phone = m?.phone ?? null
   const rows = await queryRows<{ id: unknown }>(tx, sql`
-    select id from orders where shop_id = ${shopId} and id <> ${exceptOrderId ?? -1} and id in (
+    select id from orders where shop_id = ${shopId} and id <> all(${intArray(except)}::bigint[]) and id in (
       select id from orders where shop_id = ${shopId} and customer_id = ${customerId}
       ${phone ? sql`union select id from orders where shop_id = ${shopId} and phone_e164 = ${phone}` : sql``})
     order by id for update skip locked`)
