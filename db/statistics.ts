@@ -7,9 +7,11 @@
  * deliveries/s against ~1,700 with statistics (docs/BENCHMARKS.md). Autovacuum analyses a table once a tenth of it
  * changed, but looks only once a minute (autovacuum_naptime), a whole new shop's traffic too late.
  *
- * So every few seconds the app looks at pg_stat_user_tables and analyses the hot tables that changed by more than
- * autovacuum's own threshold since their last analysis (ANALYZE samples: a few ms on tables of this size, and it
- * does not block writes). Analysing invalidates the cached plans, which are made again with the new estimates.
+ * So every few seconds the app compares each hot table's live rows (pg_stat_user_tables) with what the planner
+ * believes (pg_class.reltuples) and analyses the ones never analysed or grown past twice that (ANALYZE samples: a few
+ * ms on tables of this size, and it does not block writes). Not autovacuum's rule (a tenth changed): the members
+ * table changes with every delivery without growing, and each analysis makes every connection plan its statements
+ * again. Growth by doubling is a handful of analyses however large a shop grows; autovacuum keeps the rest current.
  * Several instances may look at once; an advisory lock keeps the analysing to one.
  */
 import { sql } from 'drizzle-orm'
@@ -18,9 +20,9 @@ import { queryRows, type Db } from './client.ts'
 /** The tables the webhook path reads by key. */
 export const HOT_TABLES = ['orders', 'members', 'customers', 'ledger_entries'] as const
 
-/** autovacuum's default rule (50 rows + 10 % of the table), applied without its minute of delay. */
-export function needsAnalyze (t: { live: number, modified: number }): boolean {
-  return t.modified > 50 + 0.1 * t.live
+/** Never analysed (estimated < 0) and past 50 rows, or grown past twice the planner's estimate (+ 50 rows). */
+export function needsAnalyze (t: { live: number, estimated: number }): boolean {
+  return t.estimated < 0 ? t.live > 50 : t.live > 2 * t.estimated + 50
 }
 
 /**
@@ -31,10 +33,11 @@ export async function refreshStatistics (db: Db, tables: readonly string[] = HOT
   return db.transaction(async (tx) => {
     const [lock] = await queryRows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(hashtext('tich-diem:analyze')) as ok`)
     if (!lock?.ok) return []
-    const rows = await queryRows<{ relname: string, live: unknown, modified: unknown }>(tx, sql`
-      select relname, n_live_tup as live, n_mod_since_analyze as modified from pg_stat_user_tables
-      where schemaname = current_schema() and relname = any(${`{${tables.join(',')}}`}::text[])`)
-    const stale = rows.filter(r => needsAnalyze({ live: Number(r.live), modified: Number(r.modified) })).map(r => r.relname).sort()
+    const rows = await queryRows<{ relname: string, live: unknown, estimated: unknown }>(tx, sql`
+      select s.relname, s.n_live_tup as live, c.reltuples as estimated
+      from pg_stat_user_tables s join pg_class c on c.oid = s.relid
+      where s.schemaname = current_schema() and s.relname = any(${`{${tables.join(',')}}`}::text[])`)
+    const stale = rows.filter(r => needsAnalyze({ live: Number(r.live), estimated: Number(r.estimated) })).map(r => r.relname).sort()
     // The names come from the fixed list above (as the catalogue spells them), never from input.
     if (stale.length > 0) await tx.execute(sql.raw(`analyze ${stale.map(n => `"${n}"`).join(', ')}`))
     return stale
