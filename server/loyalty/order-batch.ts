@@ -13,8 +13,8 @@
  *   3. only when a member moved up a tier: the tier statement (recomputeTierRows), and the automatic rewards the
  *      shop enabled.
  * A member's several orders are taken one after another in the order they came, each at the tier the ones before it
- * reached (Haravan sends one buyer's orders together: checkout, payment, fulfilment; a load of several orders per
- * buyer is common). Everything else (reversals, reassignment between members, a new buyer with earlier orders, a
+ * reached (one buyer's orders often arrive together: a shop's import of old orders, a sender walking its list buyer
+ * by buyer). Everything else (reversals, reassignment between members, a new buyer with earlier orders, a
  * rolling ranking window's second order) goes to convergeOrder, which sees the fast path's writes, one order at a
  * time in the order they came. The outcome is the outcome of the deliveries one at a time, in the order they came
  * (test/webhooks/batch.property.test.ts).
