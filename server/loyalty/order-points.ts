@@ -173,8 +173,8 @@ export function earnEntry (e: {
 
 export interface ConvergeResult { customerId?: number, points: number, rankPoints: number, posted: number }
 
-/** Converges one order's points (safe to call any number of times, in any order, concurrently). */
 /**
+ * Converges one order's points (safe to call any number of times, in any order, concurrently).
  * later: orders already stored that count as not yet arrived (a webhook batch converging its orders one by one in
  * the order they came): a buyer activated here does not take them as history.
  */
