@@ -1,9 +1,12 @@
 // Benchmark: signed webhooks over HTTP against the real app (child process) on Postgres, beside a raw SQL baseline.
 // Default: the app started as `npm start` starts it (dist/server/index.js, sandbox on, shop installed through the
 // sandbox's OAuth, nothing seeded by SQL) receiving full-shape orders of --buyers customers who order --orders-each
-// times; a third are synced by customers/create first, the others are seen only inside their orders.
+// times; a third are synced by customers/create first, the others are seen only inside their orders. Round by round
+// (every buyer's first order, then every buyer's second…); --grouped: each buyer's deliveries one after another.
+// The app runs at npm start's log level (BENCH_LOG_LEVEL to change it), its log in a file; the bench never analyses
+// for it (BENCH_ANALYZE=1 does, after the warm-up). BENCH_APP_ENTRY: another build of the app, for before/after.
 // --seeded: the earlier load (members and order history seeded by SQL, production mode, one orders/paid each).
-// Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:webhooks -- [--seeded] [--connections 32] [--auto-rewards]
+// Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:webhooks -- [--seeded] [--grouped] [--connections 32] [--auto-rewards]
 import { execFileSync, spawn } from 'node:child_process'
 import { createHmac } from 'node:crypto'
 import { closeSync, mkdtempSync, openSync } from 'node:fs'
