@@ -384,8 +384,10 @@ export async function finishConvergence (tx: Db, read: ConvergenceRead, only?: S
   if (!first) return
   const rules = readRules(first)
   // Locked in id order, converged in the order the deliveries came (nowOf keeps it): each of a member's orders at the
-  // tier the ones that came before it reached, as when they come one at a time.
-  const arrival = new Map([...nowOf.keys()].map((id, i) => [id, i]))
+  // tier the ones that came before it reached, as when they come one at a time. Only the orders this batch wrote
+  // count: a duplicate or stale delivery's order came earlier, it is no later arrival.
+  const wrote = new Set(rows.map(r => Number(r.id)))
+  const arrival = new Map([...nowOf.keys()].filter(id => wrote.has(id)).map((id, i) => [id, i]))
   const came = (id: number) => arrival.get(id) ?? Number.MAX_SAFE_INTEGER
   const paths = choosePaths(rows.map(readLockedOrder).sort((a, b) => came(a.order.id) - came(b.order.id)), rules.settings)
   const memberOf = new Map(readLockedMembers(first))

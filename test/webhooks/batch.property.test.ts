@@ -65,6 +65,24 @@ const scenario = fc.record({
   order: fc.array(fc.nat(), { minLength: 9, maxLength: 9 }),
 })
 
+t.test('a redelivered guest order in the batch that activates its buyer is history, not a later arrival', async (t) => {
+  // Found by the property below: the guest order's first delivery went alone; its redelivery came with the buyer's
+  // orders and was taken for an order still to come, so the buyer's activation left it out of their history.
+  const deliveries: OrderSpec[] = [
+    { id: 739_002, buyer: 839_003, total: 4_800_000, guest: true, status: 'paid' },
+    { id: 739_001, buyer: 839_003, total: 9_000_000, guest: false, status: 'pending' },
+    { id: 739_003, buyer: 839_003, total: 150_000, guest: false, status: 'paid' },
+    { id: 739_000, buyer: 839_003, total: 1_900_000, guest: true, status: 'paid' },
+    { id: 739_002, buyer: 839_003, total: 4_800_000, guest: true, status: 'paid' },
+  ]
+  const together = await build(t)
+  await Promise.all(deliveries.map(o => submit(together.app, orderBody(o))))
+  const oneByOne = await build(t)
+  for (const o of deliveries) await deliver(oneByOne.app, { topic: 'orders/paid', body: orderBody(o) })
+  t.same(await outcome(together.database.db), await outcome(oneByOne.database.db))
+  t.same((await verifyLedger(together.database.db)).problems, [])
+})
+
 t.test('a batch gives what one at a time gives, for any mix of buyers and orders', async (t) => {
   const automatic = ['registration', 'first_purchase', 'tier_upgrade'].map(trigger => ({ trigger, enabled: true, discountType: 'percentage', value: 10, validDays: 7 }))
   let run = 0
