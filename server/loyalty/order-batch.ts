@@ -17,7 +17,10 @@
  * by buyer). Everything else (reversals, reassignment between members, a new buyer with earlier orders, a
  * rolling ranking window's second order) goes to convergeOrder, which sees the fast path's writes, one order at a
  * time in the order they came. The outcome is the outcome of the deliveries one at a time, in the order they came
- * (test/webhooks/batch.property.test.ts).
+ * (test/webhooks/batch.property.test.ts). Two cases it does not cover, as before: an order moving from one member to
+ * another in the batch where the first also earns (their earning is posted before the reversal, so a tier test
+ * sees the rank points without it), and an order whose buyer is activated in the batch but whose phone belongs to
+ * another member (it stays that member's for this batch, as the read found it).
  */
 import { sql } from 'drizzle-orm'
 import { intArray, queryPrepared, queryRows, type Db, type Defer } from '../../db/client.ts'
