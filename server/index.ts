@@ -5,11 +5,14 @@ import { openDatabase, type Database } from '../db/client.ts'
 import { migrate } from '../db/migrate.ts'
 import { buildApp, loggerOptions, type App } from './app.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
+import { armExitWatchdog, EXIT_GRACE_MS, exitProcess, watchLauncher, type LogStream } from './exit.ts'
 import { startBoss, stopBoss } from './jobs/boss.ts'
 import { sandboxBanner, startSandbox, type Sandbox } from './sandbox.ts'
 
 /** How long a graceful stop may take before the process exits regardless. */
 const SHUTDOWN_DEADLINE_MS = 10_000
+/** A signal within this time of the first is the same stop delivered twice, not a second request to stop now. */
+const REPEATED_SIGNAL_MS = 2_000
 
 function readConfig (): Config {
   try {
@@ -17,6 +20,7 @@ function readConfig (): Config {
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`Tích Điểm cannot start.\n${err.message}`)
+      armExitWatchdog(EXIT_GRACE_MS)
       process.exit(1)
     }
     throw err
@@ -31,19 +35,27 @@ async function main () {
     ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
   })
 
+  const logStream = (log as unknown as Record<symbol, LogStream | undefined>)[pino.symbols.streamSym]
+
   // Filled in as start-up proceeds; a signal at any point closes what exists so far.
   const running: { database?: Database, boss?: PgBoss, app?: App, sandbox?: Sandbox } = {}
-  let closing = false
+  let closingSince: number | undefined
   const shutdown = async (signal: string) => {
-    if (closing) {
+    if (closingSince !== undefined) {
+      // The same stop delivered twice is one stop: Ctrl-C reaches both npm and the server, and npm passes its copy on.
+      if (performance.now() - closingSince < REPEATED_SIGNAL_MS) return
       log.warn('second signal: exiting without waiting')
+      armExitWatchdog(EXIT_GRACE_MS)
       process.exit(1)
     }
-    closing = true
+    closingSince = performance.now()
     log.info({ signal }, 'shutting down: finishing requests and running jobs')
-    // Whatever is stuck (a request, a job, a database that stopped answering), the process ends within the deadline.
+    // Whatever is stuck (a request, a job, a database that stopped answering), the process ends within the deadline:
+    // the timer when the event loop still turns, the watchdog thread (server/exit.ts) when something blocks it.
+    armExitWatchdog(SHUTDOWN_DEADLINE_MS + EXIT_GRACE_MS)
     setTimeout(() => {
       log.error({ seconds: SHUTDOWN_DEADLINE_MS / 1000 }, 'shutdown did not finish within the deadline: exiting anyway')
+      armExitWatchdog(EXIT_GRACE_MS)
       process.exit(1)
     }, SHUTDOWN_DEADLINE_MS).unref()
     try {
@@ -53,14 +65,15 @@ async function main () {
       else if (running.boss) await stopBoss(running.boss)
       await running.database?.close()
       log.info('bye')
-      process.exit(0)
+      await exitProcess(0, logStream)
     } catch (err) {
       log.error({ err }, 'error during shutdown')
-      process.exit(1)
+      await exitProcess(1, logStream)
     }
   }
-  process.on('SIGINT', () => { shutdown('SIGINT').catch(() => process.exit(1)) })
-  process.on('SIGTERM', () => { shutdown('SIGTERM').catch(() => process.exit(1)) })
+  process.on('SIGINT', () => { shutdown('SIGINT').catch(() => exitProcess(1)) })
+  process.on('SIGTERM', () => { shutdown('SIGTERM').catch(() => exitProcess(1)) })
+  watchLauncher(() => { shutdown('launcher gone').catch(() => exitProcess(1)) })
 
   const database = running.database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
   log.info({ database: database.kind === 'postgres' ? 'postgres' : `pglite in ${config.dataDir}` }, 'database opened')
@@ -91,5 +104,5 @@ main().catch((err) => {
   } else {
     console.error(err)
   }
-  process.exit(1)
+  return exitProcess(1)
 })
