@@ -1,5 +1,6 @@
 // build(t): a real app on a fresh database per test file — in-memory PGlite, or a new Postgres database when DATABASE_URL is set.
 import { randomBytes } from 'node:crypto'
+import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyBaseLogger } from 'fastify'
@@ -111,4 +112,13 @@ export function mintSessionToken (app: App, shopId: string, opts: { sub?: string
 
 export async function authHeaders (app: App, shopId: string = DEMO_SHOP_ID) {
   return { authorization: `Bearer ${await mintSessionToken(app, shopId)}` }
+}
+
+/** A local port nobody listens on now (for a server a test starts, or one that must refuse connections). */
+export async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
 }

@@ -1,10 +1,9 @@
 // The email channel against a real SMTP peer: settings (password write-only, sealed at rest), "Gửi thử" and its
 // Vietnamese failures, marketing headers, claim-once, the per-address cap, the daily limit and the quota pause.
-import { createServer } from 'node:net'
 import t from 'tap'
 import { queryRows } from '../../db/client.ts'
 import { recordConsent } from '../../server/messaging/consent.ts'
-import { authHeaders, build } from '../helper.ts'
+import { authHeaders, build, freePort } from '../helper.ts'
 import { haravanCustomer, startSmtpPeer } from './helpers.ts'
 
 const NOW = new Date('2026-12-01T03:00:00Z')
@@ -12,14 +11,6 @@ const PASSWORD = 'abcd efgh ijkl mnop'
 const settings = (port: number, extra: Record<string, unknown> = {}) => ({
   host: '127.0.0.1', port, security: 'none', username: 'shop@gmail.com', password: PASSWORD, fromName: 'Cửa hàng Demo', fromAddress: 'shop@gmail.com', dailyLimit: 500, ...extra,
 })
-
-async function freePort (): Promise<number> {
-  const s = createServer()
-  await new Promise<void>(resolve => s.listen(0, '127.0.0.1', resolve))
-  const port = (s.address() as { port: number }).port
-  await new Promise<void>(resolve => s.close(() => resolve()))
-  return port
-}
 
 t.test('settings: the password is write-only, kept when omitted, and nowhere in the database in clear', async (t) => {
   const { app } = await build(t, { clock: () => NOW })
