@@ -198,11 +198,14 @@ async function baseline (sql: postgres.Sql, count: number, twoStatements = false
   return { seconds, rate: count / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) }
 }
 
-/** BENCH_AUTO_EXPLAIN=<ms>: Postgres logs the plans (with timings) of 5 % of the statements slower than that. */
+/**
+ * BENCH_AUTO_EXPLAIN=<ms>: Postgres logs the plans (with timings) of the statements slower than that, a sample of 5 %
+ * of them (BENCH_AUTO_EXPLAIN_RATE=1: all of them).
+ */
 async function autoExplain (admin: postgres.Sql) {
   if (!process.env.BENCH_AUTO_EXPLAIN) return
   for (const setting of ["session_preload_libraries = 'auto_explain'", `auto_explain.log_min_duration = ${Number(process.env.BENCH_AUTO_EXPLAIN)}`,
-    'auto_explain.log_analyze = on', 'auto_explain.sample_rate = 0.05']) await admin.unsafe(`alter database ${dbName} set ${setting}`)
+    'auto_explain.log_analyze = on', `auto_explain.sample_rate = ${Number(process.env.BENCH_AUTO_EXPLAIN_RATE ?? 0.05)}`]) await admin.unsafe(`alter database ${dbName} set ${setting}`)
 }
 
 /** A port nobody listens on now (a stale app on a fixed port would answer /healthz for us). */
