@@ -59,8 +59,8 @@ export async function exitProcess (code: number, logStream?: LogStream): Promise
 /**
  * Calls `onGone` once when the process that started this one has ended (the parent process id changes: this process
  * was handed to init or a subreaper). `npm start` killed outright (SIGKILL) passes nothing on, and the server left
- * behind would keep the port and the database with nobody to stop it. Not armed when started by init (ppid 0 or 1:
- * a container's entry point, a system service), where there is no launcher to outlive.
+ * behind would keep the port and the database with nobody to stop it. The caller arms it only for a launcher whose
+ * end means "stop" (server/index.ts: npm start); never when started by init (ppid 0 or 1).
  */
 export function watchLauncher (onGone: () => void, intervalMs = 1_000): void {
   const launcher = process.ppid

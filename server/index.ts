@@ -73,7 +73,9 @@ async function main () {
   }
   process.on('SIGINT', () => { shutdown('SIGINT').catch(() => exitProcess(1)) })
   process.on('SIGTERM', () => { shutdown('SIGTERM').catch(() => exitProcess(1)) })
-  watchLauncher(() => { shutdown('launcher gone').catch(() => exitProcess(1)) })
+  // Only under `npm start` (npm names the script it runs): a server started on its own and left to run when its
+  // shell exits (nohup, `&`, a detached spawn) is meant to outlive that shell.
+  if (process.env.npm_lifecycle_event === 'start') watchLauncher(() => { shutdown('npm start gone').catch(() => exitProcess(1)) })
 
   const database = running.database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
   log.info({ database: database.kind === 'postgres' ? 'postgres' : `pglite in ${config.dataDir}` }, 'database opened')

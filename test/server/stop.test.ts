@@ -137,3 +137,17 @@ t.test('npm killed outright: the server it started stops instead of staying as a
   const stillListening = await fetch(`http://127.0.0.1:${port}/healthz`).then(() => true, () => false)
   t.notOk(stillListening, 'the port is free again')
 })
+
+t.test('a server started on its own (not by npm start) outlives the shell that started it', async (t) => {
+  const { port, env } = await serverEnv()
+  // The shell starts the server in the background and ends soon after, as `nohup node … &` in a script does. It waits
+  // a moment first, so that the server has seen it as its parent before it goes.
+  const pid = Number(execFileSync('sh', ['-c', `node --enable-source-maps '${entry}' > /dev/null 2>&1 & echo $!; sleep 2`], { cwd: root, env }).toString().trim())
+  t.teardown(() => { if (alive(pid)) process.kill(pid, 'SIGKILL') })
+  await healthy(port)
+  await sleep(2_500)
+  t.ok(alive(pid), 'still running after its shell ended')
+  t.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200, 'and still answering')
+  process.kill(pid, 'SIGTERM')
+  t.ok(await goneWithin(pid, 15_000) !== undefined, 'it stops on SIGTERM')
+})
