@@ -59,10 +59,12 @@ async function main () {
       process.exit(1)
     }, SHUTDOWN_DEADLINE_MS).unref()
     try {
-      await running.sandbox?.close()
       // Closing the app also stops the job queue gracefully (an onClose hook in buildApp).
       if (running.app) await running.app.close()
       else if (running.boss) await stopBoss(running.boss)
+      // The simulator after the app: the requests and jobs in hand may still call it (a stop during the sandbox's
+      // install used to close it under the install's own API calls, which then retried until the deadline).
+      await running.sandbox?.close()
       await running.database?.close()
       log.info('bye')
       await exitProcess(0, logStream)

@@ -65,6 +65,9 @@ function exited (child: ChildProcess): Promise<{ code: number | null, signal: No
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
 }
 
+// Five servers started and stopped one after another, each up to 15 s to stop: more than the suite's 120 s a file.
+t.setTimeout(300_000)
+
 t.before(() => {
   // What `npm start`'s prestart builds (the server bundle alone is enough here), from the code under test.
   execFileSync('npm', ['run', 'build:server'], { cwd: root, stdio: 'ignore' })
@@ -79,6 +82,8 @@ t.test('npm start passes SIGTERM on to the server, which stops cleanly', async (
   npm.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString() })
   t.teardown(() => { if (npm.exitCode === null) npm.kill('SIGKILL') })
   await healthy(port)
+  // Once the sandbox's demo shop is installed: the stop then meets a server at rest.
+  for (let i = 0; i < 300 && !output.includes('Sandbox: open'); i++) await sleep(100)
   const pid = serverPid(port)
   npm.kill('SIGTERM')
   const ms = await goneWithin(pid, 15_000)
