@@ -8,6 +8,7 @@ import { receiveDelivery, receiveInvalid, type Delivery, type DeliveryOutcome } 
 import type { ParsedCustomer, ParsedOrder } from '../server/haravan/mappers.ts'
 import { canonicalTopic, topicHandlerFor, UNINSTALL_TOPIC } from './topics/index.ts'
 import { uninstallBodyProblem } from './topics/app.ts'
+import { LoopTurns } from './turns.ts'
 
 function header (request: FastifyRequest, name: string): string | undefined {
   const v = request.headers[name]
@@ -30,6 +31,7 @@ function signatureMatches (body: ReceivedBody, given: string | undefined): boole
 
 /** Encapsulated (not fastify-plugin wrapped): its raw-body parser applies to these routes only. */
 export default async function webhookRoutes (app: FastifyInstance) {
+  const turns = new LoopTurns()
   // The HMAC is over the exact bytes Haravan sent, so every body is read here as bytes, whatever its content type,
   // hashed as it streams in and kept only up to the limit (body.ts).
   app.removeAllContentTypeParsers()
@@ -68,6 +70,8 @@ export default async function webhookRoutes (app: FastifyInstance) {
       return reply.send({ ok: true, result: 'unknown_topic' })
     }
 
+    // Its own turn of the event loop (turns.ts): a batch's database answers do not wait behind a burst of parses.
+    await turns.next()
     const body = parseWebhookBody(received)
     const shopId = orgIdOf(request, topic, body.ok ? body.value : undefined)
     if (!shopId || !/^\d{1,20}$/.test(shopId)) {
