@@ -5,6 +5,8 @@
 // (every buyer's first order, then every buyer's second…); --grouped: each buyer's deliveries one after another.
 // The app runs at npm start's log level (BENCH_LOG_LEVEL to change it), its log in a file; the bench never analyses
 // for it (BENCH_ANALYZE=1 does, after the warm-up). BENCH_APP_ENTRY: another build of the app, for before/after.
+// To see where the time goes: BENCH_AUTO_EXPLAIN=<ms> (+ BENCH_AUTO_EXPLAIN_RATE), BENCH_PG_SETTINGS='a=1;b=2' (settings
+// of the bench's database, e.g. log_min_duration_statement=0), BENCH_KEEP=1 (the database stays), BENCH_APP_NODE_ARGS.
 // --seeded: the earlier load (members and order history seeded by SQL, production mode, one orders/paid each).
 // Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:webhooks -- [--seeded] [--grouped] [--connections 32] [--auto-rewards]
 import { execFileSync, spawn } from 'node:child_process'
@@ -203,6 +205,12 @@ async function baseline (sql: postgres.Sql, count: number, twoStatements = false
  * of them (BENCH_AUTO_EXPLAIN_RATE=1: all of them).
  */
 async function autoExplain (admin: postgres.Sql) {
+  // BENCH_PG_SETTINGS='synchronous_commit=off;log_min_duration_statement=0': settings of the bench's database, to
+  // tell where a batch's time goes (never what the figures are taken with).
+  for (const setting of (process.env.BENCH_PG_SETTINGS ?? '').split(';').filter(Boolean)) {
+    const [name, value] = setting.split('=') as [string, string]
+    await admin.unsafe(`alter database ${dbName} set ${name.trim()} = '${value.trim()}'`)
+  }
   if (!process.env.BENCH_AUTO_EXPLAIN) return
   for (const setting of ["session_preload_libraries = 'auto_explain'", `auto_explain.log_min_duration = ${Number(process.env.BENCH_AUTO_EXPLAIN)}`,
     'auto_explain.log_analyze = on', `auto_explain.sample_rate = ${Number(process.env.BENCH_AUTO_EXPLAIN_RATE ?? 0.05)}`]) await admin.unsafe(`alter database ${dbName} set ${setting}`)
@@ -469,7 +477,9 @@ async function realTraffic () {
     app.kill('SIGTERM')
     await new Promise((resolve) => app.once('exit', resolve))
     await sql.end()
-    await admin.unsafe(`drop database if exists ${dbName} with (force)`)
+    // BENCH_KEEP=1 leaves the database behind (its name is printed), to look at what the run wrote.
+    if (process.env.BENCH_KEEP) console.log(`kept database ${dbName}`)
+    else await admin.unsafe(`drop database if exists ${dbName} with (force)`)
     await admin.end()
   }
 }
