@@ -18,23 +18,19 @@ import { queueAutomaticRewards } from '../server/loyalty/rewards-catalogue.ts'
 import { tierForRankPoints } from '../server/loyalty/rules.ts'
 import { settingsFromStored } from '../server/loyalty/settings.ts'
 import { tiersFromRows } from '../server/loyalty/tiers.ts'
-import { batchPayloads, insertAppliedSql, type Delivery } from './inbox.ts'
+import { batchInboxCtes, type Delivery } from './inbox.ts'
 
 export interface CustomerItem { delivery: Delivery, customer: ParsedCustomer }
 
 /** Stores and applies the items (at most one per shop and customer); returns the inbox keys `shop|topic|hash` stored. */
 export async function applyCustomerItems (tx: Db, items: CustomerItem[]): Promise<Set<string>> {
   if (items.length === 0) return new Set()
-  // The bodies (JSON already, cleaned when parsed) go apart from the rows (batchPayloads), row i with payload i.
-  const rows = `[${items.map(({ delivery: d, customer }, i) => `{"i":${i + 1},"shop_id":${JSON.stringify(d.shopId)},"topic":${JSON.stringify(d.topic)},` +
-    `"body_hash":${JSON.stringify(d.bodyHash)},"at":${JSON.stringify(d.now.toISOString())},` +
-    `"c":${JSON.stringify(customerJson(d.shopId, customer, d.now))}}`).join(',')}]`
+  const fields = (i: number) => {
+    const { delivery: d, customer } = items[i] as CustomerItem
+    return `"c":${JSON.stringify(customerJson(d.shopId, customer, d.now))}`
+  }
   const written = await queryPrepared<{ kind: 'inbox' | 'customer', shop_id: string, topic: string | null, body_hash: string | null, id: unknown }>(tx, sql`
-    with v as (
-      select * from json_to_recordset(${rows}::json) as v(i int, shop_id text, topic text, body_hash text, at timestamptz, c json)
-    ), inbox as (${insertAppliedSql(sql`select v.shop_id, v.topic, v.body_hash, v.at, p.payload::json as payload
-      from v join ${batchPayloads(items.map(({ delivery }) => delivery.body))} on p.i = v.i`)}
-    ), up as (${upsertCustomersSql(sql`select v.c from v join inbox using (shop_id, topic, body_hash)`)})
+    with ${batchInboxCtes(items.map(x => x.delivery), fields, 'c json')}, up as (${upsertCustomersSql(sql`select v.c from v join inbox using (shop_id, topic, body_hash)`)})
     select 'inbox' as kind, shop_id, topic, body_hash, null::bigint as id from inbox
     union all
     select 'customer', shop_id, null, null, id from up`)

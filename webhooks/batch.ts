@@ -23,7 +23,7 @@ import type { ParsedCustomer, ParsedOrder } from '../server/haravan/mappers.ts'
 import { customerJson, insertOrderCustomersSql, orderCustomer, orderJson, upsertOrdersSql } from '../server/haravan/store.ts'
 import { finishConvergence, startConvergenceRead } from '../server/loyalty/order-batch.ts'
 import { applyCustomerItems } from './batch-customers.ts'
-import { batchPayloads, classifySkipped, errorText, insertAppliedSql, receiveDelivery, type Delivery, type DeliveryOutcome } from './inbox.ts'
+import { batchInboxCtes, classifySkipped, errorText, receiveDelivery, type Delivery, type DeliveryOutcome } from './inbox.ts'
 
 /** Topics whose apply is "upsert the order, converge its points": the ones the batcher may take. */
 export const BATCHED_ORDER_TOPICS = new Set(['orders/create', 'orders/updated', 'orders/paid', 'orders/cancelled', 'orders/fulfilled'])
@@ -173,18 +173,13 @@ async function applyBatch (db: Db, batch: Waiting[], known: KnownCustomers): Pro
     // Customers first: the orders' convergence then sees the members their deliveries activated.
     const customerKeys = await applyCustomerItems(tx, customerItems)
     if (orderItems.length === 0) return customerKeys
-    // The bodies (JSON already, cleaned when parsed) go apart from the rows (batchPayloads), row i with payload i.
-    const rows = `[${orderItems.map((w, i) => `{"i":${i + 1},"shop_id":${JSON.stringify(w.delivery.shopId)},"topic":${JSON.stringify(w.delivery.topic)},` +
-      `"body_hash":${JSON.stringify(w.delivery.bodyHash)},"at":${JSON.stringify(w.delivery.now.toISOString())},` +
-      `"o":${JSON.stringify(orderJson(w.delivery.shopId, w.order, w.delivery.now))},` +
-      `"c":${JSON.stringify(customerOf(w, known))}}`).join(',')}]`
+    const fields = (i: number) => {
+      const w = orderItems[i] as Waiting & { order: ParsedOrder }
+      return `"o":${JSON.stringify(orderJson(w.delivery.shopId, w.order, w.delivery.now))},"c":${JSON.stringify(customerOf(w, known))}`
+    }
     // One statement: the inbox rows and the order upserts (which lock the orders, in id order).
     const writing = queryPrepared<{ kind: 'inbox' | 'order', shop_id: string, topic: string | null, body_hash: string | null, id: unknown }>(tx, sql`
-      with v as (
-        select * from json_to_recordset(${rows}::json) as v(i int, shop_id text, topic text, body_hash text, at timestamptz, o json, c json)
-      ), inbox as (${insertAppliedSql(sql`select v.shop_id, v.topic, v.body_hash, v.at, p.payload::json as payload
-        from v join ${batchPayloads(orderItems.map(w => w.delivery.body))} on p.i = v.i`)}
-      ), cust as (${insertOrderCustomersSql(sql`select v.c from v join inbox using (shop_id, topic, body_hash)`)}
+      with ${batchInboxCtes(orderItems.map(w => w.delivery), fields, 'o json, c json')}, cust as (${insertOrderCustomersSql(sql`select v.c from v join inbox using (shop_id, topic, body_hash)`)}
       ), up as (${upsertOrdersSql(sql`select v.o from v join inbox using (shop_id, topic, body_hash)`)})
       select 'inbox' as kind, shop_id, topic, body_hash, null::bigint as id from inbox
       union all

@@ -47,9 +47,24 @@ const PAYLOAD_SEPARATOR = '\u001e'
  * The relation `p(payload, i)` over these JSON texts: `payload` as text (cast it to json as it is stored), `i` counting
  * from 1 in the order given, to join with the batch's rows.
  */
-export function batchPayloads (bodies: string[]): SQL {
+function batchPayloads (bodies: string[]): SQL {
   if (bodies.some(b => b.includes(PAYLOAD_SEPARATOR))) throw new Error('a webhook payload holds U+001E: it is not JSON text')
   return sql`string_to_table(${bodies.join(PAYLOAD_SEPARATOR)}::text, chr(30)) with ordinality as p(payload, i)`
+}
+
+/**
+ * A batch of deliveries as two CTEs for a `with`: `v`, one row per delivery (i, shop_id, topic, body_hash, at and the
+ * caller's own fields), and `inbox`, their inbox rows stored (insertAppliedSql, each with its own payload). `fields(i)`
+ * gives delivery i's own fields as JSON members (`"o":{…},"c":null`), declared by `columns` (`o json, c json`), a
+ * constant of the caller. The bodies are JSON already (cleaned when parsed) and go apart from the rows (batchPayloads).
+ */
+export function batchInboxCtes (deliveries: Delivery[], fields: (i: number) => string, columns: string): SQL {
+  const rows = `[${deliveries.map((d, i) => `{"i":${i + 1},"shop_id":${JSON.stringify(d.shopId)},"topic":${JSON.stringify(d.topic)},` +
+    `"body_hash":${JSON.stringify(d.bodyHash)},"at":${JSON.stringify(d.now.toISOString())},${fields(i)}}`).join(',')}]`
+  return sql`v as (
+      select * from json_to_recordset(${rows}::json) as v(i int, shop_id text, topic text, body_hash text, at timestamptz, ${sql.raw(columns)})
+    ), inbox as (${insertAppliedSql(sql`select v.shop_id, v.topic, v.body_hash, v.at, p.payload::json as payload
+      from v join ${batchPayloads(deliveries.map(d => d.body))} on p.i = v.i`)})`
 }
 
 const MAX_ERROR = 2000
@@ -69,9 +84,9 @@ export function errorText (err: unknown): string {
  * The one writer of applied deliveries: inserts the rows of `rows` (a query yielding shop_id, topic, body_hash, at
  * and payload as json) as 'applied', skipping shops we do not serve (an uninstall is kept for a shop already
  * uninstalled: it is idempotent) and duplicates (the unique index makes one a no-op). Returns shop_id, topic,
- * body_hash of the rows stored, so that only those are applied. Used by receiveDelivery and, as a CTE, by the batches.
+ * body_hash of the rows stored, so that only those are applied. Used by receiveDelivery and, as a CTE, by batchInboxCtes.
  */
-export function insertAppliedSql (rows: SQL): SQL {
+function insertAppliedSql (rows: SQL): SQL {
   return sql`
     insert into webhook_inbox (shop_id, topic, body_hash, payload, status, attempts, received_at, processed_at)
     select v.shop_id, v.topic, v.body_hash, v.payload, 'applied', 1, v.at, v.at

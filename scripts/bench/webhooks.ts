@@ -201,12 +201,12 @@ async function baseline (sql: postgres.Sql, count: number, twoStatements = false
 }
 
 /**
+ * Settings of the bench's database that show where the time goes (never what the figures are taken with).
  * BENCH_AUTO_EXPLAIN=<ms>: Postgres logs the plans (with timings) of the statements slower than that, a sample of 5 %
  * of them (BENCH_AUTO_EXPLAIN_RATE=1: all of them).
  */
-async function autoExplain (admin: postgres.Sql) {
-  // BENCH_PG_SETTINGS='synchronous_commit=off;log_min_duration_statement=0': settings of the bench's database, to
-  // tell where a batch's time goes (never what the figures are taken with).
+async function diagnosticSettings (admin: postgres.Sql) {
+  // BENCH_PG_SETTINGS='log_min_duration_statement=0;synchronous_commit=off': any others.
   for (const setting of (process.env.BENCH_PG_SETTINGS ?? '').split(';').filter(Boolean)) {
     const [name, value] = setting.split('=') as [string, string]
     await admin.unsafe(`alter database ${dbName} set ${name.trim()} = '${value.trim()}'`)
@@ -230,7 +230,7 @@ async function main () {
   if (!SEEDED) return realTraffic()
   const admin = postgres(baseUrl!, { max: 1, onnotice: () => {} })
   await admin.unsafe(`create database ${dbName}`)
-  await autoExplain(admin)
+  await diagnosticSettings(admin)
   const sql = postgres(dbUrl.toString(), { max: CONNECTIONS, onnotice: () => {} })
   const env = {
     ...process.env,
@@ -414,7 +414,7 @@ async function realTraffic () {
   execFileSync('npm', ['run', 'build:server'], { cwd: root, stdio: 'inherit' })
   const admin = postgres(baseUrl!, { max: 1, onnotice: () => {} })
   await admin.unsafe(`create database ${dbName}`)
-  await autoExplain(admin)
+  await diagnosticSettings(admin)
   const sql = postgres(dbUrl.toString(), { max: CONNECTIONS, onnotice: () => {} })
   // As `npm start` with DATABASE_URL set and no Haravan credentials: sandbox on, demo shop installed through OAuth.
   const env: NodeJS.ProcessEnv = {
