@@ -6,34 +6,55 @@
  * waited. Here the same rules as the customers topic handler (upsert unless stale, keep members.birthday_month,
  * then applyCustomerEffects: automatic activation and the convergence of orders that came first) run in a few
  * statements, before the batch's orders, which then see the new members.
+ *
+ * Round trips, since each one waits behind whatever the event loop is doing under load: the upsert and each shop's
+ * read go in one write; the effects (consent, birthday month, activation) in the next. When no customer to activate
+ * has orders already, and no registration reward is due, nothing after the effects depends on their answers: they
+ * are left in flight (CustomersApplied.effects) and the batch's order statements follow in the same write.
  */
 import { sql } from 'drizzle-orm'
-import { intArray, queryPrepared, queryRows, type Db } from '../db/client.ts'
+import { intArray, queryPrepared, type Db } from '../db/client.ts'
 import { customerJson, upsertCustomersSql } from '../server/haravan/store.ts'
 import type { ParsedCustomer } from '../server/haravan/mappers.ts'
-import { activateForOrders } from '../server/loyalty/batch-activation.ts'
+import { activateForOrders, otherOrdersSql, type Activated } from '../server/loyalty/batch-activation.ts'
 import { syncHaravanConsent } from '../server/messaging/consent.ts'
 import { convergeCustomerOrders } from '../server/loyalty/order-points.ts'
 import { queueAutomaticRewards } from '../server/loyalty/rewards-catalogue.ts'
-import { tierForRankPoints } from '../server/loyalty/rules.ts'
+import { tierForRankPoints, type LoyaltySettings, type Tier } from '../server/loyalty/rules.ts'
 import { settingsFromStored } from '../server/loyalty/settings.ts'
 import { tiersFromRows } from '../server/loyalty/tiers.ts'
 import { batchInboxCtes, type Delivery } from './inbox.ts'
 
 export interface CustomerItem { delivery: Delivery, customer: ParsedCustomer }
 
-/** Stores and applies the items (at most one per shop and customer); returns the inbox keys `shop|topic|hash` stored. */
-export async function applyCustomerItems (tx: Db, items: CustomerItem[]): Promise<Set<string>> {
-  if (items.length === 0) return new Set()
+/**
+ * keys: the inbox keys `shop|topic|hash` stored. effects: the customers' effects, sent already; await it before
+ * anything that must see them is read (the batch's convergence reads), and before COMMIT.
+ */
+export interface CustomersApplied { keys: Set<string>, effects: Promise<void> }
+
+/** A shop's rules for the effects, and which of the batch's customers are no member yet (with other orders or not). */
+interface ShopRead { settings: LoyaltySettings, tiers: Tier[], registration: boolean, missing: Map<number, boolean> }
+
+/** Stores and applies the items (at most one per shop and customer). */
+export async function applyCustomerItems (tx: Db, items: CustomerItem[]): Promise<CustomersApplied> {
+  if (items.length === 0) return { keys: new Set(), effects: Promise.resolve() }
   const fields = (i: number) => {
     const { delivery: d, customer } = items[i] as CustomerItem
     return `"c":${JSON.stringify(customerJson(d.shopId, customer, d.now))}`
   }
-  const written = await queryPrepared<{ kind: 'inbox' | 'customer', shop_id: string, topic: string | null, body_hash: string | null, id: unknown }>(tx, sql`
+  const writing = queryPrepared<{ kind: 'inbox' | 'customer', shop_id: string, topic: string | null, body_hash: string | null, id: unknown }>(tx, sql`
     with ${batchInboxCtes(items.map(x => x.delivery), fields, 'c json')}, up as (${upsertCustomersSql(sql`select v.c from v join inbox using (shop_id, topic, body_hash)`)})
     select 'inbox' as kind, shop_id, topic, body_hash, null::bigint as id from inbox
     union all
     select 'customer', shop_id, null, null, id from up`)
+  // Each shop's read goes out right behind the upsert (one write) and runs after it: it sees the customers written.
+  const shops = new Map<string, number[]>()
+  for (const { delivery, customer } of items) shops.set(delivery.shopId, [...shops.get(delivery.shopId) ?? [], customer.id])
+  const reading = [...shops].map(([shopId, ids]) => readShop(tx, shopId, ids))
+  const [written, ...reads] = await Promise.all([writing, ...reading])
+  const readOf = new Map([...shops.keys()].map((shopId, i) => [shopId, reads[i] as ShopRead]))
+
   const byShop = new Map<string, { ids: number[], now: Date }>()
   for (const r of written) {
     if (r.kind !== 'customer') continue
@@ -43,40 +64,83 @@ export async function applyCustomerItems (tx: Db, items: CustomerItem[]): Promis
     if (now > entry.now) entry.now = now
     byShop.set(r.shop_id, entry)
   }
-  for (const [shopId, { ids, now }] of byShop) await customerEffects(tx, shopId, ids.sort((a, b) => a - b), now)
-  return new Set(written.filter(r => r.kind === 'inbox').map(r => `${r.shop_id}|${r.topic}|${r.body_hash}`))
+  const keys = new Set(written.filter(r => r.kind === 'inbox').map(r => `${r.shop_id}|${r.topic}|${r.body_hash}`))
+  const plans = [...byShop].map(([shopId, { ids, now }]) => effectsPlan(shopId, ids.sort((a, b) => a - b), now, readOf.get(shopId) as ShopRead))
+  if (plans.every(p => p.oneRound)) {
+    const effects = Promise.all(plans.map(p => sendEffects(tx, p))).then(() => {})
+    effects.catch(() => {}) // awaited by the caller; handled here too, in case the caller fails before it awaits
+    return { keys, effects }
+  }
+  for (const plan of plans) await customerEffects(tx, plan)
+  return { keys, effects: Promise.resolve() }
 }
 
-/** upsertCustomer's consent sync and birthday month, and applyCustomerEffects, for the customers just written (not stale). */
-async function customerEffects (tx: Db, shopId: string, ids: number[], now: Date): Promise<void> {
-  // Haravan's accepts_marketing becomes consent, unless the app recorded the customer's own decision. Sent without
-  // waiting: the next statement does not depend on it, so both go in one write (pipelined) and cost one round trip.
-  const consent = syncHaravanConsent(tx, shopId, ids, now)
-  // Existing members follow the customer's birthday month; who is no member yet is a candidate for activation.
-  const shopRead = queryRows<{ settings: unknown, tiers: unknown, registration: unknown, missing: unknown }>(tx, sql`
-    with b as (
-      update members m set birthday_month = extract(month from c.birthday)::smallint
-      from customers c
-      where m.shop_id = ${shopId} and m.customer_id = any(${intArray(ids)}::bigint[]) and c.shop_id = m.shop_id and c.id = m.customer_id
-        and m.birthday_month is distinct from extract(month from c.birthday)::smallint
-      returning m.customer_id
-    )
-    select (select s.settings from loyalty_settings s where s.shop_id = ${shopId}) as settings,
+/** The shop's rules and, of `ids`, the customers with no member yet (true: they have orders already). */
+async function readShop (tx: Db, shopId: string, ids: number[]): Promise<ShopRead> {
+  const [row] = await queryPrepared<{ settings: string | null, tiers: string | null, registration: unknown, missing: string | null }>(tx, sql`
+    select (select s.settings::text from loyalty_settings s where s.shop_id = ${shopId}) as settings,
       (select json_agg(json_build_object('id', t.id, 'name', t.name, 'threshold', t.threshold, 'earnMultiplierPct', t.earn_multiplier_pct)
-        order by t.position) from tiers t where t.shop_id = ${shopId}) as tiers,
+        order by t.position)::text from tiers t where t.shop_id = ${shopId}) as tiers,
       exists (select 1 from auto_rewards a where a.shop_id = ${shopId} and a.trigger = 'registration' and a.enabled) as registration,
-      (select json_agg(x.id) from unnest(${intArray(ids)}::bigint[]) x(id)
-        where not exists (select 1 from members m where m.shop_id = ${shopId} and m.customer_id = x.id)) as missing,
-      (select count(*) from b) as birthdays`)
-  const [, [shop]] = await Promise.all([consent, shopRead])
-  const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) as unknown : v)
-  const settings = settingsFromStored(json(shop?.settings) as Record<string, unknown> | null)
-  const missing = ((json(shop?.missing) ?? []) as (number | string)[]).map(Number)
-  if (!settings.autoActivate || missing.length === 0) return
-  const tiers = tiersFromRows((json(shop?.tiers) ?? []) as Parameters<typeof tiersFromRows>[0])
-  const activated = await activateForOrders(tx, shopId, missing, [], tierForRankPoints(tiers, Number.MIN_SAFE_INTEGER).id, now)
-  const registration = shop?.registration === true || shop?.registration === 't'
-  if (registration) await queueAutomaticRewards(tx, shopId, 'registration', activated.map(a => ({ customerId: a.customerId, now })))
+      (select json_agg(json_build_array(c.id, ${otherOrdersSql(shopId, sql`c.id`, sql`c.phone_e164`, sql`'{}'::bigint[]`)}))::text
+        from customers c where c.shop_id = ${shopId} and c.id = any(${intArray(ids)}::bigint[])
+          and not exists (select 1 from members m where m.shop_id = c.shop_id and m.customer_id = c.id)) as missing`)
+  const json = (v: string | null | undefined) => (v ? JSON.parse(v) as unknown : null)
+  return {
+    settings: settingsFromStored(json(row?.settings) as Record<string, unknown> | null),
+    tiers: tiersFromRows((json(row?.tiers) ?? []) as Parameters<typeof tiersFromRows>[0]),
+    registration: row?.registration === true || row?.registration === 't',
+    missing: new Map(((json(row?.missing) ?? []) as [number | string, boolean][]).map(([id, other]) => [Number(id), other])),
+  }
+}
+
+interface EffectsPlan {
+  shopId: string
+  /** the customers just written (not stale), in id order */
+  ids: number[]
+  now: Date
+  /** customers to activate (automatic activation), in id order */
+  activate: number[]
+  lowestTier: string
+  registration: boolean
+  /** one round trip: no customer to activate has orders already, and no registration reward is due */
+  oneRound: boolean
+}
+
+function effectsPlan (shopId: string, ids: number[], now: Date, read: ShopRead): EffectsPlan {
+  const activate = read.settings.autoActivate ? ids.filter(id => read.missing.has(id)) : []
+  const oneRound = activate.every(id => read.missing.get(id) === false) && !(read.registration && activate.length > 0)
+  const lowestTier = tierForRankPoints(read.tiers, Number.MIN_SAFE_INTEGER).id
+  return { shopId, ids, now, activate, lowestTier, registration: read.registration, oneRound }
+}
+
+/**
+ * upsertCustomer's consent sync and birthday month, and the activation of applyCustomerEffects, sent together (one
+ * write, one round trip); resolves with the members created.
+ */
+async function sendEffects (tx: Db, plan: EffectsPlan): Promise<Activated[]> {
+  const { shopId, ids, now } = plan
+  // Haravan's accepts_marketing becomes consent, unless the app recorded the customer's own decision.
+  const consent = syncHaravanConsent(tx, shopId, ids, now)
+  // Existing members follow the customer's birthday month.
+  const birthdays = queryPrepared(tx, sql`
+    update members m set birthday_month = extract(month from c.birthday)::smallint
+    from customers c
+    where m.shop_id = ${shopId} and m.customer_id = any(${intArray(ids)}::bigint[]) and c.shop_id = m.shop_id and c.id = m.customer_id
+      and m.birthday_month is distinct from extract(month from c.birthday)::smallint`)
+  const activating = activateForOrders(tx, shopId, plan.activate, [], plan.lowestTier, now)
+  const [, , activated] = await Promise.all([consent, birthdays, activating])
+  // Read as having no other orders, but one came meanwhile (another transaction): the batch fails and its deliveries
+  // are taken one by one, which converge that customer's orders the general way.
+  if (plan.oneRound && activated.some(a => a.hasOtherOrders)) throw new Error('a customer activated in the batch has orders that came meanwhile')
+  return activated
+}
+
+/** The effects with what depends on their answers: registration rewards, and the orders that came before the customer. */
+async function customerEffects (tx: Db, plan: EffectsPlan): Promise<void> {
+  const { shopId, now } = plan
+  const activated = await sendEffects(tx, plan)
+  if (plan.registration) await queueAutomaticRewards(tx, shopId, 'registration', activated.map(a => ({ customerId: a.customerId, now })))
   // Orders that came before the customer now have a member.
   for (const a of activated) if (a.hasOtherOrders) await convergeCustomerOrders(tx, shopId, a.customerId, now)
 }

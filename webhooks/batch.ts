@@ -170,9 +170,13 @@ async function applyBatch (db: Db, batch: Waiting[], known: KnownCustomers): Pro
   const orderItems = batch.filter((w): w is Waiting & { order: ParsedOrder } => w.order !== undefined)
   const customerItems = batch.flatMap(w => (w.customer ? [{ delivery: w.delivery, customer: w.customer }] : []))
   const stored = await pipelinedTransaction(db, async (tx, defer) => {
-    // Customers first: the orders' convergence then sees the members their deliveries activated.
-    const customerKeys = await applyCustomerItems(tx, customerItems)
-    if (orderItems.length === 0) return customerKeys
+    // Customers first: the orders' convergence then sees the members their deliveries activated. Their last
+    // statements may still be running (customers.effects): the order statements follow them in the same write.
+    const customers = await applyCustomerItems(tx, customerItems)
+    if (orderItems.length === 0) {
+      await customers.effects
+      return customers.keys
+    }
     const fields = (i: number) => {
       const w = orderItems[i] as Waiting & { order: ParsedOrder }
       return `"o":${JSON.stringify(orderJson(w.delivery.shopId, w.order, w.delivery.now))},"c":${JSON.stringify(customerOf(w, known))}`
@@ -191,8 +195,8 @@ async function applyBatch (db: Db, batch: Waiting[], known: KnownCustomers): Pro
     const byShop = new Map<string, { orderId: number, now: Date }[]>()
     for (const w of orderItems) byShop.set(w.delivery.shopId, [...byShop.get(w.delivery.shopId) ?? [], { orderId: w.order.id, now: w.delivery.now }])
     const reads = [...byShop].map(([shopId, items]) => startConvergenceRead(tx, shopId, items))
-    const [written] = await Promise.all([writing, ...reads.map(r => r.rows)])
-    const keys = new Set([...customerKeys, ...written.filter(r => r.kind === 'inbox').map(r => `${r.shop_id}|${r.topic}|${r.body_hash}`)])
+    const [written] = await Promise.all([writing, customers.effects, ...reads.map(r => r.rows)])
+    const keys = new Set([...customers.keys, ...written.filter(r => r.kind === 'inbox').map(r => `${r.shop_id}|${r.topic}|${r.body_hash}`)])
     const locked = new Map<string, Set<number>>()
     for (const r of written) if (r.kind === 'order') locked.set(r.shop_id, (locked.get(r.shop_id) ?? new Set()).add(Number(r.id)))
     // The last shop's last statement is deferred: COMMIT follows it without a round trip.

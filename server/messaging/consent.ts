@@ -1,6 +1,6 @@
 // Consent per customer and channel: consented / refused / unknown, with when and from where (Haravan, link, admin, import).
 import { and, eq, inArray, sql } from 'drizzle-orm'
-import { intArray, type Db } from '../../db/client.ts'
+import { intArray, queryPrepared, type Db } from '../../db/client.ts'
 import { customers, messageConsents } from '../../db/schema/index.ts'
 import type { Channel, ConsentState } from './rules.ts'
 
@@ -56,12 +56,12 @@ export async function recordConsent (db: Db, shopId: string, customerId: number,
  * The customer-sync hook: Haravan's accepts_marketing (one flag for both channels, read from the customers just
  * written) sets consent only where Haravan is still the source. A refusal (or consent) recorded in the app is never
  * overwritten, so a sync never re-subscribes someone who refused here. One statement for any number of customers
- * (the webhook batch passes many), writing only where the state changes.
+ * (the webhook batch passes many), writing only where the state changes; a prepared statement (its text never varies).
  */
 export async function syncHaravanConsent (db: Db, shopId: string, customerIds: readonly number[], at: Date): Promise<void> {
   if (customerIds.length === 0) return
   const now = sql`${at.toISOString()}::timestamptz`
-  await db.execute(sql`
+  await queryPrepared(db, sql`
     with c as (
       select id, accepts_marketing as yes from customers where shop_id = ${shopId} and id = any(${intArray(customerIds)}::bigint[])
     ), agreed as (
