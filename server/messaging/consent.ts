@@ -71,6 +71,7 @@ export async function syncHaravanConsent (db: Db, shopId: string, customerIds: r
       where message_consents.source = 'haravan' and message_consents.state <> 'consented'
       returning 1
     )
+    -- = any(array(…)): the customers' rows by key, not a join the planner may turn into a scan of the shop's consents.
     update message_consents m set state = 'unknown', changed_at = ${now}
-    from c where m.shop_id = ${shopId} and m.customer_id = c.id and not c.yes and m.source = 'haravan' and m.state = 'consented'`)
+    where m.shop_id = ${shopId} and m.customer_id = any(array(select c.id from c where not c.yes)) and m.source = 'haravan' and m.state = 'consented'`)
 }
