@@ -17,12 +17,11 @@ import { intArray, queryPrepared, type Db } from '../db/client.ts'
 import { customerJson, upsertCustomersSql } from '../server/haravan/store.ts'
 import type { ParsedCustomer } from '../server/haravan/mappers.ts'
 import { activateForOrders, otherOrdersSql, type Activated } from '../server/loyalty/batch-activation.ts'
+import { readRules, shopRulesColumns, type ShopRules } from '../server/loyalty/order-batch.ts'
 import { syncHaravanConsent } from '../server/messaging/consent.ts'
 import { convergeCustomerOrders } from '../server/loyalty/order-points.ts'
 import { queueAutomaticRewards } from '../server/loyalty/rewards-catalogue.ts'
-import { tierForRankPoints, type LoyaltySettings, type Tier } from '../server/loyalty/rules.ts'
-import { settingsFromStored } from '../server/loyalty/settings.ts'
-import { tiersFromRows } from '../server/loyalty/tiers.ts'
+import { tierForRankPoints } from '../server/loyalty/rules.ts'
 import { batchInboxCtes, type Delivery } from './inbox.ts'
 
 export interface CustomerItem { delivery: Delivery, customer: ParsedCustomer }
@@ -33,8 +32,8 @@ export interface CustomerItem { delivery: Delivery, customer: ParsedCustomer }
  */
 export interface CustomersApplied { keys: Set<string>, effects: Promise<void> }
 
-/** A shop's rules for the effects, and which of the batch's customers are no member yet (with other orders or not). */
-interface ShopRead { settings: LoyaltySettings, tiers: Tier[], registration: boolean, missing: Map<number, boolean> }
+/** A shop's rules, and which of the batch's customers are no member yet (true: they have orders already). */
+interface ShopRead { rules: ShopRules, missing: Map<number, boolean> }
 
 /** Stores and applies the items (at most one per shop and customer). */
 export async function applyCustomerItems (tx: Db, items: CustomerItem[]): Promise<CustomersApplied> {
@@ -75,23 +74,15 @@ export async function applyCustomerItems (tx: Db, items: CustomerItem[]): Promis
   return { keys, effects: Promise.resolve() }
 }
 
-/** The shop's rules and, of `ids`, the customers with no member yet (true: they have orders already). */
+/** The shop's rules (the convergence read's own columns) and, of `ids`, the customers with no member yet. */
 async function readShop (tx: Db, shopId: string, ids: number[]): Promise<ShopRead> {
-  const [row] = await queryPrepared<{ settings: string | null, tiers: string | null, registration: unknown, missing: string | null }>(tx, sql`
-    select (select s.settings::text from loyalty_settings s where s.shop_id = ${shopId}) as settings,
-      (select json_agg(json_build_object('id', t.id, 'name', t.name, 'threshold', t.threshold, 'earnMultiplierPct', t.earn_multiplier_pct)
-        order by t.position)::text from tiers t where t.shop_id = ${shopId}) as tiers,
-      exists (select 1 from auto_rewards a where a.shop_id = ${shopId} and a.trigger = 'registration' and a.enabled) as registration,
+  const [row] = await queryPrepared<Record<string, unknown>>(tx, sql`
+    select ${shopRulesColumns(shopId)},
       (select json_agg(json_build_array(c.id, ${otherOrdersSql(shopId, sql`c.id`, sql`c.phone_e164`, sql`'{}'::bigint[]`)}))::text
         from customers c where c.shop_id = ${shopId} and c.id = any(${intArray(ids)}::bigint[])
           and not exists (select 1 from members m where m.shop_id = c.shop_id and m.customer_id = c.id)) as missing`)
-  const json = (v: string | null | undefined) => (v ? JSON.parse(v) as unknown : null)
-  return {
-    settings: settingsFromStored(json(row?.settings) as Record<string, unknown> | null),
-    tiers: tiersFromRows((json(row?.tiers) ?? []) as Parameters<typeof tiersFromRows>[0]),
-    registration: row?.registration === true || row?.registration === 't',
-    missing: new Map(((json(row?.missing) ?? []) as [number | string, boolean][]).map(([id, other]) => [Number(id), other])),
-  }
+  const missing = typeof row?.missing === 'string' ? JSON.parse(row.missing) as [number | string, boolean][] : []
+  return { rules: readRules(row ?? {}), missing: new Map(missing.map(([id, other]) => [Number(id), other])) }
 }
 
 interface EffectsPlan {
@@ -103,15 +94,17 @@ interface EffectsPlan {
   activate: number[]
   lowestTier: string
   registration: boolean
+  timeZone: string
   /** one round trip: no customer to activate has orders already, and no registration reward is due */
   oneRound: boolean
 }
 
 function effectsPlan (shopId: string, ids: number[], now: Date, read: ShopRead): EffectsPlan {
-  const activate = read.settings.autoActivate ? ids.filter(id => read.missing.has(id)) : []
-  const oneRound = activate.every(id => read.missing.get(id) === false) && !(read.registration && activate.length > 0)
-  const lowestTier = tierForRankPoints(read.tiers, Number.MIN_SAFE_INTEGER).id
-  return { shopId, ids, now, activate, lowestTier, registration: read.registration, oneRound }
+  const { rules } = read
+  const activate = rules.settings.autoActivate ? ids.filter(id => read.missing.has(id)) : []
+  const oneRound = activate.every(id => read.missing.get(id) === false) && !(rules.registration && activate.length > 0)
+  const lowestTier = tierForRankPoints(rules.tiers, Number.MIN_SAFE_INTEGER).id
+  return { shopId, ids, now, activate, lowestTier, registration: rules.registration, timeZone: rules.timeZone, oneRound }
 }
 
 /**
@@ -140,7 +133,7 @@ async function sendEffects (tx: Db, plan: EffectsPlan): Promise<Activated[]> {
 async function customerEffects (tx: Db, plan: EffectsPlan): Promise<void> {
   const { shopId, now } = plan
   const activated = await sendEffects(tx, plan)
-  if (plan.registration) await queueAutomaticRewards(tx, shopId, 'registration', activated.map(a => ({ customerId: a.customerId, now })))
+  if (plan.registration) await queueAutomaticRewards(tx, shopId, 'registration', activated.map(a => ({ customerId: a.customerId, now })), plan.timeZone)
   // Orders that came before the customer now have a member.
   for (const a of activated) if (a.hasOtherOrders) await convergeCustomerOrders(tx, shopId, a.customerId, now)
 }

@@ -70,7 +70,7 @@ const orderLedgerColumns = sql`
  * computes each once per statement rather than once per order. Every row carries them; only the first row's are
  * read, so they come as text (the driver would parse the JSON of every row) and are parsed once.
  */
-function shopRulesColumns (shopId: string) {
+export function shopRulesColumns (shopId: string) {
   return sql`
   (select s.settings::text from loyalty_settings s where s.shop_id = ${shopId}) as rules_settings,
   (select s.timezone from shops s where s.shop_id = ${shopId}) as rules_tz,
@@ -114,7 +114,7 @@ export interface LockedMember { tierId: string | null, rankPoints: number }
 export interface ShopRules { settings: LoyaltySettings, timeZone: string, tiers: Tier[], firstPurchase: boolean, tierUpgrade: boolean, registration: boolean }
 
 /** A row with shopRulesColumns → the rules. */
-function readRules (r: Record<string, unknown>): ShopRules {
+export function readRules (r: Record<string, unknown>): ShopRules {
   return {
     settings: settingsFromStored(parseJson(r.rules_settings) as Record<string, unknown> | null),
     timeZone: (r.rules_tz as string | null) ?? DEFAULT_TIME_ZONE,
