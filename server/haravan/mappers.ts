@@ -42,7 +42,9 @@ const timestamp = z.string().nullish().transform((v, ctx) => {
   return d
 })
 
-const text = z.string().nullish().transform((v) => (v === null || v === undefined ? null : v))
+// A text field sent as a number (an order_number of 100020, a phone of 912345678) is that number's text: a stray
+// number type in a field we only store or match must not cost the merchant the order or the customer.
+const text = z.union([z.string(), z.number()]).nullish().transform((v) => (v === null || v === undefined ? null : String(v)))
 const numberish = z.union([z.number(), z.string()]).nullish()
 
 const customerAddressSchema = z.looseObject({

@@ -96,6 +96,18 @@ t.test('schemas reject what cannot be mapped safely', async (t) => {
   t.notOk(haravanOrderSchema.safeParse({ id: 1, updated_at: 'yesterday' }).success, 'a timestamp that is not one')
 })
 
+t.test('a text field sent as a number is its text: the order and its buyer are kept', async (t) => {
+  const o = haravanOrderSchema.parse({ ...(fixture('order-paid.json') as object), name: null, order_number: 100020, customer: { id: 7, phone: 912345678, email: null } })
+  const row = mapOrder(SHOP, o, NOW)
+  t.equal(row.name, '100020', 'order_number as the name')
+  t.equal(row.phoneE164, '+84912345678', "the buyer's phone, normalised")
+  const c = mapCustomer(SHOP, haravanCustomerSchema.parse({ id: 8, phone: 912345678, first_name: 2026, last_name: null }), NOW)
+  t.equal(c.phoneE164, '+84912345678')
+  t.equal(c.fullName, '2026')
+  t.notOk(haravanOrderSchema.safeParse({ id: 1, name: true }).success, 'a boolean is not text')
+  t.notOk(haravanOrderSchema.safeParse({ id: 1, name: { a: 1 } }).success, 'an object is not text')
+})
+
 t.test('the paid order fixture maps to an orders row, money as integer đồng', async (t) => {
   const o = haravanOrderSchema.parse(fixture('order-paid.json'))
   const row = mapOrder(SHOP, o, NOW)
