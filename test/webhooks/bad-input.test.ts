@@ -5,9 +5,8 @@ import { sql } from 'drizzle-orm'
 import { queryRows } from '../../db/client.ts'
 import { authHeaders, build, DEMO_SHOP_ID } from '../helper.ts'
 import { MAX_WEBHOOK_BYTES } from '../../webhooks/body.ts'
-import { count, deliver, fixture, inboxRows } from './helpers.ts'
+import { count, deliver, fixture, inboxRows, phoneOf } from './helpers.ts'
 
-const phoneOf = (customerId: number) => `09${String(10_000_000 + customerId % 10_000_000).padStart(8, '0')}`
 // The fixture order for this buyer, with a phone of its own (orders are matched to members by phone too).
 const order = (id: number, customerId: number, extra: Record<string, unknown> = {}) => {
   const base = fixture('order-paid.json')

@@ -8,6 +8,9 @@ import type { App } from '../../server/app.ts'
 export const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`../fixtures/haravan/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>
 
+/** A buyer's own mobile number (09 and eight digits), derived from their customer id. */
+export const phoneOf = (customerId: number) => `09${String(10_000_000 + customerId % 10_000_000).padStart(8, '0')}`
+
 export interface DeliverOptions {
   topic: string
   body: unknown

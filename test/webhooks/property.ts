@@ -7,10 +7,9 @@ import type { App } from '../../server/app.ts'
 import { haravanCustomerSchema, haravanOrderSchema } from '../../server/haravan/mappers.ts'
 import { bodyHash } from '../../webhooks/inbox.ts'
 import { DEMO_SHOP_ID } from '../helper.ts'
-import { fixture } from './helpers.ts'
+import { fixture, phoneOf } from './helpers.ts'
 
 const paid = fixture('order-paid.json')
-const phoneOf = (customerId: number) => `09${String(10_000_000 + customerId % 10_000_000).padStart(8, '0')}`
 
 export interface OrderSpec { id: number, buyer: number, total: number, guest: boolean, status: 'paid' | 'refunded' | 'pending' }
 
@@ -37,6 +36,12 @@ export const customerBody = (id: number) => ({ ...fixture('customer.json'), id, 
 export function submit (app: App, body: unknown) {
   const raw = JSON.stringify(body)
   return app.orderBatcher.submit({ shopId: DEMO_SHOP_ID, topic: 'orders/paid', body: raw, bodyHash: bodyHash(raw), now: app.clock() }, haravanOrderSchema.parse(body))
+}
+
+/** customers/create as the route hands it to the batcher. */
+export function submitCustomer (app: App, body: unknown) {
+  const raw = JSON.stringify(body)
+  return app.orderBatcher.submitCustomer({ shopId: DEMO_SHOP_ID, topic: 'customers/create', body: raw, bodyHash: bodyHash(raw), now: app.clock() }, haravanCustomerSchema.parse(body))
 }
 
 export async function outcome (db: Db) {
@@ -77,10 +82,4 @@ export function propertyOptions (runs: number, seed: number) {
     ...(process.env.PROPERTY_SEED === 'random' ? {} : { seed: Number(process.env.PROPERTY_SEED ?? seed) }),
     endOnFailure: process.env.PROPERTY_SHRINK !== '1',
   }
-}
-
-/** customers/create as the route hands it to the batcher. */
-export function submitCustomer (app: App, body: unknown) {
-  const raw = JSON.stringify(body)
-  return app.orderBatcher.submitCustomer({ shopId: DEMO_SHOP_ID, topic: 'customers/create', body: raw, bodyHash: bodyHash(raw), now: app.clock() }, haravanCustomerSchema.parse(body))
 }
