@@ -3,10 +3,11 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { is, type SQL } from 'drizzle-orm'
-import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { drizzle as drizzlePostgres, PostgresJsSession } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
+import { compileSql } from './compile.ts'
 import * as schema from './schema/index.ts'
 
 export { schema }
@@ -25,9 +26,6 @@ function postgresConnection (db: Db): PostgresConnection | undefined {
   const session = db._.session
   return is(session, PostgresJsSession) ? session.client : undefined
 }
-
-// SQL → text and parameters, as the handles' own dialect does (no casing option anywhere).
-const dialect = new PgDialect()
 
 /** What pg-boss needs to run on either driver (its `db` adapter). */
 export interface SqlExecutor {
@@ -67,7 +65,7 @@ export const intArray = (ids: readonly number[]): string => `{${ids.join(',')}}`
 export async function queryPrepared<T = Record<string, unknown>> (db: Db, query: SQL): Promise<T[]> {
   const client = postgresConnection(db)
   if (!client) return queryRows<T>(db, query)
-  const { sql: text, params } = dialect.sqlToQuery(query)
+  const { sql: text, params } = compileSql(query)
   return [...await client.unsafe<T[]>(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })]
 }
 
