@@ -1,13 +1,13 @@
 // SQL → text and parameters for the hot statements, as drizzle's PgDialect.sqlToQuery makes them, in one pass.
 /*
  * Why: the webhook batch's statements are drizzle `sql` templates of a few hundred chunks. drizzle compiles them by a
- * recursive walk that tries a dozen entity checks on every chunk and allocates a result object per chunk, ~0.08 ms a
- * statement: 6 % of the app's CPU per delivery under real traffic (docs/BENCHMARKS.md, "Webhooks"). Those templates
- * hold only four kinds of chunk: literal text, nested templates, plain values (parameters) and columns or tables of
- * the schema (whose text drizzle makes once for each, kept here). This walk handles exactly those and hands anything
- * else (identifiers, drizzle Params, arrays, dates, objects, inlined templates) back to drizzle for the whole
- * statement, so its output is always drizzle's (test/db/compile.property.test.ts holds it to that over generated
- * templates).
+ * recursive walk that tries a dozen entity checks on every chunk and allocates a result object per chunk: ~0.08 ms a
+ * statement, and drizzle was 8 % of the app's busy time under real traffic (2 % since: docs/BENCHMARKS.md,
+ * "Webhooks"). Those templates hold only four kinds of chunk: literal text, nested templates, plain values
+ * (parameters) and columns or tables of the schema (whose text drizzle makes once for each, kept here). This walk
+ * handles exactly those and hands anything else (identifiers, drizzle Params, arrays, dates, objects, inlined
+ * templates) back to drizzle for the whole statement, so its output is always drizzle's
+ * (test/db/compile.property.test.ts holds it to that over generated templates).
  */
 import { Column, is, SQL, StringChunk, Table } from 'drizzle-orm'
 import { PgDialect } from 'drizzle-orm/pg-core'
