@@ -4,8 +4,7 @@
 import t from 'tap'
 import fc from 'fast-check'
 import { Param, sql, type SQL } from 'drizzle-orm'
-import { bigint, integer, pgTable, text } from 'drizzle-orm/pg-core'
-import { PgDialect } from 'drizzle-orm/pg-core'
+import { bigint, integer, PgDialect, pgTable, text } from 'drizzle-orm/pg-core'
 import { compileSql } from '../../db/compile.ts'
 import { members } from '../../db/schema/index.ts'
 
@@ -33,7 +32,7 @@ const otherChunk = fc.oneof(
   fc.constant(undefined),
 )
 
-/** A template of literal text and `leaf`s, nested `depth` deep through sql`…`, sql.join, sql.raw and sql.empty. */
+/** A template of literal text and `leaf`s, nested through sql`…`, sql.join, sql.raw, sql.empty and inlined templates. */
 function template (leaf: fc.Arbitrary<unknown>): fc.Arbitrary<SQL> {
   const { node } = fc.letrec<{ node: SQL }>(tie => ({
     node: fc.oneof(
@@ -44,7 +43,7 @@ function template (leaf: fc.Arbitrary<unknown>): fc.Arbitrary<SQL> {
         .map(([strings, values]) => {
           const parts = strings.slice(0, values.length + 1)
           while (parts.length < values.length + 1) parts.push('')
-          return sql(Object.assign([...parts], { raw: parts }) as unknown as TemplateStringsArray, ...values.slice(0, parts.length - 1))
+          return sql(Object.assign([...parts], { raw: parts }) as unknown as TemplateStringsArray, ...values)
         }),
       fc.array(fc.oneof(leaf, tie('node')), { maxLength: 4 }).chain(items =>
         fc.string().map(sep => sql.join(items.map(i => (isSql(i) ? i : sql`${i}`)), sql.raw(sep)))),
