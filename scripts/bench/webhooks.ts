@@ -7,7 +7,8 @@
 // The app runs at npm start's log level (BENCH_LOG_LEVEL to change it), its log in a file; the bench never analyses
 // for it (BENCH_ANALYZE=1 does, after the warm-up). BENCH_APP_ENTRY: another build of the app, for before/after.
 // To see where the time goes: BENCH_AUTO_EXPLAIN=<ms> (+ BENCH_AUTO_EXPLAIN_RATE), BENCH_PG_SETTINGS='a=1;b=2' (settings
-// of the bench's database, e.g. log_min_duration_statement=0), BENCH_KEEP=1 (the database stays), BENCH_APP_NODE_ARGS.
+// of the bench's database, e.g. log_min_duration_statement=0), BENCH_KEEP=1 (the database stays), BENCH_APP_NODE_ARGS,
+// BENCH_DURING_LOAD='perf record -a -g -o /tmp/perf.data' (a command run for the load phase only, stopped by SIGINT).
 // --seeded: the earlier load (members and order history seeded by SQL, production mode, one orders/paid each).
 // Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:webhooks -- [--seeded] [--grouped] [--connections 32] [--auto-rewards]
 import { execFileSync, spawn } from 'node:child_process'
@@ -119,6 +120,15 @@ async function seed (sql: postgres.Sql) {
 /** CPU seconds used so far by the app, by every Postgres process, and by this load generator. */
 function cpuSample (appPid: number) {
   return { app: cpuSeconds(appPid), pg: postgresCpuSeconds(), bench: ownCpuSeconds() }
+}
+
+/** BENCH_DURING_LOAD: a command run for exactly the load phase (a profiler: `perf record -a -o …`); the returned function stops it (SIGINT) and waits. */
+function duringLoad (): () => Promise<void> {
+  const command = process.env.BENCH_DURING_LOAD
+  if (!command) return async () => {}
+  const child = spawn('bash', ['-c', `exec ${command}`], { stdio: 'inherit' })
+  const exited = new Promise<void>(resolve => child.once('exit', () => { resolve() }))
+  return async () => { child.kill('SIGINT'); await exited }
 }
 
 async function waitHealthy (url: string) {
@@ -279,8 +289,10 @@ async function main () {
     const commits = async () => Number((await sql`select xact_commit from pg_stat_database where datname = current_database()`)[0]!.xact_commit)
     const commitsBefore = await commits()
     const cpuBefore = cpuSample(app.pid!)
+    const during = duringLoad()
     const result = await load(pool, bodies)
     const cpuAfter = cpuSample(app.pid!)
+    await during()
     const transactions = await commits() - commitsBefore
     // Postgres backends that ended during the run take their CPU with them; the figure is a lower bound.
     const cpu = (k: 'app' | 'pg' | 'bench') => `${k} ${(cpuAfter[k] - cpuBefore[k]).toFixed(1)} s (${((cpuAfter[k] - cpuBefore[k]) / result.seconds * 100).toFixed(0)} %)`
@@ -470,11 +482,13 @@ async function realTraffic () {
     const commits = async () => Number((await sql`select xact_commit from pg_stat_database where datname = current_database()`)[0]!.xact_commit)
     const commitsBefore = await commits()
     const cpuBefore = cpuSample(app.pid!)
+    const during = duringLoad()
     // Round by round (the default), the first round is every buyer's first order and the customers/create of a third
     // of them: each delivery there also creates a customer and a member. Its latency is reported apart.
     const firstRound = args.grouped || ORDERS_EACH < 2 ? 0 : BUYERS + (SYNCED_EVERY > 0 ? Math.ceil(BUYERS / SYNCED_EVERY) : 0)
     const result = await load(pool, deliveries, SANDBOX_SECRET, firstRound)
     const cpuAfter = cpuSample(app.pid!)
+    await during()
     const transactions = await commits() - commitsBefore
     const cpu = (k: 'app' | 'pg' | 'bench') => `${k} ${(cpuAfter[k] - cpuBefore[k]).toFixed(1)} s (${((cpuAfter[k] - cpuBefore[k]) / result.seconds * 100).toFixed(0)} %)`
     await pool.close()
