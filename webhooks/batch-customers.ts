@@ -24,7 +24,8 @@ import { queueAutomaticRewards } from '../server/loyalty/rewards-catalogue.ts'
 import { tierForRankPoints } from '../server/loyalty/rules.ts'
 import { batchInboxCtes, type Delivery } from './inbox.ts'
 
-export interface CustomerItem { delivery: Delivery, customer: ParsedCustomer }
+/** fields: the delivery's row for the batch statement (`"c":` and its customerJson), made when it was submitted. */
+export interface CustomerItem { delivery: Delivery, customer: ParsedCustomer, fields: string }
 
 /**
  * keys: the inbox keys `shop|topic|hash` stored. effects: the customers' effects, sent already; await it before
@@ -35,13 +36,15 @@ export interface CustomersApplied { keys: Set<string>, effects: Promise<void> }
 /** A shop's rules, and which of the batch's customers are no member yet (true: they have orders already). */
 interface ShopRead { rules: ShopRules, missing: Map<number, boolean> }
 
+/** A customer delivery's row for applyCustomerItems' statement (CustomerItem.fields). */
+export function customerFields (delivery: Delivery, customer: ParsedCustomer): string {
+  return `"c":${JSON.stringify(customerJson(delivery.shopId, customer, delivery.now))}`
+}
+
 /** Stores and applies the items (at most one per shop and customer). */
 export async function applyCustomerItems (tx: Db, items: CustomerItem[]): Promise<CustomersApplied> {
   if (items.length === 0) return { keys: new Set(), effects: Promise.resolve() }
-  const fields = (i: number) => {
-    const { delivery: d, customer } = items[i] as CustomerItem
-    return `"c":${JSON.stringify(customerJson(d.shopId, customer, d.now))}`
-  }
+  const fields = (i: number) => (items[i] as CustomerItem).fields
   const writing = queryPrepared<{ kind: 'inbox' | 'customer', shop_id: string, topic: string | null, body_hash: string | null, id: unknown }>(tx, sql`
     with ${batchInboxCtes(items.map(x => x.delivery), fields, 'c json')}, up as (${upsertCustomersSql(sql`select v.c from v join inbox using (shop_id, topic, body_hash)`)})
     select 'inbox' as kind, shop_id, topic, body_hash, null::bigint as id from inbox

@@ -22,7 +22,7 @@ import { pipelinedTransaction, queryPrepared, type Db } from '../db/client.ts'
 import type { ParsedCustomer, ParsedOrder } from '../server/haravan/mappers.ts'
 import { customerJson, insertOrderCustomersSql, orderCustomer, orderJson, upsertOrdersSql } from '../server/haravan/store.ts'
 import { finishConvergence, startConvergenceRead } from '../server/loyalty/order-batch.ts'
-import { applyCustomerItems } from './batch-customers.ts'
+import { applyCustomerItems, customerFields } from './batch-customers.ts'
 import { batchInboxCtes, classifySkipped, errorText, receiveDelivery, type Delivery, type DeliveryOutcome } from './inbox.ts'
 
 /** Topics whose apply is "upsert the order, converge its points": the ones the batcher may take. */
@@ -30,11 +30,29 @@ export const BATCHED_ORDER_TOPICS = new Set(['orders/create', 'orders/updated', 
 /** Topics whose apply is "upsert the customer, then its effects" (batch-customers.ts). */
 export const BATCHED_CUSTOMER_TOPICS = new Set(['customers/create', 'customers/update'])
 
-type Waiting = {
+/** A delivery for a batch, with its row for the batch statement. */
+type Queued = {
   delivery: Delivery
-  resolve: (outcome: DeliveryOutcome) => void
-  reject: (err: unknown) => void
+  /**
+   * The delivery's fields after the inbox columns, made when it was submitted: in its own turn of the event loop,
+   * while the database runs the batch before it, not when its batch is built.
+   */
+  fields: string
 } & ({ order: ParsedOrder, customer?: undefined } | { customer: ParsedCustomer, order?: undefined })
+
+type Waiting = Queued & { resolve: (outcome: DeliveryOutcome) => void, reject: (err: unknown) => void }
+
+/**
+ * A delivery's row for the batch, or undefined when it cannot be made: that delivery then takes the one-at-a-time
+ * path (receiveDelivery), which applies it or records it as failed for the retry job, as a failed batch does.
+ */
+function rowOrUndefined (row: () => string): string | undefined {
+  try {
+    return row()
+  } catch {
+    return undefined
+  }
+}
 
 export interface BatcherOptions { maxBatch: number, maxInFlight: number }
 
@@ -73,15 +91,18 @@ export class OrderBatcher {
   constructor (private readonly db: Db, private readonly log: FastifyBaseLogger, private readonly opts: BatcherOptions = { maxBatch: 100, maxInFlight: 1 }) {}
 
   submit (delivery: Delivery, order: ParsedOrder): Promise<DeliveryOutcome> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ delivery, order, resolve, reject })
-      this.pump()
-    })
+    const fields = rowOrUndefined(() => orderFields(delivery, order, this.knownCustomers))
+    return fields === undefined ? receiveDelivery(this.db, delivery, order) : this.enqueue({ delivery, order, fields })
   }
 
   submitCustomer (delivery: Delivery, customer: ParsedCustomer): Promise<DeliveryOutcome> {
+    const fields = rowOrUndefined(() => customerFields(delivery, customer))
+    return fields === undefined ? receiveDelivery(this.db, delivery, customer) : this.enqueue({ delivery, customer, fields })
+  }
+
+  private enqueue (item: Queued): Promise<DeliveryOutcome> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ delivery, customer, resolve, reject })
+      this.queue.push({ ...item, resolve, reject })
       this.pump()
     })
   }
@@ -123,7 +144,7 @@ export class OrderBatcher {
   private async run (batch: Waiting[]): Promise<void> {
     let outcomes: DeliveryOutcome[]
     try {
-      outcomes = await applyBatch(this.db, batch, this.knownCustomers)
+      outcomes = await applyBatch(this.db, batch)
     } catch (err) {
       this.stats.failedBatches++
       this.log.warn({ size: batch.length, error: errorText(err) }, 'webhook batch failed; applying its deliveries one by one')
@@ -158,17 +179,21 @@ export class OrderBatcher {
 
 const SUMMARY_SECONDS = 60
 
-/** The order's buyer as a customers row (customerJson), or null: none, or one whose row is known to exist. */
-function customerOf (w: Waiting & { order: ParsedOrder }, known: KnownCustomers): Record<string, unknown> | null {
-  if (!w.order.customer || known.has(w.delivery.shopId, w.order.customer.id)) return null
-  const customer = orderCustomer(w.order)
-  return customer ? customerJson(w.delivery.shopId, customer, w.delivery.now) : null
+/**
+ * An order delivery's row: the order (orderJson) and its buyer as a customers row (customerJson), or null: none, or
+ * one whose row is known to exist. A buyer that becomes known before the batch runs is inserted when absent, i.e.
+ * not at all: the same outcome.
+ */
+function orderFields (delivery: Delivery, order: ParsedOrder, known: KnownCustomers): string {
+  const customer = !order.customer || known.has(delivery.shopId, order.customer.id) ? undefined : orderCustomer(order)
+  const customerRow = customer ? customerJson(delivery.shopId, customer, delivery.now) : null
+  return `"o":${JSON.stringify(orderJson(delivery.shopId, order, delivery.now))},"c":${JSON.stringify(customerRow)}`
 }
 
 /** One transaction: inbox rows (deduplicated, served shops only) and order upserts in one statement, then the points. */
-async function applyBatch (db: Db, batch: Waiting[], known: KnownCustomers): Promise<DeliveryOutcome[]> {
+async function applyBatch (db: Db, batch: Waiting[]): Promise<DeliveryOutcome[]> {
   const orderItems = batch.filter((w): w is Waiting & { order: ParsedOrder } => w.order !== undefined)
-  const customerItems = batch.flatMap(w => (w.customer ? [{ delivery: w.delivery, customer: w.customer }] : []))
+  const customerItems = batch.flatMap(w => (w.customer ? [{ delivery: w.delivery, customer: w.customer, fields: w.fields }] : []))
   const stored = await pipelinedTransaction(db, async (tx, defer) => {
     // Customers first: the orders' convergence then sees the members their deliveries activated. Their last
     // statements may still be running (customers.effects): the order statements follow them in the same write.
@@ -177,10 +202,7 @@ async function applyBatch (db: Db, batch: Waiting[], known: KnownCustomers): Pro
       await customers.effects
       return customers.keys
     }
-    const fields = (i: number) => {
-      const w = orderItems[i] as Waiting & { order: ParsedOrder }
-      return `"o":${JSON.stringify(orderJson(w.delivery.shopId, w.order, w.delivery.now))},"c":${JSON.stringify(customerOf(w, known))}`
-    }
+    const fields = (i: number) => (orderItems[i] as Waiting).fields
     // One statement: the inbox rows and the order upserts (which lock the orders, in id order).
     const writing = queryPrepared<{ kind: 'inbox' | 'order', shop_id: string, topic: string | null, body_hash: string | null, id: unknown }>(tx, sql`
       with ${batchInboxCtes(orderItems.map(w => w.delivery), fields, 'o json, c json')}, cust as (${insertOrderCustomersSql(sql`select v.c from v join inbox using (shop_id, topic, body_hash)`)}
