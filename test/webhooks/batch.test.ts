@@ -180,6 +180,27 @@ t.test('a batch whose last statement fails (COMMIT already sent behind it) commi
   t.same((await verifyLedger(database.db)).problems, [])
 })
 
+t.test('a delivery whose batch row cannot be made goes alone (one at a time): answered and stored, the others still batch', async (t) => {
+  // A delivery's row is made when it is submitted (not when its batch runs). One that cannot be made (here a value
+  // JSON cannot hold, which no parsed payload has) must neither throw out of submit nor hold up the others.
+  const { app, database } = await build(t)
+  const raw = JSON.stringify(order(713_001, 813_001, 1_000_000))
+  const odd = { ...haravanOrderSchema.parse(JSON.parse(raw)), total_price: 1n as unknown as number }
+  const delivery = { shopId: DEMO_SHOP_ID, topic: 'orders/paid', body: raw, bodyHash: bodyHash(raw), now: app.clock() }
+  const batchesBefore = app.orderBatcher.stats.deliveries
+  const [alone, ...others] = await Promise.all([
+    app.orderBatcher.submit(delivery, odd),
+    submit(app, 'orders/paid', order(713_002, 813_002, 1_000_000)),
+    submit(app, 'orders/paid', order(713_003, 813_003, 1_000_000)),
+  ])
+  t.ok(alone?.result === 'applied' || alone?.result === 'failed', `answered: ${alone?.result}`)
+  t.same(others.map(r => r.result), ['applied', 'applied'])
+  t.equal(app.orderBatcher.stats.deliveries - batchesBefore, 2, 'only the other two went through a batch')
+  const inbox = (await inboxRows(database.db)).filter(r => r.topic === 'orders/paid')
+  t.equal(inbox.length, 3, 'one inbox row each')
+  t.same((await verifyLedger(database.db)).problems, [])
+})
+
 t.test('two batches racing on one order: the later one sees what the earlier one posted', async (t) => {
   // Two app instances on one database (two batchers): a paid order and its refund land in different batches at the
   // same instant; the second waits for the first's lock on the order and must then read the ledger as the first left it.
