@@ -224,3 +224,30 @@ t.test('property: refunding more never increases points or ranking', async t => 
   }))
   t.pass()
 })
+
+// An independent reading of an instant's local date (a formatter of its own, nothing remembered).
+function referenceLocalDate (epochMs: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' }).formatToParts(new Date(epochMs))
+  const part = (type: string) => Number(parts.find(p => p.type === type)?.value)
+  return Date.UTC(part('year'), part('month') - 1, part('day')) / 86_400_000
+}
+
+t.test('property: addCalendarDays lands on the first instant of the local date N days on, in any zone, at any millisecond', async t => {
+  // Instants a few seconds either side of a local midnight, in zones with whole-hour, half-hour, 45-minute and
+  // DST offsets, and before 1906, when Vietnam's offset (LMT) was +7:06:40: a local midnight off the minute. The
+  // calendar remembers recent answers by UTC second (rules.ts), so a wrong key would show right at such midnights.
+  const zones = ['Asia/Ho_Chi_Minh', 'Europe/Berlin', 'America/Santiago', 'Asia/Kolkata', 'Asia/Kathmandu', 'Pacific/Chatham', 'Australia/Lord_Howe', 'America/St_Johns']
+  const day = 86_400_000
+  fc.assert(fc.property(
+    fc.constantFrom(...zones), fc.integer({ min: Date.UTC(1890, 0, 1) / day, max: Date.UTC(2060, 0, 1) / day }),
+    fc.integer({ min: -3000, max: 3000 }), fc.integer({ min: 0, max: 400 }),
+    (zone, utcDay, delta, days) => {
+      const midnight = addCalendarDays(new Date(utcDay * day + day / 2), 0, zone).getTime()
+      const instant = midnight + delta
+      const result = addCalendarDays(new Date(instant), days, zone).getTime()
+      return referenceLocalDate(result, zone) === referenceLocalDate(instant, zone) + days &&
+        referenceLocalDate(result - 1, zone) < referenceLocalDate(result, zone)
+    },
+  ), { numRuns: 2000 })
+  t.pass()
+})
