@@ -42,18 +42,6 @@ type Queued = {
 
 type Waiting = Queued & { resolve: (outcome: DeliveryOutcome) => void, reject: (err: unknown) => void }
 
-/**
- * A delivery's row for the batch, or undefined when it cannot be made: that delivery then takes the one-at-a-time
- * path (receiveDelivery), which applies it or records it as failed for the retry job, as a failed batch does.
- */
-function rowOrUndefined (row: () => string): string | undefined {
-  try {
-    return row()
-  } catch {
-    return undefined
-  }
-}
-
 export interface BatcherOptions { maxBatch: number, maxInFlight: number }
 
 /**
@@ -91,13 +79,26 @@ export class OrderBatcher {
   constructor (private readonly db: Db, private readonly log: FastifyBaseLogger, private readonly opts: BatcherOptions = { maxBatch: 100, maxInFlight: 1 }) {}
 
   submit (delivery: Delivery, order: ParsedOrder): Promise<DeliveryOutcome> {
-    const fields = rowOrUndefined(() => orderFields(delivery, order, this.knownCustomers))
+    const fields = this.rowOf(delivery, () => orderFields(delivery, order, this.knownCustomers))
     return fields === undefined ? receiveDelivery(this.db, delivery, order) : this.enqueue({ delivery, order, fields })
   }
 
   submitCustomer (delivery: Delivery, customer: ParsedCustomer): Promise<DeliveryOutcome> {
-    const fields = rowOrUndefined(() => customerFields(delivery, customer))
+    const fields = this.rowOf(delivery, () => customerFields(delivery, customer))
     return fields === undefined ? receiveDelivery(this.db, delivery, customer) : this.enqueue({ delivery, customer, fields })
+  }
+
+  /**
+   * A delivery's row for the batch, or undefined when it cannot be made: that delivery then takes the one-at-a-time
+   * path (receiveDelivery), which applies it or records it as failed for the retry job, as a failed batch does.
+   */
+  private rowOf (delivery: Delivery, row: () => string): string | undefined {
+    try {
+      return row()
+    } catch (err) {
+      this.log.warn({ shopId: delivery.shopId, topic: delivery.topic, error: errorText(err) }, 'webhook delivery left out of its batch (its row could not be made); applying it alone')
+      return undefined
+    }
   }
 
   private enqueue (item: Queued): Promise<DeliveryOutcome> {

@@ -187,7 +187,7 @@ t.test('a delivery whose batch row cannot be made goes alone (one at a time): an
   const raw = JSON.stringify(order(713_001, 813_001, 1_000_000))
   const odd = { ...haravanOrderSchema.parse(JSON.parse(raw)), total_price: 1n as unknown as number }
   const delivery = { shopId: DEMO_SHOP_ID, topic: 'orders/paid', body: raw, bodyHash: bodyHash(raw), now: app.clock() }
-  const batchesBefore = app.orderBatcher.stats.deliveries
+  const batchedBefore = app.orderBatcher.stats.deliveries
   const [alone, ...others] = await Promise.all([
     app.orderBatcher.submit(delivery, odd),
     submit(app, 'orders/paid', order(713_002, 813_002, 1_000_000)),
@@ -195,7 +195,7 @@ t.test('a delivery whose batch row cannot be made goes alone (one at a time): an
   ])
   t.ok(alone?.result === 'applied' || alone?.result === 'failed', `answered: ${alone?.result}`)
   t.same(others.map(r => r.result), ['applied', 'applied'])
-  t.equal(app.orderBatcher.stats.deliveries - batchesBefore, 2, 'only the other two went through a batch')
+  t.equal(app.orderBatcher.stats.deliveries - batchedBefore, 2, 'only the other two went through a batch')
   const inbox = (await inboxRows(database.db)).filter(r => r.topic === 'orders/paid')
   t.equal(inbox.length, 3, 'one inbox row each')
   t.same((await verifyLedger(database.db)).problems, [])
